@@ -1,0 +1,372 @@
+package flow
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// Defaults used when a Client field is left zero.
+const (
+	// DefaultRequestTimeout bounds each HTTP request.
+	DefaultRequestTimeout = 30 * time.Second
+	// DefaultMaxResponseBytes bounds how much of an answer is read.
+	DefaultMaxResponseBytes = 1 << 20
+	// DefaultInterval is RFC 8628's polling interval when the server sends none.
+	DefaultInterval = 5 * time.Second
+	// DefaultCodeLifetime is used when the server sends no usable expires_in.
+	DefaultCodeLifetime = 5 * time.Minute
+	// SlowDownStep is what RFC 8628 section 3.5 adds to the interval on slow_down.
+	SlowDownStep = 5 * time.Second
+	// MaxBackoff caps the wait after transient failures while polling.
+	MaxBackoff = 60 * time.Second
+)
+
+// Client talks to one authorization server on behalf of one OAuth client.
+// The zero value is not usable; set Provider and ClientID.
+type Client struct {
+	// Provider says where the server's endpoints are.
+	Provider Provider
+	// ClientID is the public client's ID (WorkOS: client_...). No secret is used.
+	ClientID string
+	// Scopes are sent with the device authorization (Standard flavour only;
+	// WorkOS User Management takes none).
+	Scopes []string
+	// HTTPClient sends the requests; http.DefaultClient when nil.
+	HTTPClient *http.Client
+	// RequestTimeout bounds each request; DefaultRequestTimeout when zero.
+	RequestTimeout time.Duration
+	// MaxResponseBytes bounds each answer read; DefaultMaxResponseBytes when zero.
+	MaxResponseBytes int64
+	// UserAgent is sent with each request when set.
+	UserAgent string
+
+	// sleep waits for d or until ctx ends; tests replace it.
+	sleep func(ctx context.Context, d time.Duration) error
+	// now tells the time; tests replace it.
+	now func() time.Time
+}
+
+// DeviceAuth is the answer to Start: what the person must see, and the
+// device code the client polls with.
+type DeviceAuth struct {
+	// DeviceCode is the secret the client polls with. Never show it.
+	DeviceCode Secret
+	// UserCode is what the person compares or types (e.g. "BCDF-GHJK").
+	UserCode string
+	// VerificationURI is where the person enters UserCode.
+	VerificationURI string
+	// VerificationURIComplete has UserCode already in it; empty when the
+	// server sent none.
+	VerificationURIComplete string
+	// Expiry is when the codes stop working.
+	Expiry time.Time
+	// Interval is the wait between polls the server asked for.
+	Interval time.Duration
+}
+
+// BrowserURL returns the URL to open for the person:
+// VerificationURIComplete when there is one, else VerificationURI.
+func (d *DeviceAuth) BrowserURL() string {
+	if d.VerificationURIComplete != "" {
+		return d.VerificationURIComplete
+	}
+	return d.VerificationURI
+}
+
+type deviceAuthResponse struct {
+	DeviceCode              string  `json:"device_code"`
+	UserCode                string  `json:"user_code"`
+	VerificationURI         string  `json:"verification_uri"`
+	VerificationURL         string  `json:"verification_url"` // an older draft's spelling
+	VerificationURIComplete string  `json:"verification_uri_complete"`
+	ExpiresIn               seconds `json:"expires_in"`
+	Interval                seconds `json:"interval"`
+}
+
+// Start asks the server for a device code and a user code (RFC 8628
+// section 3.1).
+func (c *Client) Start(ctx context.Context) (*DeviceAuth, error) {
+	form := url.Values{"client_id": {c.ClientID}}
+	if c.Provider.Flavour == Standard && len(c.Scopes) > 0 {
+		form.Set("scope", strings.Join(c.Scopes, " "))
+	}
+	var r deviceAuthResponse
+	start := c.clock()
+	if err := c.do(ctx, http.MethodPost, c.Provider.DeviceAuthURL, form, &r); err != nil {
+		return nil, fmt.Errorf("starting sign-in: %w", err)
+	}
+	if r.VerificationURI == "" {
+		r.VerificationURI = r.VerificationURL
+	}
+	if r.DeviceCode == "" || r.UserCode == "" || r.VerificationURI == "" {
+		return nil, fmt.Errorf("starting sign-in: %w: device_code, user_code or verification_uri missing", ErrBadResponse)
+	}
+	d := &DeviceAuth{
+		DeviceCode:              Secret(r.DeviceCode),
+		UserCode:                r.UserCode,
+		VerificationURI:         r.VerificationURI,
+		VerificationURIComplete: r.VerificationURIComplete,
+		Expiry:                  start.Add(DefaultCodeLifetime),
+		Interval:                DefaultInterval,
+	}
+	if r.ExpiresIn > 0 {
+		d.Expiry = start.Add(r.ExpiresIn.duration())
+	}
+	if r.Interval > 0 {
+		d.Interval = r.Interval.duration()
+	}
+	return d, nil
+}
+
+// Poll waits for the person to approve d and returns the token, following
+// RFC 8628 section 3.5: it waits d.Interval before every request,
+// adds SlowDownStep for good on slow_down, and stops with ErrExpiredToken
+// when d.Expiry passes. Network errors, 408, 429 (honouring Retry-After)
+// and 5xx answers back off and keep going. access_denied, expired_token
+// and every other error code end it with an *Error.
+func (c *Client) Poll(ctx context.Context, d *DeviceAuth) (*Token, error) {
+	interval := d.Interval
+	if interval <= 0 {
+		interval = DefaultInterval
+	}
+	var backoff time.Duration
+	form := url.Values{
+		"grant_type":  {"urn:ietf:params:oauth:grant-type:device_code"},
+		"device_code": {d.DeviceCode.Reveal()},
+		"client_id":   {c.ClientID},
+	}
+	for {
+		wait := max(interval, backoff)
+		if remaining := d.Expiry.Sub(c.clock()); remaining < wait {
+			if err := c.wait(ctx, remaining); err != nil {
+				return nil, err
+			}
+			return nil, ErrExpiredToken
+		}
+		if err := c.wait(ctx, wait); err != nil {
+			return nil, err
+		}
+		tok, err := c.token(ctx, form)
+		if err == nil {
+			return tok, nil
+		}
+		var se *Error
+		switch {
+		case errors.As(err, &se) && se.Code == "authorization_pending":
+			backoff = 0
+		case errors.As(err, &se) && se.Code == "slow_down":
+			interval += SlowDownStep
+			backoff = 0
+		case IsTransient(err):
+			backoff = nextBackoff(backoff, interval, err)
+		case errors.As(err, &se) && se.Code == "invalid_grant":
+			// A lapsed or already used device code has been seen answered
+			// as invalid_grant.
+			return nil, fmt.Errorf("%w (%w)", ErrExpiredToken, err)
+		default:
+			return nil, err
+		}
+	}
+}
+
+// nextBackoff doubles the wait after a transient failure, starting at the
+// interval, honouring Retry-After, and capped at MaxBackoff.
+func nextBackoff(prev, interval time.Duration, err error) time.Duration {
+	var se *Error
+	if errors.As(err, &se) && se.RetryAfter > 0 {
+		return min(max(se.RetryAfter, interval), 5*MaxBackoff)
+	}
+	next := max(prev*2, interval)
+	// A little jitter keeps many waiting clients from polling in step.
+	next += time.Duration(rand.Int64N(int64(next)/10 + 1))
+	return min(next, MaxBackoff)
+}
+
+// RefreshOptions are the optional parts of a refresh request.
+type RefreshOptions struct {
+	// OrganizationID switches the session to another organization the user
+	// belongs to (WorkOS User Management).
+	OrganizationID string
+}
+
+// Refresh exchanges a refresh token for a new pair. WorkOS rotates refresh
+// tokens: the caller must save the new pair before anything else uses the
+// old one. It makes one request; an error wrapping ErrTransient means the
+// refresh token is still good, ErrReauthenticate means it is not.
+func (c *Client) Refresh(ctx context.Context, refreshToken Secret, opts RefreshOptions) (*Token, error) {
+	if refreshToken.IsZero() {
+		return nil, fmt.Errorf("%w: no refresh token is stored", ErrReauthenticate)
+	}
+	form := url.Values{
+		"grant_type":    {"refresh_token"},
+		"refresh_token": {refreshToken.Reveal()},
+		"client_id":     {c.ClientID},
+	}
+	if opts.OrganizationID != "" {
+		form.Set("organization_id", opts.OrganizationID)
+	}
+	tok, err := c.token(ctx, form)
+	if err != nil {
+		return nil, fmt.Errorf("refreshing the session: %w", err)
+	}
+	if tok.RefreshToken.IsZero() {
+		// A server that does not rotate keeps the old refresh token valid.
+		tok.RefreshToken = refreshToken
+	}
+	return tok, nil
+}
+
+func (c *Client) token(ctx context.Context, form url.Values) (*Token, error) {
+	var r tokenResponse
+	if err := c.do(ctx, http.MethodPost, c.Provider.TokenURL, form, &r); err != nil {
+		return nil, err
+	}
+	return r.token(c.clock())
+}
+
+// do sends one request with a timeout, reads at most MaxResponseBytes of
+// the answer, and decodes it into out or into an *Error.
+func (c *Client) do(ctx context.Context, method, endpoint string, form url.Values, out any) error {
+	if _, err := checkURL(endpoint); err != nil {
+		return err
+	}
+	timeout := c.RequestTimeout
+	if timeout <= 0 {
+		timeout = DefaultRequestTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequestWithContext(ctx, method, endpoint, body)
+	if err != nil {
+		return err
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	req.Header.Set("Accept", "application/json")
+	if c.UserAgent != "" {
+		req.Header.Set("User-Agent", c.UserAgent)
+	}
+	hc := c.HTTPClient
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return c.networkError(ctx, endpoint, err)
+	}
+	defer resp.Body.Close()
+	limit := c.MaxResponseBytes
+	if limit <= 0 {
+		limit = DefaultMaxResponseBytes
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return c.networkError(ctx, endpoint, err)
+	}
+	if int64(len(data)) > limit {
+		return fmt.Errorf("%w: the answer from %s is larger than %d bytes", ErrBadResponse, endpoint, limit)
+	}
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return decodeJSON(data, out)
+	}
+	return parseError(resp, data, endpoint)
+}
+
+func (c *Client) networkError(ctx context.Context, endpoint string, err error) error {
+	if ctx.Err() != nil && errors.Is(ctx.Err(), context.Canceled) {
+		if cause := context.Cause(ctx); cause != nil {
+			return cause
+		}
+	}
+	return &transientError{fmt.Errorf("cannot reach %s: %w", endpoint, err)}
+}
+
+// parseError reads either error body shape; a body that is neither still
+// yields an *Error carrying the HTTP status.
+func parseError(resp *http.Response, data []byte, endpoint string) error {
+	var b struct {
+		Error            string `json:"error"`
+		ErrorDescription string `json:"error_description"`
+		ErrorURI         string `json:"error_uri"`
+		Code             string `json:"code"`
+		Message          string `json:"message"`
+	}
+	_ = decodeJSON(bytes.TrimSpace(data), &b)
+	e := &Error{
+		Code:        firstNonEmpty(b.Error, b.Code),
+		Description: firstNonEmpty(b.ErrorDescription, b.Message),
+		StatusCode:  resp.StatusCode,
+		RetryAfter:  retryAfter(resp.Header.Get("Retry-After"), time.Now()),
+		Endpoint:    endpoint,
+	}
+	if len(e.Description) > 300 {
+		e.Description = e.Description[:300] + "…"
+	}
+	e.retrieve = &oauth2.RetrieveError{Response: resp, Body: data, ErrorCode: e.Code,
+		ErrorDescription: e.Description, ErrorURI: b.ErrorURI}
+	return e
+}
+
+// retryAfter parses a Retry-After header: seconds or an HTTP date.
+func retryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.ParseFloat(v, 64); err == nil && n > 0 {
+		return min(seconds(n).duration(), time.Hour)
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return min(t.Sub(now), time.Hour)
+	}
+	return 0
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func (c *Client) clock() time.Time {
+	if c.now != nil {
+		return c.now()
+	}
+	return time.Now()
+}
+
+func (c *Client) wait(ctx context.Context, d time.Duration) error {
+	if c.sleep != nil {
+		return c.sleep(ctx, d)
+	}
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	case <-t.C:
+		return nil
+	}
+}

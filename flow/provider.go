@@ -1,0 +1,154 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Flavour says which of the two CLI Auth dialects a server speaks.
+type Flavour int
+
+const (
+	// UserManagement is WorkOS User Management (AuthKit):
+	// {api}/user_management/authorize/device and {api}/user_management/authenticate,
+	// no scopes, and expiry read from the access token's exp claim.
+	UserManagement Flavour = iota + 1
+	// Standard is a plain RFC 8628 server found by discovery, such as WorkOS
+	// Connect's /oauth2/device_authorization and /oauth2/token.
+	Standard
+)
+
+// String names the flavour as the configuration spells it.
+func (f Flavour) String() string {
+	switch f {
+	case UserManagement:
+		return "user-management"
+	case Standard:
+		return "standard"
+	}
+	return fmt.Sprintf("Flavour(%d)", int(f))
+}
+
+// DefaultAPIURL is WorkOS's API, the default for the User Management flavour.
+const DefaultAPIURL = "https://api.workos.com"
+
+// Provider is where an authorization server takes device sign-ins and
+// token requests.
+type Provider struct {
+	// Flavour is the dialect the server speaks.
+	Flavour Flavour
+	// Issuer is the discovery URL (Standard) or the API base URL (User Management).
+	Issuer string
+	// DeviceAuthURL is the device authorization endpoint.
+	DeviceAuthURL string
+	// TokenURL is the token endpoint, used for polling and refresh.
+	TokenURL string
+	// JWKSURL is where the server publishes its signing keys, when known.
+	JWKSURL string
+}
+
+// WorkOS returns the User Management provider at apiURL (DefaultAPIURL when
+// empty) for the given client ID (its JWKS URL is per client).
+func WorkOS(apiURL, clientID string) (Provider, error) {
+	if apiURL == "" {
+		apiURL = DefaultAPIURL
+	}
+	base, err := checkURL(apiURL)
+	if err != nil {
+		return Provider{}, err
+	}
+	b := strings.TrimRight(base.String(), "/")
+	return Provider{
+		Flavour:       UserManagement,
+		Issuer:        b,
+		DeviceAuthURL: b + "/user_management/authorize/device",
+		TokenURL:      b + "/user_management/authenticate",
+		JWKSURL:       b + "/sso/jwks/" + url.PathEscape(clientID),
+	}, nil
+}
+
+// discoveryDoc holds the discovery fields the client uses (RFC 8414 and
+// OpenID Connect Discovery share them).
+type discoveryDoc struct {
+	Issuer                      string `json:"issuer"`
+	DeviceAuthorizationEndpoint string `json:"device_authorization_endpoint"`
+	TokenEndpoint               string `json:"token_endpoint"`
+	JWKSURI                     string `json:"jwks_uri"`
+}
+
+// Discover finds a Standard provider from its issuer URL, trying
+// /.well-known/oauth-authorization-server and then
+// /.well-known/openid-configuration. Every endpoint it returns has passed
+// the https-or-loopback check.
+func (c *Client) Discover(ctx context.Context, issuer string) (Provider, error) {
+	base, err := checkURL(issuer)
+	if err != nil {
+		return Provider{}, err
+	}
+	b := strings.TrimRight(base.String(), "/")
+	var errs []error
+	for _, wk := range []string{"/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"} {
+		var doc discoveryDoc
+		if err := c.do(ctx, http.MethodGet, b+wk, nil, &doc); err != nil {
+			errs = append(errs, err)
+			if IsTransient(err) {
+				break
+			}
+			continue
+		}
+		if doc.DeviceAuthorizationEndpoint == "" || doc.TokenEndpoint == "" {
+			errs = append(errs, fmt.Errorf("%s lists no device_authorization_endpoint or token_endpoint: the server may not support the device flow", b+wk))
+			continue
+		}
+		p := Provider{Flavour: Standard, Issuer: b, DeviceAuthURL: doc.DeviceAuthorizationEndpoint,
+			TokenURL: doc.TokenEndpoint, JWKSURL: doc.JWKSURI}
+		for _, u := range []string{p.DeviceAuthURL, p.TokenURL} {
+			if _, err := checkURL(u); err != nil {
+				return Provider{}, fmt.Errorf("discovery at %s: %w", b, err)
+			}
+		}
+		return p, nil
+	}
+	return Provider{}, fmt.Errorf("discovery at %s failed: %w", b, errors.Join(errs...))
+}
+
+// CheckURL returns an error wrapping ErrInsecureURL unless raw is an https
+// URL, or an http URL whose host is a loopback address.
+func CheckURL(raw string) error {
+	_, err := checkURL(raw)
+	return err
+}
+
+func checkURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("bad URL %.80q: %w", raw, err)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("%w: %.80q has no host", ErrInsecureURL, raw)
+	}
+	switch u.Scheme {
+	case "https":
+		return u, nil
+	case "http":
+		if IsLoopback(u.Hostname()) {
+			return u, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: %.80q", ErrInsecureURL, raw)
+}
+
+// IsLoopback reports whether host (without port) names the local machine:
+// "localhost" or a loopback IP address.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
