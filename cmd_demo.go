@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/authwrap/authwrap/flow"
+	"github.com/authwrap/authwrap/flow/authkittest"
+	"github.com/authwrap/authwrap/helper"
+)
+
+// DemoCmd walks a newcomer through a sign-in against a throwaway server.
+type DemoCmd struct {
+	AutoApprove bool `name:"auto-approve" help:"Approve the code automatically after two seconds instead of in a browser."`
+	NoBrowser   bool `name:"no-browser" help:"Do not open a browser."`
+}
+
+// Run starts a local server and throwaway storage, then runs login,
+// token and status against them, and removes everything it made.
+func (c *DemoCmd) Run(ctx context.Context, g *Globals) error {
+	cfg := authkittest.Config{Interval: time.Second}
+	if c.AutoApprove {
+		cfg.AutoApprove = 2 * time.Second
+	}
+	srv, err := authkittest.Listen("127.0.0.1:0", cfg)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	dir, err := os.MkdirTemp("", "authwrap-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	pass := make([]byte, 16)
+	_, _ = rand.Read(pass)
+	store, err := helper.OpenStore(helper.StoreOptions{Backend: "file", FileDir: filepath.Join(dir, "keyring"),
+		Passphrase: func(string) (string, error) { return hex.EncodeToString(pass), nil }})
+	if err != nil {
+		return err
+	}
+	profile := helper.Profile{Name: "demo", ClientID: srv.Config.ClientID, APIURL: srv.URL}
+	m := &helper.Manager{Profile: profile, Store: store, LockDir: filepath.Join(dir, "state"),
+		Notify: func(msg string) { fmt.Fprintf(g.stderr, "authwrap: %s\n", msg) }}
+	out := g.stdout
+	say := func(format string, a ...any) { fmt.Fprintf(out, format+"\n", a...) }
+
+	say("authwrap demo")
+	say("  A local AuthKit server is running at %s, for this demo only.", srv.URL)
+	say("  Sessions go to a throwaway file keyring in %s, deleted at the end.", dir)
+	say("")
+	say("Step 1 of 3: authwrap login")
+	if c.AutoApprove {
+		say("  (--auto-approve: the server approves the code by itself after 2 seconds)")
+	} else {
+		say("  Open the URL below in a browser, check the code and press Approve.")
+	}
+	prompter := g.terminalPrompter(!c.NoBrowser && !c.AutoApprove)
+	m.Prompter = prompter
+	s, err := m.Login(ctx)
+	if err != nil {
+		return err
+	}
+	say("  signed in as %s%s", who(s), orgSuffix(s))
+	say("")
+	say("Step 2 of 3: authwrap token")
+	say("  `authwrap token` prints the access token alone on stdout, for $(authwrap token) in scripts.")
+	s, err = m.Token(ctx, helper.DefaultMinTTL)
+	if err != nil {
+		return err
+	}
+	claims, _ := flow.ParseClaims(s.AccessToken.Reveal())
+	say("  Here it is masked: %s", s.AccessToken.Masked())
+	say("  It is a JWT: sub=%s sid=%s org_id=%s, expires in %s",
+		claims.Subject, claims.SessionID, claims.OrganizationID, time.Until(claims.ExpiresAt).Round(time.Second))
+	say("")
+	say("Step 3 of 3: authwrap status")
+	printStatus(out, buildStatus(m, store))
+	say("")
+	say("Done: the demo server and its storage are gone.")
+	say("Next: point authwrap at your own WorkOS app (see README: Configuration):")
+	say("  export AUTHWRAP_CLIENT_ID=client_...   # your AuthKit app's client ID, with CLI Auth enabled")
+	say("  authwrap login && authwrap token")
+	return nil
+}

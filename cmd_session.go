@@ -1,0 +1,228 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/authwrap/authwrap/helper"
+)
+
+// LoginCmd signs in.
+type LoginCmd struct {
+	NoBrowser bool `name:"no-browser" help:"Do not open a browser; just print the URL and code."`
+}
+
+// Run signs in afresh and reports who is signed in.
+func (c *LoginCmd) Run(ctx context.Context, g *Globals) error {
+	m, _, err := g.setup()
+	if err != nil {
+		return err
+	}
+	m.Prompter = g.terminalPrompter(!c.NoBrowser)
+	s, err := m.Login(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(g.stderr, "authwrap: signed in to %s as %s%s; the session is stored in %s\n",
+		s.Profile, who(s), orgSuffix(s), storeName(m))
+	return nil
+}
+
+func who(s *helper.Session) string {
+	if s.Email != "" {
+		return helper.Inert(s.Email)
+	}
+	if s.UserID != "" {
+		return helper.Inert(s.UserID)
+	}
+	return "an unnamed user"
+}
+
+func orgSuffix(s *helper.Session) string {
+	if s.OrganizationID == "" {
+		return ""
+	}
+	return " (organization " + helper.Inert(s.OrganizationID) + ")"
+}
+
+func storeName(m *helper.Manager) string {
+	if ks, ok := m.Store.(*helper.KeyringStore); ok {
+		return "the " + ks.Backend + " keyring"
+	}
+	return "the store"
+}
+
+// TokenCmd prints a valid access token.
+type TokenCmd struct {
+	MinTTL time.Duration `name:"min-ttl" default:"30s" help:"Refresh first when the token expires within this long."`
+}
+
+// Run prints the token alone on stdout.
+func (c *TokenCmd) Run(ctx context.Context, g *Globals) error {
+	if c.MinTTL < 0 {
+		return fmt.Errorf("--min-ttl must not be negative")
+	}
+	m, _, err := g.setup()
+	if err != nil {
+		return err
+	}
+	var release func()
+	m.Prompter, release = g.onDemandPrompter()
+	defer release()
+	s, err := m.Token(ctx, c.MinTTL)
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(g.stdout, s.AccessToken.Reveal()+"\n")
+	return err
+}
+
+// StatusCmd shows the session.
+type StatusCmd struct {
+	JSON bool `name:"json" help:"Print the status as JSON."`
+}
+
+// status is what `authwrap status` shows; it never holds a secret.
+type status struct {
+	Profile        string         `json:"profile"`
+	Server         string         `json:"server"`
+	Flavour        string         `json:"flavour"`
+	ClientID       string         `json:"client_id"`
+	SignedIn       bool           `json:"signed_in"`
+	Problem        string         `json:"problem,omitempty"`
+	User           string         `json:"user,omitempty"`
+	Email          string         `json:"email,omitempty"`
+	OrganizationID string         `json:"organization_id,omitempty"`
+	SessionID      string         `json:"session_id,omitempty"`
+	Expires        *time.Time     `json:"expires_at,omitempty"`
+	Expired        bool           `json:"expired"`
+	Token          string         `json:"token,omitempty"`
+	Refreshable    bool           `json:"refreshable"`
+	Storage        string         `json:"storage"`
+	Probes         []helper.Probe `json:"storage_probes"`
+}
+
+// Run prints the status; exit 1 when not signed in.
+func (c *StatusCmd) Run(g *Globals) error {
+	m, store, err := g.setup()
+	if err != nil {
+		return err
+	}
+	st := buildStatus(m, store)
+	if c.JSON {
+		enc := json.NewEncoder(g.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(st); err != nil {
+			return err
+		}
+	} else {
+		printStatus(g.stdout, st)
+	}
+	if !st.SignedIn {
+		return &exitError{code: 1, err: fmt.Errorf("%s", st.Problem)}
+	}
+	return nil
+}
+
+func buildStatus(m *helper.Manager, store *helper.KeyringStore) status {
+	p := m.Profile
+	st := status{Profile: p.Name, Server: p.Server(), Flavour: p.Flavour().String(), ClientID: p.ClientID,
+		Storage: store.Backend, Probes: store.Probes}
+	s, err := m.Load()
+	if err != nil {
+		st.Problem = err.Error()
+		return st
+	}
+	exp := s.Expiry.UTC()
+	st.SignedIn = true
+	st.User, st.Email, st.OrganizationID, st.SessionID = s.UserID, s.Email, s.OrganizationID, s.SessionID
+	st.Expires = &exp
+	st.Expired = !s.ValidFor(0)
+	st.Token = s.AccessToken.Masked()
+	st.Refreshable = !s.RefreshToken.IsZero()
+	return st
+}
+
+func printStatus(w io.Writer, st status) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	row := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(tw, "%s:\t%s\n", k, helper.Inert(v))
+		}
+	}
+	row("profile", st.Profile)
+	row("server", st.Server+" ("+st.Flavour+")")
+	row("client", st.ClientID)
+	if !st.SignedIn {
+		row("signed in", "no")
+	} else {
+		user := st.Email
+		if user == "" {
+			user = st.User
+		} else if st.User != "" {
+			user += " (" + st.User + ")"
+		}
+		row("user", user)
+		row("organization", st.OrganizationID)
+		row("session", st.SessionID)
+		exp := st.Expires.Format(time.RFC3339)
+		if st.Expired {
+			exp += " (expired"
+		} else {
+			exp += " (in " + time.Until(*st.Expires).Round(time.Second).String()
+		}
+		if st.Refreshable {
+			exp += "; refreshes automatically)"
+		} else {
+			exp += "; no refresh token)"
+		}
+		row("access token", st.Token)
+		row("expires", exp)
+	}
+	row("storage", st.Storage)
+	for _, pr := range st.Probes {
+		if !pr.Used {
+			row("  skipped "+pr.Backend, pr.Reason)
+		}
+	}
+	_ = tw.Flush()
+}
+
+// LogoutCmd deletes the session.
+type LogoutCmd struct{}
+
+// Run deletes the stored session, readable or not.
+func (c *LogoutCmd) Run(ctx context.Context, g *Globals) error {
+	m, _, err := g.setup()
+	if err != nil {
+		return err
+	}
+	_, loadErr := m.Load()
+	if err := m.Logout(ctx); err != nil {
+		return err
+	}
+	if loadErr != nil && isNotSignedIn(loadErr) {
+		fmt.Fprintf(g.stderr, "authwrap: %s was not signed in; nothing to remove\n", m.Profile.Name)
+		return nil
+	}
+	fmt.Fprintf(g.stderr, "authwrap: signed out of %s: the local session is deleted (it ends on the server when it expires)\n", m.Profile.Name)
+	return nil
+}
+
+func isNotSignedIn(err error) bool {
+	nse, ok := err.(*helper.NotSignedInError)
+	return ok && nse.Reason == ""
+}
+
+// VersionCmd prints the version.
+type VersionCmd struct{}
+
+// Run prints the version.
+func (c *VersionCmd) Run(g *Globals) error {
+	_, err := fmt.Fprintf(g.stdout, "authwrap %s\n", versionString())
+	return err
+}

@@ -1,0 +1,277 @@
+package helper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"os/user"
+	"sync"
+	"time"
+
+	"github.com/authwrap/authwrap/flow"
+)
+
+// Authenticator is what a Manager needs from the authorization server;
+// *flow.Client satisfies it.
+type Authenticator interface {
+	Start(ctx context.Context) (*flow.DeviceAuth, error)
+	Poll(ctx context.Context, d *flow.DeviceAuth) (*flow.Token, error)
+	Refresh(ctx context.Context, refreshToken flow.Secret, opts flow.RefreshOptions) (*flow.Token, error)
+}
+
+// ErrNotSignedIn matches every error that means "this profile has no
+// usable session": *NotSignedInError.
+var ErrNotSignedIn = errors.New("not signed in")
+
+// NotSignedInError says a profile has no usable session, and what to run.
+type NotSignedInError struct {
+	Profile string
+	// Reason, when set, says why an existing session cannot be used.
+	Reason string
+	// Err is the server's answer when the session ended there.
+	Err error
+}
+
+// Error gives the one-line hint.
+func (e *NotSignedInError) Error() string {
+	if e.Reason != "" {
+		return fmt.Sprintf("not signed in to %s (%s): run `authwrap login%s`", e.Profile, e.Reason, profileFlag(e.Profile))
+	}
+	return fmt.Sprintf("not signed in to %s: run `authwrap login%s`", e.Profile, profileFlag(e.Profile))
+}
+
+// Unwrap makes errors.Is(err, ErrNotSignedIn) true, and exposes the
+// server's answer.
+func (e *NotSignedInError) Unwrap() []error { return []error{ErrNotSignedIn, e.Err} }
+
+func profileFlag(p string) string {
+	if p == DefaultProfile || p == "" {
+		return ""
+	}
+	return " --profile " + p
+}
+
+// Defaults for Manager.
+const (
+	// DefaultLockWait bounds how long a process waits for another one that
+	// is signing in or refreshing the same profile: longer than a device
+	// code lives, so a waiting process sees the other sign-in through.
+	DefaultLockWait = 16 * time.Minute
+	// DefaultMinTTL is how long a token handed out must stay valid.
+	DefaultMinTTL = 30 * time.Second
+)
+
+// Manager gets valid tokens for one profile: from the store when fresh,
+// by refreshing under the profile's lock when not, and by signing in when
+// there is no session and a Prompter can show it.
+type Manager struct {
+	// Profile is the profile to serve.
+	Profile Profile
+	// Store keeps the session.
+	Store Store
+	// Auth talks to the server; nil builds a *flow.Client from Profile
+	// (with discovery for a standard server) on first use.
+	Auth Authenticator
+	// HTTPClient is used when Auth is built; nil means http.DefaultClient.
+	HTTPClient *http.Client
+	// Prompter shows a sign-in to a person; nil means no sign-in on demand.
+	Prompter Prompter
+	// Notify receives one-line messages for the person (waiting for the
+	// lock, a refresh that failed but left a usable token); may be nil.
+	Notify func(msg string)
+	// LockDir holds the lock files; StateDir() when empty.
+	LockDir string
+	// LockWait bounds the wait for the lock; DefaultLockWait when zero.
+	LockWait time.Duration
+
+	authOnce sync.Once
+	authErr  error
+}
+
+func (m *Manager) notify(format string, a ...any) {
+	if m.Notify != nil {
+		m.Notify(fmt.Sprintf(format, a...))
+	}
+}
+
+func (m *Manager) auth(ctx context.Context) (Authenticator, error) {
+	m.authOnce.Do(func() {
+		if m.Auth != nil {
+			return
+		}
+		var c *flow.Client
+		c, m.authErr = NewClient(ctx, m.Profile, m.HTTPClient)
+		if m.authErr == nil {
+			m.Auth = c
+		}
+	})
+	return m.Auth, m.authErr
+}
+
+// NewClient builds the flow client for a profile, running discovery for a
+// standard server.
+func NewClient(ctx context.Context, p Profile, hc *http.Client) (*flow.Client, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	c := &flow.Client{ClientID: p.ClientID, Scopes: p.Scopes, HTTPClient: hc, UserAgent: "authwrap"}
+	var err error
+	if p.Flavour() == flow.Standard {
+		c.Provider, err = c.Discover(ctx, p.Issuer)
+	} else {
+		c.Provider, err = flow.WorkOS(p.APIURL, p.ClientID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Load returns the stored session if it belongs to this profile's server
+// and client. It never refreshes and never takes the lock.
+func (m *Manager) Load() (*Session, error) {
+	s, err := m.Store.Load(m.Profile.Name)
+	if errors.Is(err, ErrNoSession) {
+		return nil, &NotSignedInError{Profile: m.Profile.Name}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if s.Server != m.Profile.Server() || s.ClientID != m.Profile.ClientID {
+		return s, &NotSignedInError{Profile: m.Profile.Name,
+			Reason: fmt.Sprintf("the stored session is for client %s at %s", s.ClientID, s.Server)}
+	}
+	return s, nil
+}
+
+// Token returns a session whose access token stays valid for at least
+// minTTL. A fresh stored token is returned without any lock or request.
+// Otherwise, under the profile's lock, it re-reads the store, refreshes
+// (saving the rotated pair before returning it), or signs in when there
+// is no session and a Prompter is set.
+func (m *Manager) Token(ctx context.Context, minTTL time.Duration) (*Session, error) {
+	if s, err := m.Load(); err == nil && s.ValidFor(minTTL) {
+		return s, nil
+	}
+	unlock, err := m.lock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+
+	s, err := m.Load()
+	switch {
+	case err == nil && s.ValidFor(minTTL):
+		return s, nil
+	case err == nil && !s.RefreshToken.IsZero():
+		next, rerr := m.refreshLocked(ctx, s)
+		if rerr == nil {
+			return next, nil
+		}
+		if !errors.Is(rerr, flow.ErrReauthenticate) {
+			if s.ValidFor(0) {
+				m.notify("warning: could not refresh the session for %s (%v); using the current token, valid for %s",
+					m.Profile.Name, rerr, roundDur(time.Until(s.Expiry)))
+				return s, nil
+			}
+			return nil, fmt.Errorf("could not refresh the session for %s: %w; the session is kept, try again", m.Profile.Name, rerr)
+		}
+		if derr := m.Store.Delete(m.Profile.Name); derr != nil {
+			return nil, derr
+		}
+		err = &NotSignedInError{Profile: m.Profile.Name, Reason: "the session has ended", Err: rerr}
+	case err == nil:
+		err = &NotSignedInError{Profile: m.Profile.Name, Reason: "the token expired and there is no refresh token"}
+	}
+	if !errors.Is(err, ErrNotSignedIn) || m.Prompter == nil {
+		return nil, err
+	}
+	return m.signInLocked(ctx)
+}
+
+// Login signs in afresh, replacing any stored session, under the lock.
+func (m *Manager) Login(ctx context.Context) (*Session, error) {
+	if m.Prompter == nil {
+		return nil, errors.New("helper: Login needs a Prompter")
+	}
+	unlock, err := m.lock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	return m.signInLocked(ctx)
+}
+
+// Logout deletes the profile's stored session, readable or not. WorkOS
+// has no revocation a public client may call; the session ends on the
+// server when it expires or an administrator ends it.
+func (m *Manager) Logout(ctx context.Context) error {
+	unlock, err := m.lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return m.Store.Delete(m.Profile.Name)
+}
+
+func (m *Manager) lock(ctx context.Context) (func(), error) {
+	dir := m.LockDir
+	if dir == "" {
+		dir = StateDir()
+	}
+	wait := m.LockWait
+	if wait <= 0 {
+		wait = DefaultLockWait
+	}
+	return lockProfile(ctx, dir, m.Profile.Name, wait, func() {
+		m.notify("waiting for another authwrap to finish signing in or refreshing %s…", m.Profile.Name)
+	})
+}
+
+func (m *Manager) refreshLocked(ctx context.Context, s *Session) (*Session, error) {
+	a, err := m.auth(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tok, err := a.Refresh(ctx, s.RefreshToken, flow.RefreshOptions{})
+	if err != nil {
+		return nil, err
+	}
+	next := sessionFromToken(m.Profile, tok)
+	if next.Email == "" {
+		next.Email = s.Email // the standard flavour does not repeat it
+	}
+	if err := m.Store.Save(next); err != nil {
+		return nil, fmt.Errorf("the session was refreshed but could not be saved: %w", err)
+	}
+	return next, nil
+}
+
+func (m *Manager) signInLocked(ctx context.Context) (*Session, error) {
+	a, err := m.auth(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d, err := a.Start(ctx)
+	if err != nil {
+		return nil, err
+	}
+	host, _ := os.Hostname()
+	who := "authwrap"
+	if u, err := user.Current(); err == nil {
+		who = "authwrap (user " + u.Username + ")"
+	}
+	done := m.Prompter.Prompt(ctx, SignIn{Profile: m.Profile, Device: d, Host: host, User: who})
+	tok, err := a.Poll(ctx, d)
+	done(err)
+	if err != nil {
+		return nil, err
+	}
+	s := sessionFromToken(m.Profile, tok)
+	if err := m.Store.Save(s); err != nil {
+		return nil, fmt.Errorf("signed in, but the session could not be saved: %w", err)
+	}
+	return s, nil
+}

@@ -1,0 +1,169 @@
+package helper
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"github.com/cli/browser"
+
+	"github.com/authwrap/authwrap/flow"
+)
+
+// SignIn is what a Prompter shows a person: who is asking, and the codes.
+type SignIn struct {
+	// Profile is the profile being signed in.
+	Profile Profile
+	// Device holds the user code and the URLs. Never show Device.DeviceCode.
+	Device *flow.DeviceAuth
+	// Host and User say where the request comes from (RFC 8628 section
+	// 5.4: a person must be able to tell a phished code from their own).
+	Host, User string
+}
+
+// Prompter shows a sign-in to a person. Prompt is called once the server
+// has issued the codes and before polling starts; the function it returns
+// is called when the sign-in ends, with nil or the error that ended it.
+type Prompter interface {
+	Prompt(ctx context.Context, s SignIn) (done func(err error))
+}
+
+// TerminalPrompter is the prompt authwrap login uses. On a terminal (Live)
+// it opens the browser and keeps a live countdown line; elsewhere it
+// prints plain lines, one per fact, for logs and pipes.
+type TerminalPrompter struct {
+	// Out receives the prompt: stderr or the controlling terminal, never
+	// a protocol stream.
+	Out io.Writer
+	// Live draws an updating wait line; set it only when Out is a terminal.
+	Live bool
+	// Open opens a URL in a browser; nil opens nothing.
+	Open func(url string) error
+	// Color allows bold text (false when NO_COLOR is set).
+	Color bool
+}
+
+// Prompt implements Prompter.
+func (t *TerminalPrompter) Prompt(ctx context.Context, s SignIn) func(error) {
+	d := s.Device
+	code := Inert(d.UserCode)
+	if t.Color && t.Live {
+		code = "\033[1m" + code + "\033[0m"
+	}
+	w := t.Out
+	fmt.Fprintf(w, "authwrap: sign-in for profile %q: client %s at %s\n", s.Profile.Name, Inert(s.Profile.ClientID), Inert(s.Profile.Server()))
+	fmt.Fprintf(w, "authwrap: requested by %s on %s; if you did not start this, deny it\n", Inert(s.User), Inert(s.Host))
+	fmt.Fprintf(w, "authwrap: your one-time code is %s\n", code)
+	opened := false
+	if t.Open != nil {
+		if err := SafeBrowserURL(d.BrowserURL()); err != nil {
+			fmt.Fprintf(w, "authwrap: warning: not opening the browser: %v\n", err)
+		} else if openWithin(t.Open, d.BrowserURL(), 2*time.Second) {
+			opened = true
+			fmt.Fprintf(w, "authwrap: opened %s in your browser: check the code matches, then approve\n", Inert(d.BrowserURL()))
+		}
+	}
+	if !opened {
+		fmt.Fprintf(w, "authwrap: open %s and enter the code\n", Inert(d.VerificationURI))
+	}
+	if !t.Live {
+		fmt.Fprintf(w, "authwrap: waiting for approval (the code expires in %s)\n", roundDur(time.Until(d.Expiry)))
+		return func(error) {}
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		frames := []rune("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏")
+		tick := time.NewTicker(250 * time.Millisecond)
+		defer tick.Stop()
+		for i := 0; ; i++ {
+			left := time.Until(d.Expiry).Truncate(time.Second)
+			fmt.Fprintf(w, "\r\033[K%c waiting for approval… code expires in %d:%02d (Ctrl-C to cancel)",
+				frames[i%len(frames)], int(left.Minutes()), int(left.Seconds())%60)
+			select {
+			case <-stop:
+				fmt.Fprint(w, "\r\033[K")
+				return
+			case <-ctx.Done():
+				fmt.Fprint(w, "\r\033[K")
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	var once sync.Once
+	return func(error) { once.Do(func() { close(stop); wg.Wait() }) }
+}
+
+// openWithin runs open and reports whether it succeeded; an opener that
+// has not failed within d (xdg-open waiting on a slow browser) counts as
+// success, so a sign-in never waits on it.
+func openWithin(open func(string) error, url string, d time.Duration) bool {
+	res := make(chan error, 1)
+	go func() { res <- open(url) }()
+	select {
+	case err := <-res:
+		return err == nil
+	case <-time.After(d):
+		return true
+	}
+}
+
+func roundDur(d time.Duration) time.Duration {
+	if d < 0 {
+		return 0
+	}
+	return d.Round(time.Second)
+}
+
+// Inert makes server-sent text safe to show on a terminal: control
+// characters and escape sequences become visible \x.. escapes, and very
+// long text is cut.
+func Inert(s string) string {
+	const maxLen = 200
+	var b strings.Builder
+	for i, r := range s {
+		if i >= maxLen {
+			b.WriteString("…")
+			break
+		}
+		if unicode.IsControl(r) || r == unicode.ReplacementChar || (unicode.Is(unicode.Cf, r)) {
+			fmt.Fprintf(&b, "\\x%02x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// SafeBrowserURL rejects URLs a browser must not be pointed at: anything
+// but https, or http on a loopback host (never javascript: or file:).
+func SafeBrowserURL(u string) error { return flow.CheckURL(u) }
+
+// OpenBrowser opens url with $BROWSER when it is set, else with the
+// system's opener (xdg-open, open, rundll32, wslview). The opener's
+// output goes to stderr: stdout may carry a protocol.
+func OpenBrowser(url string) error {
+	if err := SafeBrowserURL(url); err != nil {
+		return err
+	}
+	if b := os.Getenv("BROWSER"); b != "" {
+		if b == "none" || b == "false" {
+			return fmt.Errorf("BROWSER=%s", b)
+		}
+		cmd := exec.Command(b, url)
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		return cmd.Start()
+	}
+	browser.Stdout = os.Stderr
+	browser.Stderr = os.Stderr
+	return browser.OpenURL(url)
+}

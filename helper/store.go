@@ -1,0 +1,331 @@
+package helper
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/99designs/keyring"
+	"golang.org/x/term"
+
+	"github.com/authwrap/authwrap/flow"
+)
+
+// Session is what authwrap keeps for a profile between runs. Its secrets
+// are flow.Secret values, so printing a Session never shows them.
+type Session struct {
+	// Profile is the profile the session belongs to.
+	Profile string
+	// Server and ClientID say who issued the session; a session from
+	// another server or client is not used.
+	Server   string
+	ClientID string
+	// AccessToken, RefreshToken and Expiry are the current token pair.
+	AccessToken  flow.Secret
+	RefreshToken flow.Secret
+	Expiry       time.Time
+	// UserID, Email, OrganizationID and SessionID describe the sign-in.
+	UserID         string
+	Email          string
+	OrganizationID string
+	SessionID      string
+	// Updated is when the pair was last saved.
+	Updated time.Time
+}
+
+// ValidFor reports whether the access token stays valid for at least d.
+func (s *Session) ValidFor(d time.Duration) bool {
+	return s != nil && !s.AccessToken.IsZero() && (s.Expiry.IsZero() || time.Until(s.Expiry) > d)
+}
+
+// sessionFromToken builds the stored session for a fresh token.
+func sessionFromToken(p Profile, t *flow.Token) *Session {
+	s := &Session{
+		Profile: p.Name, Server: p.Server(), ClientID: p.ClientID,
+		AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, Expiry: t.Expiry,
+		UserID: t.Claims.Subject, OrganizationID: t.OrganizationID, SessionID: t.Claims.SessionID,
+		Updated: time.Now().UTC().Truncate(time.Second),
+	}
+	if t.User != nil {
+		s.UserID = t.User.ID
+		s.Email = t.User.Email
+	}
+	return s
+}
+
+// record is the stored form. Short keys keep the item small: Windows
+// Credential Manager refuses items over 2560 bytes.
+type record struct {
+	Version int       `json:"v"`
+	Profile string    `json:"p"`
+	Server  string    `json:"srv"`
+	Client  string    `json:"cid"`
+	Access  string    `json:"at"`
+	Refresh string    `json:"rt,omitempty"`
+	Expiry  time.Time `json:"exp,omitzero"`
+	User    string    `json:"uid,omitempty"`
+	Email   string    `json:"em,omitempty"`
+	Org     string    `json:"org,omitempty"`
+	SID     string    `json:"sid,omitempty"`
+	Updated time.Time `json:"upd,omitzero"`
+}
+
+const recordVersion = 1
+
+func encodeSession(s *Session) ([]byte, error) {
+	return json.Marshal(record{
+		Version: recordVersion, Profile: s.Profile, Server: s.Server, Client: s.ClientID,
+		Access: s.AccessToken.Reveal(), Refresh: s.RefreshToken.Reveal(), Expiry: s.Expiry,
+		User: s.UserID, Email: s.Email, Org: s.OrganizationID, SID: s.SessionID, Updated: s.Updated,
+	})
+}
+
+func decodeSession(profile string, data []byte) (*Session, error) {
+	var r record
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, &CorruptError{Profile: profile, Reason: "it is not authwrap's JSON"}
+	}
+	if r.Version != recordVersion {
+		return nil, &CorruptError{Profile: profile, Reason: fmt.Sprintf("it has format version %d, this authwrap reads %d", r.Version, recordVersion)}
+	}
+	if r.Access == "" || r.Profile != profile {
+		return nil, &CorruptError{Profile: profile, Reason: "it has no access token or belongs to another profile"}
+	}
+	return &Session{
+		Profile: r.Profile, Server: r.Server, ClientID: r.Client,
+		AccessToken: flow.Secret(r.Access), RefreshToken: flow.Secret(r.Refresh), Expiry: r.Expiry,
+		UserID: r.User, Email: r.Email, OrganizationID: r.Org, SessionID: r.SID, Updated: r.Updated,
+	}, nil
+}
+
+// ErrNoSession is returned by Store.Load when the profile has no session.
+var ErrNoSession = errors.New("no stored session")
+
+// CorruptError is returned by Store.Load for an item that authwrap cannot
+// read: truncated, from another version, or another program's.
+type CorruptError struct {
+	Profile string
+	Reason  string
+}
+
+// Error says what is wrong and how to fix it.
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("the stored session for %s is unreadable (%s): run `authwrap logout%s` and sign in again",
+		e.Profile, e.Reason, profileFlag(e.Profile))
+}
+
+// Store keeps sessions. Implementations must be safe to use from several
+// processes; the Manager serialises writers with a lock.
+type Store interface {
+	// Load returns the profile's session, ErrNoSession, or a *CorruptError.
+	Load(profile string) (*Session, error)
+	// Save replaces the profile's session.
+	Save(s *Session) error
+	// Delete removes the profile's session; deleting none is not an error.
+	Delete(profile string) error
+}
+
+// KeyringStore is a Store on one github.com/99designs/keyring backend.
+type KeyringStore struct {
+	ring keyring.Keyring
+	// Backend is the backend in use, spelled as the keyring library does.
+	Backend string
+	// Probes says why the backends before it were skipped.
+	Probes []Probe
+}
+
+func itemKey(profile string) string { return "session." + profile }
+
+// Load implements Store.
+func (k *KeyringStore) Load(profile string) (*Session, error) {
+	it, err := k.ring.Get(itemKey(profile))
+	if errors.Is(err, keyring.ErrKeyNotFound) {
+		return nil, ErrNoSession
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the %s keyring: %w", k.Backend, err)
+	}
+	return decodeSession(profile, it.Data)
+}
+
+// Save implements Store.
+func (k *KeyringStore) Save(s *Session) error {
+	data, err := encodeSession(s)
+	if err != nil {
+		return err
+	}
+	err = k.ring.Set(keyring.Item{Key: itemKey(s.Profile), Data: data,
+		Label: "authwrap session (" + s.Profile + ")", Description: "authwrap OAuth session"})
+	if err != nil {
+		return fmt.Errorf("saving to the %s keyring: %w", k.Backend, err)
+	}
+	return nil
+}
+
+// Delete implements Store.
+func (k *KeyringStore) Delete(profile string) error {
+	err := k.ring.Remove(itemKey(profile))
+	if err == nil || errors.Is(err, keyring.ErrKeyNotFound) || os.IsNotExist(err) {
+		return nil
+	}
+	return fmt.Errorf("removing from the %s keyring: %w", k.Backend, err)
+}
+
+// Probe is the outcome of trying one backend.
+type Probe struct {
+	Backend string `json:"backend"`
+	Used    bool   `json:"used"`
+	Reason  string `json:"reason,omitempty"`
+}
+
+// Backends lists the backends authwrap knows, in the order it tries them
+// on this system when none is named.
+func Backends() []string {
+	switch runtime.GOOS {
+	case "darwin":
+		return []string{string(keyring.KeychainBackend), string(keyring.FileBackend)}
+	case "windows":
+		return []string{string(keyring.WinCredBackend), string(keyring.FileBackend)}
+	}
+	return []string{string(keyring.KeyCtlBackend), string(keyring.SecretServiceBackend),
+		string(keyring.PassBackend), string(keyring.FileBackend)}
+}
+
+// StoreOptions configure OpenStore.
+type StoreOptions struct {
+	// Backend names one backend; empty means probe Backends() in order.
+	Backend string
+	// FileDir is the file backend's directory (default DataDir()).
+	FileDir string
+	// Passphrase returns the file backend's password; the default reads
+	// AUTHWRAP_FILE_PASSPHRASE or asks on the terminal.
+	Passphrase func(prompt string) (string, error)
+}
+
+// ErrNoBackend means no keyring backend could be opened.
+var ErrNoBackend = errors.New("no usable keyring backend")
+
+// OpenStore opens the named backend, or the first backend of Backends()
+// that works here. It never lets the keyring library choose by itself.
+func OpenStore(o StoreOptions) (*KeyringStore, error) {
+	if o.FileDir == "" {
+		o.FileDir = DataDir()
+	}
+	if o.Passphrase == nil {
+		o.Passphrase = filePassphrase
+	}
+	known := map[string]bool{}
+	for _, b := range append(Backends(), string(keyring.KeyCtlBackend), string(keyring.SecretServiceBackend), string(keyring.PassBackend)) {
+		known[b] = true
+	}
+	if o.Backend != "" {
+		if !known[o.Backend] {
+			return nil, fmt.Errorf("%w: unknown keyring backend %q (known here: %v)", ErrNoBackend, o.Backend, Backends())
+		}
+		ring, err := openBackend(o.Backend, o)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", ErrNoBackend, o.Backend, err)
+		}
+		return &KeyringStore{ring: ring, Backend: o.Backend,
+			Probes: []Probe{{Backend: o.Backend, Used: true, Reason: "chosen by AUTHWRAP_KEYRING_BACKEND, --keyring-backend or the config"}}}, nil
+	}
+	var probes []Probe
+	for _, b := range Backends() {
+		if why := precheck(b); why != "" {
+			probes = append(probes, Probe{Backend: b, Reason: why})
+			continue
+		}
+		ring, err := openBackend(b, o)
+		if err != nil {
+			probes = append(probes, Probe{Backend: b, Reason: err.Error()})
+			continue
+		}
+		probes = append(probes, Probe{Backend: b, Used: true, Reason: "first in the order that works here"})
+		return &KeyringStore{ring: ring, Backend: b, Probes: probes}, nil
+	}
+	return nil, fmt.Errorf("%w: %v", ErrNoBackend, probes)
+}
+
+// precheck rules a backend out cheaply, before opening it, where opening
+// would start a daemon, hang on a wizard or fail confusingly.
+func precheck(b string) string {
+	switch keyring.BackendType(b) {
+	case keyring.SecretServiceBackend:
+		if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+			return "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset)"
+		}
+	case keyring.PassBackend:
+		dir := os.Getenv("PASSWORD_STORE_DIR")
+		if dir == "" {
+			home, _ := os.UserHomeDir()
+			dir = filepath.Join(home, ".password-store")
+		}
+		if _, err := os.Stat(filepath.Join(dir, ".gpg-id")); err != nil {
+			return "pass is not initialised (no " + filepath.Join(dir, ".gpg-id") + ")"
+		}
+	}
+	return ""
+}
+
+// keyctlPerm lets the possessor and every later process of the same user
+// view, read, write, search, link and set attributes on authwrap's keys.
+const keyctlPerm = 0x3f3f0000
+
+func openBackend(b string, o StoreOptions) (keyring.Keyring, error) {
+	cfg := keyring.Config{
+		AllowedBackends:          []keyring.BackendType{keyring.BackendType(b)},
+		ServiceName:              "authwrap",
+		KeyCtlScope:              "user",
+		KeyCtlPerm:               keyctlPerm,
+		LibSecretCollectionName:  "login",
+		PassPrefix:               "authwrap",
+		FileDir:                  o.FileDir,
+		FilePasswordFunc:         o.Passphrase,
+		KeychainTrustApplication: true,
+	}
+	if b == string(keyring.FileBackend) {
+		if err := ensurePrivateDir(o.FileDir); err != nil {
+			return nil, err
+		}
+	}
+	ring, err := keyring.Open(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if b != string(keyring.FileBackend) {
+		// Opening can succeed where use fails (keyctl under a seccomp
+		// profile, a locked secret service): list the keys to be sure.
+		if _, err := ring.Keys(); err != nil {
+			return nil, fmt.Errorf("probe failed: %v", err)
+		}
+	}
+	return ring, nil
+}
+
+// ErrNoPassphrase means the file backend needs a passphrase and there is
+// neither AUTHWRAP_FILE_PASSPHRASE nor a terminal to ask on.
+var ErrNoPassphrase = errors.New("the file keyring needs a passphrase: set AUTHWRAP_FILE_PASSPHRASE or run on a terminal")
+
+// filePassphrase reads AUTHWRAP_FILE_PASSPHRASE, or asks on /dev/tty. It
+// never touches stdin or stdout, which may carry a protocol.
+func filePassphrase(prompt string) (string, error) {
+	if p, ok := os.LookupEnv("AUTHWRAP_FILE_PASSPHRASE"); ok && p != "" {
+		return p, nil
+	}
+	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	if err != nil {
+		return "", ErrNoPassphrase
+	}
+	defer tty.Close()
+	fmt.Fprintf(tty, "authwrap: %s: ", prompt)
+	pw, err := term.ReadPassword(int(tty.Fd()))
+	fmt.Fprintln(tty)
+	if err != nil {
+		return "", fmt.Errorf("reading the passphrase: %w", err)
+	}
+	return string(pw), nil
+}

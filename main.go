@@ -1,0 +1,205 @@
+// Command authwrap signs people in to a service protected by WorkOS
+// AuthKit with the OAuth 2.0 device authorization grant (RFC 8628), keeps
+// the session in the system keyring, and hands a valid access token to
+// whatever needs it.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/alecthomas/kong"
+	"github.com/mattn/go-isatty"
+
+	"github.com/authwrap/authwrap/helper"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = ""
+
+// CLI is the command line.
+type CLI struct {
+	Globals
+
+	Login     LoginCmd     `cmd:"" help:"Sign in with a one-time code approved in a browser."`
+	Token     TokenCmd     `cmd:"" help:"Print a valid access token on stdout, refreshing it first if needed."`
+	Status    StatusCmd    `cmd:"" help:"Show who is signed in, until when, and where the session is stored."`
+	Logout    LogoutCmd    `cmd:"" help:"Delete the stored session of a profile."`
+	Version   VersionCmd   `cmd:"" help:"Print the version."`
+	DevServer DevServerCmd `cmd:"" name:"dev-server" help:"Run a local AuthKit-compatible server for development and tests."`
+	Demo      DemoCmd      `cmd:"" help:"Walk through login, token and status against a throwaway local server."`
+}
+
+// Globals are the flags every command takes.
+type Globals struct {
+	Profile        string `short:"p" env:"AUTHWRAP_PROFILE" help:"Profile to use (default: the config's default_profile, else \"default\")."`
+	ClientID       string `name:"client-id" env:"AUTHWRAP_CLIENT_ID" help:"AuthKit client ID, overriding the profile's."`
+	APIURL         string `name:"api-url" env:"AUTHWRAP_API_URL" help:"WorkOS API URL for User Management sign-in (default https://api.workos.com)."`
+	Issuer         string `env:"AUTHWRAP_ISSUER" help:"Issuer URL of a standard RFC 8628 server, found by discovery (instead of --api-url)."`
+	Scopes         string `env:"AUTHWRAP_SCOPES" help:"Space-separated scopes for a standard server (default \"openid profile email offline_access\")."`
+	KeyringBackend string `name:"keyring-backend" env:"AUTHWRAP_KEYRING_BACKEND" help:"Storage backend: keyctl, secret-service, pass, file, keychain or wincred (default: the first that works)."`
+	Config         string `type:"path" env:"AUTHWRAP_CONFIG" help:"Configuration file (default $XDG_CONFIG_HOME/authwrap/config.toml)."`
+
+	stdout, stderr io.Writer
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// exitError carries a specific exit status.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// errInterrupted is the cause of the context when a signal arrives.
+var errInterrupted = errors.New("interrupted")
+
+// run parses args, runs the command and returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	var cli CLI
+	cli.stdout, cli.stderr = stdout, stderr
+	exited := -1
+	parser, err := kong.New(&cli,
+		kong.Name("authwrap"),
+		kong.Description("Sign in to a WorkOS AuthKit service with a one-time code, and hand out valid access tokens."),
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(code int) { exited = code }),
+		kong.UsageOnError(),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.Vars{"version": versionString()},
+	)
+	if err != nil {
+		fmt.Fprintf(stderr, "authwrap: error: %v\n", err)
+		return 2
+	}
+	kctx, err := parser.Parse(args)
+	if exited >= 0 {
+		return exited // --help or --version printed and asked to exit
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "authwrap: error: %v\nauthwrap: hint: run `authwrap --help` for usage\n", err)
+		return 2
+	}
+	if kctx == nil || kctx.Command() == "" {
+		return 0
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	go func() {
+		<-ctx.Done()
+		cancel(errInterrupted)
+	}()
+	kctx.BindTo(ctx, (*context.Context)(nil))
+	err = kctx.Run(&cli.Globals)
+	if err == nil {
+		return 0
+	}
+	if errors.Is(err, errInterrupted) || errors.Is(err, context.Canceled) {
+		fmt.Fprintln(stderr, "\nauthwrap: interrupted; nothing was stored")
+		return 130
+	}
+	fmt.Fprintf(stderr, "authwrap: error: %s\n", oneLine(err.Error()))
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	return 1
+}
+
+// oneLine keeps an error message on one line, so scripts get one line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// noPrompt reports whether the environment forbids prompting: scripts
+// and CI must fail fast instead of waiting for a person.
+func noPrompt() bool {
+	return os.Getenv("AUTHWRAP_NO_PROMPT") == "1" || os.Getenv("GIT_TERMINAL_PROMPT") == "0" ||
+		strings.EqualFold(os.Getenv("CI"), "true")
+}
+
+// profile resolves the profile from the config file, flags and environment.
+func (g *Globals) profile() (helper.Profile, *helper.Config, error) {
+	path := g.Config
+	if path == "" {
+		path = helper.ConfigPath()
+	}
+	cfg, err := helper.LoadConfig(path)
+	if err != nil {
+		return helper.Profile{}, nil, err
+	}
+	p, err := cfg.Resolve(g.Profile, helper.Profile{ClientID: g.ClientID, APIURL: g.APIURL,
+		Issuer: g.Issuer, Scopes: strings.Fields(g.Scopes)})
+	return p, cfg, err
+}
+
+// setup resolves the profile and opens the store.
+func (g *Globals) setup() (*helper.Manager, *helper.KeyringStore, error) {
+	p, cfg, err := g.profile()
+	if err != nil {
+		return nil, nil, err
+	}
+	backend := g.KeyringBackend
+	if backend == "" {
+		backend = cfg.KeyringBackend
+	}
+	store, err := helper.OpenStore(helper.StoreOptions{Backend: backend})
+	if err != nil {
+		return nil, nil, err
+	}
+	m := &helper.Manager{Profile: p, Store: store,
+		Notify: func(msg string) { fmt.Fprintf(g.stderr, "authwrap: %s\n", msg) }}
+	return m, store, nil
+}
+
+// terminalPrompter returns the prompt for an explicit login: on stderr,
+// live when stderr is a terminal.
+func (g *Globals) terminalPrompter(openBrowser bool) *helper.TerminalPrompter {
+	live := isTerminal(g.stderr)
+	p := &helper.TerminalPrompter{Out: g.stderr, Live: live, Color: os.Getenv("NO_COLOR") == ""}
+	if live && openBrowser {
+		p.Open = helper.OpenBrowser
+	}
+	return p
+}
+
+// onDemandPrompter returns a prompt for a sign-in the caller did not ask
+// for explicitly (token with no session), or nil when no person can see
+// one: it goes to the controlling terminal, else to stderr if that is a
+// terminal, and never when AUTHWRAP_NO_PROMPT=1, GIT_TERMINAL_PROMPT=0 or
+// CI=true. The returned function releases the terminal.
+func (g *Globals) onDemandPrompter() (helper.Prompter, func()) {
+	if noPrompt() {
+		return nil, func() {}
+	}
+	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+		if isTerminal(tty) {
+			return &helper.TerminalPrompter{Out: tty, Live: true, Open: helper.OpenBrowser,
+				Color: os.Getenv("NO_COLOR") == ""}, func() { tty.Close() }
+		}
+		tty.Close()
+	}
+	if isTerminal(g.stderr) {
+		return g.terminalPrompter(true), func() {}
+	}
+	return nil, func() {}
+}
