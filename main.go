@@ -62,8 +62,18 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
 
-// errInterrupted is the cause of the context when a signal arrives.
-var errInterrupted = errors.New("interrupted")
+// interrupted is the cause of the context when a signal arrives.
+type interrupted struct{ sig os.Signal }
+
+func (i *interrupted) Error() string { return "interrupted by " + i.sig.String() }
+
+// exitCode is 128 plus the signal number, as a shell reports it.
+func (i *interrupted) exitCode() int {
+	if s, ok := i.sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return 130
+}
 
 // run parses args, runs the command and returns the exit status.
 func run(args []string, stdout, stderr io.Writer) int {
@@ -94,22 +104,27 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if kctx == nil || kctx.Command() == "" {
 		return 0
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	defer stop()
-	ctx, cancel := context.WithCancelCause(ctx)
+	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
 	go func() {
-		<-ctx.Done()
-		cancel(errInterrupted)
+		select {
+		case sig := <-sigs:
+			cancel(&interrupted{sig})
+		case <-ctx.Done():
+		}
 	}()
 	kctx.BindTo(ctx, (*context.Context)(nil))
 	err = kctx.Run(&cli.Globals)
 	if err == nil {
 		return 0
 	}
-	if errors.Is(err, errInterrupted) || errors.Is(err, context.Canceled) {
+	var intr *interrupted
+	if errors.As(err, &intr) || errors.As(context.Cause(ctx), &intr) {
 		fmt.Fprintln(stderr, "\nauthwrap: interrupted; nothing was stored")
-		return 130
+		return intr.exitCode()
 	}
 	fmt.Fprintf(stderr, "authwrap: error: %s\n", oneLine(err.Error()))
 	var ee *exitError

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/authwrap/authwrap/flow/authkittest"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"authwrap": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
+	})
+}
+
+// servers holds each running script's local AuthKit server.
+var servers sync.Map // *testscript.TestScript -> *authkittest.Server
+
+// TestScripts runs testdata/script/*.txtar: the real binary, with stdin,
+// stdout, stderr and exit status asserted, against a local AuthKit server
+// each script starts with `authkit start`.
+func TestScripts(t *testing.T) {
+	t.Parallel()
+	testscript.Run(t, testscript.Params{
+		Dir: filepath.Join("testdata", "script"),
+		Setup: func(e *testscript.Env) error {
+			home := filepath.Join(e.WorkDir, "home")
+			for k, v := range map[string]string{
+				"HOME":                     home,
+				"XDG_CONFIG_HOME":          filepath.Join(home, ".config"),
+				"XDG_STATE_HOME":           filepath.Join(home, ".local", "state"),
+				"XDG_DATA_HOME":            filepath.Join(home, ".local", "share"),
+				"AUTHWRAP_KEYRING_BACKEND": "file",
+				"AUTHWRAP_FILE_PASSPHRASE": "test-passphrase",
+				"AUTHWRAP_NO_PROMPT":       "1",
+				"BROWSER":                  "none",
+				"NO_COLOR":                 "1",
+			} {
+				e.Setenv(k, v)
+			}
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"authkit": authkitCmd,
+		},
+	})
+}
+
+// authkitCmd drives the script's local server:
+//
+//	authkit start [interval=1s] [code-ttl=D] [access-ttl=D] [grace=D] [auto-approve=D] [issuer]
+//	authkit approve|deny|expire     act on the oldest pending code (waits up to 10 s for one)
+//	authkit count ENDPOINT N        assert the requests an endpoint received
+//	authkit slowdowns N             assert the slow_down answers sent
+//	authkit fail ENDPOINT STATUS [RETRY-AFTER] [COUNT]
+//	authkit revoke                  end every session on the server
+//	authkit stop                    take the server down
+func authkitCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("authkit does not take !")
+	}
+	if len(args) == 0 {
+		ts.Fatalf("usage: authkit start|approve|deny|expire|count|slowdowns|fail|revoke|stop")
+	}
+	if args[0] == "start" {
+		cfg := authkittest.Config{Interval: time.Second}
+		issuer := false
+		for _, a := range args[1:] {
+			k, v, _ := strings.Cut(a, "=")
+			var d time.Duration
+			if v != "" {
+				var err error
+				d, err = time.ParseDuration(v)
+				ts.Check(err)
+			}
+			switch k {
+			case "interval":
+				cfg.Interval = d
+			case "code-ttl":
+				cfg.CodeTTL = d
+			case "access-ttl":
+				cfg.AccessTokenTTL = d
+			case "grace":
+				cfg.RefreshGrace = d
+			case "auto-approve":
+				cfg.AutoApprove = d
+			case "issuer":
+				issuer = true
+			default:
+				ts.Fatalf("authkit start: unknown setting %q", k)
+			}
+		}
+		srv := authkittest.NewServer(cfg)
+		servers.Store(ts, srv)
+		ts.Defer(srv.Close)
+		ts.Setenv("AUTHKIT_URL", srv.URL)
+		ts.Setenv("AUTHWRAP_CLIENT_ID", srv.Config.ClientID)
+		if issuer {
+			ts.Setenv("AUTHWRAP_ISSUER", srv.URL)
+		} else {
+			ts.Setenv("AUTHWRAP_API_URL", srv.URL)
+		}
+		return
+	}
+	v, ok := servers.Load(ts)
+	if !ok {
+		ts.Fatalf("authkit %s: no server; run authkit start first", args[0])
+	}
+	srv := v.(*authkittest.Server)
+	switch args[0] {
+	case "approve", "deny", "expire":
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		code, err := srv.WaitPending(ctx)
+		if err != nil {
+			ts.Fatalf("authkit %s: no sign-in became pending: %v", args[0], err)
+		}
+		act := map[string]func(string) error{"approve": srv.Approve, "deny": srv.Deny, "expire": srv.Expire}[args[0]]
+		ts.Check(act(code))
+	case "count":
+		if len(args) != 3 {
+			ts.Fatalf("usage: authkit count ENDPOINT N")
+		}
+		want, err := strconv.Atoi(args[2])
+		ts.Check(err)
+		if got := srv.Requests(authkittest.Endpoint(args[1])); got != want {
+			ts.Fatalf("%s requests = %d, want %d", args[1], got, want)
+		}
+	case "slowdowns":
+		want, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		if got := srv.SlowDowns(); got != want {
+			ts.Fatalf("slow_down answers = %d, want %d", got, want)
+		}
+	case "fail":
+		if len(args) < 3 {
+			ts.Fatalf("usage: authkit fail ENDPOINT STATUS [RETRY-AFTER] [COUNT]")
+		}
+		status, err := strconv.Atoi(args[2])
+		ts.Check(err)
+		f := authkittest.Fault{Status: status}
+		if len(args) > 3 && args[3] != "-" {
+			f.RetryAfter = args[3]
+		}
+		n := 1
+		if len(args) > 4 {
+			n, err = strconv.Atoi(args[4])
+			ts.Check(err)
+		}
+		for range n {
+			srv.Fail(authkittest.Endpoint(args[1]), f)
+		}
+	case "revoke":
+		srv.RevokeSessions()
+	case "stop":
+		srv.Close()
+	default:
+		ts.Fatalf("authkit: unknown subcommand %q", args[0])
+	}
+}
