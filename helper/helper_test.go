@@ -1,0 +1,284 @@
+package helper
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/99designs/keyring"
+
+	"github.com/authwrap/authwrap/flow"
+)
+
+func TestResolve(t *testing.T) {
+	cfg := &Config{DefaultProfile: "work", Profiles: map[string]*Profile{
+		"work": {Name: "work", ClientID: "client_w", APIURL: "https://api.workos.com"},
+		"std":  {Name: "std", ClientID: "client_s", Issuer: "https://auth.example.com"},
+	}}
+	cases := []struct {
+		name     string
+		profile  string
+		override Profile
+		want     Profile
+		err      string
+	}{
+		{"default profile from config", "", Profile{}, Profile{Name: "work", ClientID: "client_w", APIURL: "https://api.workos.com"}, ""},
+		{"client override", "work", Profile{ClientID: "client_x"}, Profile{Name: "work", ClientID: "client_x", APIURL: "https://api.workos.com"}, ""},
+		{"issuer override switches flavour", "work", Profile{Issuer: "https://id.example.com"},
+			Profile{Name: "work", ClientID: "client_w", Issuer: "https://id.example.com", Scopes: DefaultScopes}, ""},
+		{"standard gets default scopes", "std", Profile{}, Profile{Name: "std", ClientID: "client_s", Issuer: "https://auth.example.com", Scopes: DefaultScopes}, ""},
+		{"scopes override", "std", Profile{Scopes: []string{"openid"}}, Profile{Name: "std", ClientID: "client_s", Issuer: "https://auth.example.com", Scopes: []string{"openid"}}, ""},
+		{"unknown profile", "nope", Profile{}, Profile{}, `no profile "nope"`},
+		{"unknown profile made by env", "nope", Profile{ClientID: "c"}, Profile{Name: "nope", ClientID: "c"}, ""},
+		{"insecure", "work", Profile{APIURL: "http://api.example.com"}, Profile{}, "must use https"},
+		{"bad name", "a/b", Profile{}, Profile{}, "bad profile name"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := cfg.Resolve(tc.profile, tc.override)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("err = %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Name != tc.want.Name || got.ClientID != tc.want.ClientID || got.APIURL != tc.want.APIURL ||
+				got.Issuer != tc.want.Issuer || strings.Join(got.Scopes, " ") != strings.Join(tc.want.Scopes, " ") {
+				t.Errorf("got %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestLoadConfigErrors(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"syntax":  "[profiles.a\nclient_id=1",
+		"unknown": "[profiles.a]\nclient = \"x\"",
+		"badname": "[profiles.\"../x\"]\nclient_id = \"x\"",
+		"type":    "[profiles.a]\nclient_id = 3",
+	} {
+		p := filepath.Join(dir, name+".toml")
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := LoadConfig(p); !errors.Is(err, ErrConfig) {
+			t.Errorf("%s: err = %v, want ErrConfig", name, err)
+		}
+	}
+	if cfg, err := LoadConfig(filepath.Join(dir, "missing.toml")); err != nil || cfg == nil {
+		t.Errorf("a missing file must be an empty config: %v", err)
+	}
+}
+
+func testSession(profile string) *Session {
+	return &Session{Profile: profile, Server: "http://127.0.0.1:1", ClientID: "client_t",
+		AccessToken: flow.Secret(strings.Repeat("a", 900)), RefreshToken: "rt_1",
+		Expiry: time.Now().Add(time.Hour).Truncate(time.Second), Email: "a@b.c", Updated: time.Now().Truncate(time.Second)}
+}
+
+// storeRoundTrip saves, loads, corrupts and deletes a session.
+func storeRoundTrip(t *testing.T, ks *KeyringStore) {
+	t.Helper()
+	profile := "test-" + strings.ReplaceAll(t.Name(), "/", "-")
+	t.Cleanup(func() { _ = ks.Delete(profile) })
+	if _, err := ks.Load(profile); !errors.Is(err, ErrNoSession) {
+		t.Fatalf("Load of nothing: %v", err)
+	}
+	s := testSession(profile)
+	if err := ks.Save(s); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ks.Load(profile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.AccessToken != s.AccessToken || got.RefreshToken != s.RefreshToken || !got.Expiry.Equal(s.Expiry) || got.Email != s.Email {
+		t.Errorf("round trip changed the session: %+v", got)
+	}
+	data, _ := encodeSession(s)
+	if len(data) > 2560 {
+		t.Errorf("stored item is %d bytes, over the 2560 Windows limit", len(data))
+	}
+	for _, bad := range []string{`{"v":1,"p":"` + profile, `{"v":9,"p":"` + profile + `","at":"x"}`, `hunter2`, `{"v":1,"p":"other","at":"x"}`} {
+		if err := ks.ring.Set(keyring.Item{Key: itemKey(profile), Data: []byte(bad)}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := ks.Load(profile)
+		var ce *CorruptError
+		if !errors.As(err, &ce) || !strings.Contains(err.Error(), "run `authwrap logout --profile "+profile+"`") {
+			t.Errorf("Load(%.20q) = %v, want a CorruptError naming the fix", bad, err)
+		}
+	}
+	if err := ks.Delete(profile); err != nil {
+		t.Fatal(err)
+	}
+	if err := ks.Delete(profile); err != nil {
+		t.Errorf("deleting nothing: %v", err)
+	}
+}
+
+func TestFileStore(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "keyring")
+	ks, err := OpenStore(StoreOptions{Backend: "file", FileDir: dir, Passphrase: func(string) (string, error) { return "pw", nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	storeRoundTrip(t, ks)
+	fi, err := os.Stat(dir)
+	if err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("file keyring dir mode = %v, %v; want 0700", fi.Mode().Perm(), err)
+	}
+}
+
+func TestKeyctlStore(t *testing.T) {
+	ks, err := OpenStore(StoreOptions{Backend: "keyctl"})
+	if err != nil {
+		if os.Getenv("AUTHWRAP_REQUIRE_KEYCTL") == "1" {
+			t.Fatal(err)
+		}
+		t.Skipf("keyctl unavailable here: %v", err)
+	}
+	storeRoundTrip(t, ks)
+}
+
+func TestFilePassphraseNeedsTerminalOrEnv(t *testing.T) {
+	t.Setenv("AUTHWRAP_FILE_PASSPHRASE", "")
+	if _, err := os.OpenFile("/dev/tty", os.O_RDWR, 0); err == nil {
+		t.Skip("a terminal is present")
+	}
+	if _, err := filePassphrase("x"); !errors.Is(err, ErrNoPassphrase) {
+		t.Fatalf("err = %v, want ErrNoPassphrase", err)
+	}
+}
+
+// memStore is a Store in memory.
+type memStore map[string]*Session
+
+func (m memStore) Load(p string) (*Session, error) {
+	if s, ok := m[p]; ok {
+		c := *s
+		return &c, nil
+	}
+	return nil, ErrNoSession
+}
+func (m memStore) Save(s *Session) error { c := *s; m[s.Profile] = &c; return nil }
+func (m memStore) Delete(p string) error { delete(m, p); return nil }
+
+// fakeAuth answers refreshes with a scripted error or a new token.
+type fakeAuth struct {
+	refreshErr error
+	refreshes  int
+}
+
+func (f *fakeAuth) Start(context.Context) (*flow.DeviceAuth, error) {
+	return nil, errors.New("no sign-in in this test")
+}
+func (f *fakeAuth) Poll(context.Context, *flow.DeviceAuth) (*flow.Token, error) {
+	return nil, errors.New("no sign-in in this test")
+}
+func (f *fakeAuth) Refresh(_ context.Context, rt flow.Secret, _ flow.RefreshOptions) (*flow.Token, error) {
+	f.refreshes++
+	if f.refreshErr != nil {
+		return nil, f.refreshErr
+	}
+	return &flow.Token{AccessToken: "at_new", RefreshToken: "rt_new", Expiry: time.Now().Add(time.Hour)}, nil
+}
+
+func TestManagerToken(t *testing.T) {
+	profile := Profile{Name: "p", ClientID: "client_t", APIURL: "http://127.0.0.1:1"}
+	transient := &flow.Error{Code: "", StatusCode: 503}
+	ended := &flow.Error{Code: "invalid_grant", StatusCode: 400}
+	cases := []struct {
+		name       string
+		expiresIn  time.Duration
+		refreshErr error
+		wantToken  string
+		wantErr    error
+		kept       bool
+		refreshes  int
+	}{
+		{"fresh: no refresh", time.Hour, nil, "at_old", nil, true, 0},
+		{"near expiry: refresh and save", 10 * time.Second, nil, "at_new", nil, true, 1},
+		{"transient, still valid: old token", 10 * time.Second, transient, "at_old", nil, true, 1},
+		{"transient, expired: error, session kept", -time.Minute, transient, "", flow.ErrTransient, true, 1},
+		{"invalid_grant: session ends", -time.Minute, ended, "", ErrNotSignedIn, false, 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			store := memStore{}
+			s := testSession("p")
+			s.Server, s.ClientID, s.AccessToken, s.Expiry = profile.Server(), profile.ClientID, "at_old", time.Now().Add(tc.expiresIn)
+			_ = store.Save(s)
+			fa := &fakeAuth{refreshErr: tc.refreshErr}
+			m := &Manager{Profile: profile, Store: store, Auth: fa, LockDir: t.TempDir()}
+			got, err := m.Token(context.Background(), 30*time.Second)
+			if tc.wantErr != nil {
+				if !errors.Is(err, tc.wantErr) {
+					t.Fatalf("err = %v, want %v", err, tc.wantErr)
+				}
+			} else if err != nil || got.AccessToken.Reveal() != tc.wantToken {
+				t.Fatalf("Token = %v, %v; want %s", got, err, tc.wantToken)
+			}
+			if _, ok := store["p"]; ok != tc.kept {
+				t.Errorf("session kept = %v, want %v", ok, tc.kept)
+			}
+			if fa.refreshes != tc.refreshes {
+				t.Errorf("refreshes = %d, want %d", fa.refreshes, tc.refreshes)
+			}
+			if tc.refreshes == 1 && tc.refreshErr == nil && store["p"].RefreshToken.Reveal() != "rt_new" {
+				t.Error("the rotated refresh token was not saved")
+			}
+		})
+	}
+}
+
+func TestManagerForeignSession(t *testing.T) {
+	store := memStore{}
+	s := testSession("p")
+	s.ClientID = "client_other"
+	_ = store.Save(s)
+	m := &Manager{Profile: Profile{Name: "p", ClientID: "client_t", APIURL: "http://127.0.0.1:1"}, Store: store, LockDir: t.TempDir()}
+	_, err := m.Token(context.Background(), 0)
+	if !errors.Is(err, ErrNotSignedIn) || !strings.Contains(err.Error(), "client_other") {
+		t.Fatalf("err = %v, want not signed in naming the other client", err)
+	}
+}
+
+func TestLockTimeout(t *testing.T) {
+	dir := t.TempDir()
+	unlock, err := lockProfile(context.Background(), dir, "p", time.Second, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	notified := false
+	_, err = lockProfile(context.Background(), dir, "p", 200*time.Millisecond, func() { notified = true })
+	if !errors.Is(err, ErrLockTimeout) || !notified {
+		t.Fatalf("err = %v notified = %v, want ErrLockTimeout after a notice", err, notified)
+	}
+	fi, _ := os.Stat(filepath.Join(dir, "p.lock"))
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("lock file mode %v, want 0600", fi.Mode().Perm())
+	}
+}
+
+func TestInert(t *testing.T) {
+	for in, want := range map[string]string{
+		"BCDF-GHJK":         "BCDF-GHJK",
+		"AB\x1b[2JCD":       `AB\x1b[2JCD`,
+		"line\nbreak\r":     `line\x0abreak\x0d`,
+		"rtl\u202eoverride": `rtl\x202eoverride`,
+	} {
+		if got := Inert(in); got != want {
+			t.Errorf("Inert(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
