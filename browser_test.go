@@ -117,32 +117,35 @@ func TestBrowserApproval(t *testing.T) {
 	ctx, cancel := context.WithTimeout(bctx, 90*time.Second)
 	defer cancel()
 
-	t.Run("type the code and approve", func(t *testing.T) {
-		lp := startLogin(t, bin, env, srv)
-		err := chromedp.Do(ctx,
-			chromedp.Navigate(lp.uri),
-			chromedp.WaitVisible(chromedp.ID("user_code")),
-			chromedp.SendKeys(chromedp.ID("user_code"), strings.ToLower(strings.ReplaceAll(lp.code, "-", ""))),
-			chromedp.Click(chromedp.ID("continue")),
-			chromedp.WaitVisible(chromedp.ID("approve")),
-		)
-		if err != nil {
+	// decide runs steps that end on the confirmation page, checks the code
+	// it shows against the terminal's, presses button and waits for heading.
+	decide := func(t *testing.T, lp *loginProcess, steps []chromedp.Action[chromedp.Void], button, heading string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, append(steps, chromedp.WaitVisible(chromedp.ID(button)))...); err != nil {
 			t.Fatalf("browser: %v", err)
 		}
 		shown, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("code")))
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = chromedp.Do(ctx,
-			chromedp.Click(chromedp.ID("approve")),
-			chromedp.WaitVisible(chromedp.Search(`//h1[text()="Device approved"]`)),
-		)
-		if err != nil {
-			t.Fatalf("browser: %v", err)
-		}
 		if shown != lp.code {
 			t.Errorf("the page shows code %q, the terminal %q", shown, lp.code)
 		}
+		err = chromedp.Do(ctx, chromedp.Click(chromedp.ID(button)),
+			chromedp.WaitVisible(chromedp.Search(`//h1[text()="`+heading+`"]`)))
+		if err != nil {
+			t.Fatalf("browser: %v", err)
+		}
+	}
+
+	t.Run("type the code and approve", func(t *testing.T) {
+		lp := startLogin(t, bin, env, srv)
+		decide(t, lp, []chromedp.Action[chromedp.Void]{
+			chromedp.Navigate(lp.uri),
+			chromedp.WaitVisible(chromedp.ID("user_code")),
+			chromedp.SendKeys(chromedp.ID("user_code"), strings.ToLower(strings.ReplaceAll(lp.code, "-", ""))),
+			chromedp.Click(chromedp.ID("continue")),
+		}, "approve", "Device approved")
 		if err := lp.cmd.Wait(); err != nil {
 			t.Fatalf("login: %v\n%s", err, <-lp.rest)
 		}
@@ -159,28 +162,8 @@ func TestBrowserApproval(t *testing.T) {
 
 	t.Run("open the complete URL and deny", func(t *testing.T) {
 		lp := startLogin(t, bin, env, srv)
-		err := chromedp.Do(ctx,
-			chromedp.Navigate(lp.complete),
-			chromedp.WaitVisible(chromedp.ID("deny")),
-		)
-		if err != nil {
-			t.Fatalf("browser: %v", err)
-		}
-		shown, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("code")))
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = chromedp.Do(ctx,
-			chromedp.Click(chromedp.ID("deny")),
-			chromedp.WaitVisible(chromedp.Search(`//h1[text()="Request denied"]`)),
-		)
-		if err != nil {
-			t.Fatalf("browser: %v", err)
-		}
-		if shown != lp.code {
-			t.Errorf("the prefilled page shows code %q, the terminal %q", shown, lp.code)
-		}
-		err = lp.cmd.Wait()
+		decide(t, lp, []chromedp.Action[chromedp.Void]{chromedp.Navigate(lp.complete)}, "deny", "Request denied")
+		err := lp.cmd.Wait()
 		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
 			t.Fatalf("login after deny: %v, want exit 1", err)
 		}

@@ -76,22 +76,23 @@ func TestSignInRealTime(t *testing.T) {
 			t.Errorf("polls = %d, want 1 to 3 for an approval after 1.5 s at 1 s intervals", n)
 		}
 	})
-	t.Run("deny", func(t *testing.T) {
-		t.Parallel()
-		s := newServer(t, authkittest.Config{})
-		_, err := signIn(t, s, umClient(t, s), s.Deny)
-		if !errors.Is(err, flow.ErrAccessDenied) {
-			t.Fatalf("err = %v, want ErrAccessDenied", err)
-		}
-	})
-	t.Run("expire", func(t *testing.T) {
-		t.Parallel()
-		s := newServer(t, authkittest.Config{})
-		_, err := signIn(t, s, umClient(t, s), s.Expire)
-		if !errors.Is(err, flow.ErrExpiredToken) {
-			t.Fatalf("err = %v, want ErrExpiredToken", err)
-		}
-	})
+	for _, tc := range []struct {
+		name string
+		act  func(*authkittest.Server) func(string) error
+		want error
+	}{
+		{"deny", func(s *authkittest.Server) func(string) error { return s.Deny }, flow.ErrAccessDenied},
+		{"expire", func(s *authkittest.Server) func(string) error { return s.Expire }, flow.ErrExpiredToken},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := newServer(t, authkittest.Config{})
+			_, err := signIn(t, s, umClient(t, s), tc.act(s))
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("err = %v, want %v", err, tc.want)
+			}
+		})
+	}
 	t.Run("code lifetime runs out", func(t *testing.T) {
 		t.Parallel()
 		s := newServer(t, authkittest.Config{CodeTTL: 3 * time.Second})
@@ -203,14 +204,22 @@ func TestRefreshRotation(t *testing.T) {
 	}
 }
 
-func TestRefreshOrganization(t *testing.T) {
-	t.Parallel()
+// signedIn returns a server, a client, and a token from an auto-approved
+// sign-in.
+func signedIn(t *testing.T) (*authkittest.Server, *flow.Client, *flow.Token) {
+	t.Helper()
 	s := newServer(t, authkittest.Config{AutoApprove: time.Millisecond})
 	c := umClient(t, s)
 	tok, err := signIn(t, s, c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return s, c, tok
+}
+
+func TestRefreshOrganization(t *testing.T) {
+	t.Parallel()
+	s, c, tok := signedIn(t)
 	other := s.Config.Organizations[1]
 	next, err := c.Refresh(context.Background(), tok.RefreshToken, flow.RefreshOptions{OrganizationID: other})
 	if err != nil {
@@ -228,12 +237,7 @@ func TestRefreshOrganization(t *testing.T) {
 
 func TestRefreshTransient(t *testing.T) {
 	t.Parallel()
-	s := newServer(t, authkittest.Config{AutoApprove: time.Millisecond})
-	c := umClient(t, s)
-	tok, err := signIn(t, s, c, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, c, tok := signedIn(t)
 	s.Fail(authkittest.Refresh, authkittest.Fault{Status: 502}, authkittest.Fault{Status: 429, RetryAfter: "7"})
 	for range 2 {
 		_, err := c.Refresh(context.Background(), tok.RefreshToken, flow.RefreshOptions{})

@@ -188,7 +188,20 @@ func (m *Manager) Token(ctx context.Context, minTTL time.Duration) (*Session, er
 	if !errors.Is(err, ErrNotSignedIn) || m.Prompter == nil {
 		return nil, err
 	}
-	return m.signInLocked(ctx)
+	s, err = m.signInLocked(ctx)
+	if err == nil {
+		m.notify("signed in to %s as %s", m.Profile.Name, Inert(firstNonEmpty(s.Email, s.UserID)))
+	}
+	return s, err
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 // Login signs in afresh, replacing any stored session, under the lock.

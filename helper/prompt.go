@@ -1,11 +1,14 @@
 package helper
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -64,7 +67,9 @@ func (t *TerminalPrompter) Prompt(ctx context.Context, s SignIn) func(error) {
 	if t.Open != nil {
 		if err := SafeBrowserURL(d.BrowserURL()); err != nil {
 			fmt.Fprintf(w, "authwrap: warning: not opening the browser: %v\n", err)
-		} else if openWithin(t.Open, d.BrowserURL(), 2*time.Second) {
+		} else if err := openWithin(t.Open, d.BrowserURL(), 2*time.Second); err != nil {
+			fmt.Fprintf(w, "authwrap: could not open a browser (%s)\n", Inert(err.Error()))
+		} else {
 			opened = true
 			fmt.Fprintf(w, "authwrap: opened %s in your browser: check the code matches, then approve\n", Inert(d.BrowserURL()))
 		}
@@ -103,17 +108,17 @@ func (t *TerminalPrompter) Prompt(ctx context.Context, s SignIn) func(error) {
 	return func(error) { once.Do(func() { close(stop); wg.Wait() }) }
 }
 
-// openWithin runs open and reports whether it succeeded; an opener that
-// has not failed within d (xdg-open waiting on a slow browser) counts as
-// success, so a sign-in never waits on it.
-func openWithin(open func(string) error, url string, d time.Duration) bool {
+// openWithin runs open and returns its error; an opener that has not
+// failed within d (xdg-open waiting on a slow browser) counts as success,
+// so a sign-in never waits on it.
+func openWithin(open func(string) error, url string, d time.Duration) error {
 	res := make(chan error, 1)
 	go func() { res <- open(url) }()
 	select {
 	case err := <-res:
-		return err == nil
+		return err
 	case <-time.After(d):
-		return true
+		return nil
 	}
 }
 
@@ -149,8 +154,10 @@ func Inert(s string) string {
 func SafeBrowserURL(u string) error { return flow.CheckURL(u) }
 
 // OpenBrowser opens url with $BROWSER when it is set, else with the
-// system's opener (xdg-open, open, rundll32, wslview). The opener's
-// output goes to stderr: stdout may carry a protocol.
+// system's opener (xdg-open, open, rundll32, wslview). It does not try on
+// a Linux machine with no graphical display (an SSH session), and it
+// keeps the opener's chatter to itself: stdout may carry a protocol, and a
+// failure is reported as one line.
 func OpenBrowser(url string) error {
 	if err := SafeBrowserURL(url); err != nil {
 		return err
@@ -160,10 +167,26 @@ func OpenBrowser(url string) error {
 			return fmt.Errorf("BROWSER=%s", b)
 		}
 		cmd := exec.Command(b, url)
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		return cmd.Start()
 	}
-	browser.Stdout = os.Stderr
-	browser.Stderr = os.Stderr
-	return browser.OpenURL(url)
+	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" && !isWSL() {
+		return errors.New("no graphical display here")
+	}
+	var out bytes.Buffer
+	browser.Stdout, browser.Stderr = &out, &out
+	if err := browser.OpenURL(url); err != nil {
+		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+		return fmt.Errorf("%v: %s", err, lines[len(lines)-1])
+	}
+	return nil
+}
+
+// isWSL reports whether this is Linux under Windows, where wslview opens
+// the Windows browser.
+func isWSL() bool {
+	if os.Getenv("WSL_DISTRO_NAME") != "" {
+		return true
+	}
+	v, err := os.ReadFile("/proc/version")
+	return err == nil && bytes.Contains(bytes.ToLower(v), []byte("microsoft"))
 }

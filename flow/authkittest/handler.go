@@ -27,6 +27,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /device", s.page(s.handleDevicePage))
 	mux.HandleFunc("POST /device", s.page(s.handleDevicePage))
 	mux.HandleFunc("POST /device/decide", s.page(s.handleDecide))
+	mux.HandleFunc("GET /_authkittest/stats", s.handleStats)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		page(w, http.StatusOK, "authwrap local AuthKit server",
 			"This server speaks WorkOS AuthKit CLI Auth for local testing.", "")
@@ -177,4 +178,17 @@ func writeError(w http.ResponseWriter, status int, code, desc string) {
 // writeErrorCode answers in WorkOS's other shape, {code, message}.
 func writeErrorCode(w http.ResponseWriter, status int, code, msg string) {
 	writeJSON(w, status, map[string]string{"code": code, "message": msg})
+}
+
+// handleStats reports the request counts and slow_down answers as JSON, so
+// scripts and benchmarks outside the test process can read them.
+func (s *Server) handleStats(w http.ResponseWriter, _ *http.Request) {
+	s.mu.Lock()
+	counts := map[Endpoint]int{}
+	for k, v := range s.counts {
+		counts[k] = v
+	}
+	resp := map[string]any{"requests": counts, "slow_downs": s.slowDowns}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, resp)
 }
