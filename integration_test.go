@@ -60,7 +60,7 @@ func TestScripts(t *testing.T) {
 //	authkit approve|deny|expire     act on the oldest pending code (waits up to 10 s for one)
 //	authkit count ENDPOINT N        assert the requests an endpoint received
 //	authkit slowdowns N             assert the slow_down answers sent
-//	authkit fail ENDPOINT STATUS [RETRY-AFTER] [COUNT]
+//	authkit fail ENDPOINT STATUS|drop|drop-after [RETRY-AFTER|-] [COUNT]
 //	authkit revoke                  end every session on the server
 //	authkit stop                    take the server down
 func authkitCmd(ts *testscript.TestScript, neg bool, args []string) {
@@ -144,14 +144,23 @@ func authkitCmd(ts *testscript.TestScript, neg bool, args []string) {
 		if len(args) < 3 {
 			ts.Fatalf("usage: authkit fail ENDPOINT STATUS [RETRY-AFTER] [COUNT]")
 		}
-		status, err := strconv.Atoi(args[2])
-		ts.Check(err)
-		f := authkittest.Fault{Status: status}
+		var f authkittest.Fault
+		switch args[2] {
+		case "drop":
+			f.Drop = true
+		case "drop-after":
+			f.Drop, f.AfterProcessing = true, true
+		default:
+			status, err := strconv.Atoi(args[2])
+			ts.Check(err)
+			f.Status = status
+		}
 		if len(args) > 3 && args[3] != "-" {
 			f.RetryAfter = args[3]
 		}
 		n := 1
 		if len(args) > 4 {
+			var err error
 			n, err = strconv.Atoi(args[4])
 			ts.Check(err)
 		}

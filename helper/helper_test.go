@@ -207,8 +207,8 @@ func TestManagerToken(t *testing.T) {
 	}{
 		{"fresh: no refresh", time.Hour, nil, "at_old", nil, true, 0},
 		{"near expiry: refresh and save", 10 * time.Second, nil, "at_new", nil, true, 1},
-		{"transient, still valid: old token", 10 * time.Second, transient, "at_old", nil, true, 1},
-		{"transient, expired: error, session kept", -time.Minute, transient, "", flow.ErrTransient, true, 1},
+		{"transient, still valid: old token", 10 * time.Second, transient, "at_old", nil, true, refreshAttempts},
+		{"transient, expired: error, session kept", -time.Minute, transient, "", flow.ErrTransient, true, refreshAttempts},
 		{"invalid_grant: session ends", -time.Minute, ended, "", ErrNotSignedIn, false, 1},
 	}
 	for _, tc := range cases {
@@ -254,15 +254,22 @@ func TestManagerForeignSession(t *testing.T) {
 
 func TestLockTimeout(t *testing.T) {
 	dir := t.TempDir()
-	unlock, err := lockProfile(context.Background(), dir, "p", time.Second, nil)
+	unlock, err := lockProfile(context.Background(), lockWait{dir: dir, profile: "p", max: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer unlock()
 	notified := false
-	_, err = lockProfile(context.Background(), dir, "p", 200*time.Millisecond, func() { notified = true })
+	_, err = lockProfile(context.Background(), lockWait{dir: dir, profile: "p", max: 1200 * time.Millisecond,
+		notify: func() { notified = true }})
 	if !errors.Is(err, ErrLockTimeout) || !notified {
 		t.Fatalf("err = %v notified = %v, want ErrLockTimeout after a notice", err, notified)
+	}
+	calls := 0
+	_, err = lockProfile(context.Background(), lockWait{dir: dir, profile: "p", max: time.Minute,
+		satisfied: func() bool { calls++; return calls == 3 }})
+	if !errors.Is(err, errSatisfied) || calls != 3 {
+		t.Fatalf("err = %v after %d checks, want errSatisfied after 3", err, calls)
 	}
 	fi, _ := os.Stat(filepath.Join(dir, "p.lock"))
 	if fi.Mode().Perm() != 0o600 {

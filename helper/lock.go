@@ -14,34 +14,66 @@ import (
 // than the wait allowed.
 var ErrLockTimeout = errors.New("another authwrap is still busy with this profile")
 
-// lockProfile takes the profile's lock file in dir, waiting at most wait.
-// notify is called once if the lock is not free at once, so a person knows
-// why nothing happens. The returned function releases the lock.
-func lockProfile(ctx context.Context, dir, profile string, wait time.Duration, notify func()) (func(), error) {
-	if err := ensurePrivateDir(dir); err != nil {
+// Lock timing.
+const (
+	// lockRetry is how often a waiting process retries the lock and
+	// re-reads the store.
+	lockRetry = 10 * time.Millisecond
+	// lockNotice is how long a process waits before telling the person why
+	// nothing happens: refreshes finish well within it, sign-ins do not.
+	lockNotice = time.Second
+)
+
+// lockWait describes how to wait for a profile's lock.
+type lockWait struct {
+	dir, profile string
+	// max bounds the wait.
+	max time.Duration
+	// notify is called once, after lockNotice, if the lock is still held.
+	notify func()
+	// satisfied is called between retries; when it returns true the wait
+	// ends without the lock (another process already did the work).
+	satisfied func() bool
+}
+
+// errSatisfied ends a wait whose work another process has done.
+var errSatisfied = errors.New("satisfied while waiting for the lock")
+
+// lockProfile takes the profile's lock file. The returned function
+// releases it. A process that dies holding it releases it too: the kernel
+// drops flock locks with the last descriptor.
+func lockProfile(ctx context.Context, w lockWait) (func(), error) {
+	if err := ensurePrivateDir(w.dir); err != nil {
 		return nil, fmt.Errorf("creating the state directory: %w", err)
 	}
-	fl := flock.New(filepath.Join(dir, profile+".lock"), flock.SetPermissions(0o600))
-	ok, err := fl.TryLock()
-	if err != nil {
-		return nil, fmt.Errorf("locking %s: %w", fl.Path(), err)
-	}
-	if !ok {
-		if notify != nil {
-			notify()
-		}
-		lctx, cancel := context.WithTimeout(ctx, wait)
-		defer cancel()
-		ok, err = fl.TryLockContext(lctx, 25*time.Millisecond)
-		if !ok {
-			if ctx.Err() != nil {
-				return nil, context.Cause(ctx)
-			}
-			return nil, fmt.Errorf("%w (waited %s for %s)", ErrLockTimeout, wait, fl.Path())
-		}
+	fl := flock.New(filepath.Join(w.dir, w.profile+".lock"), flock.SetPermissions(0o600))
+	start := time.Now()
+	noticed := w.notify == nil
+	tick := time.NewTicker(lockRetry)
+	defer tick.Stop()
+	for {
+		ok, err := fl.TryLock()
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("locking %s: %w", fl.Path(), err)
+		}
+		if ok {
+			return func() { _ = fl.Unlock() }, nil
+		}
+		if w.satisfied != nil && w.satisfied() {
+			return nil, errSatisfied
+		}
+		waited := time.Since(start)
+		if !noticed && waited >= lockNotice {
+			noticed = true
+			w.notify()
+		}
+		if waited >= w.max {
+			return nil, fmt.Errorf("%w (waited %s for %s)", ErrLockTimeout, w.max.Round(time.Second), fl.Path())
+		}
+		select {
+		case <-ctx.Done():
+			return nil, context.Cause(ctx)
+		case <-tick.C:
 		}
 	}
-	return func() { _ = fl.Unlock() }, nil
 }

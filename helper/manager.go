@@ -61,6 +61,8 @@ const (
 	DefaultLockWait = 16 * time.Minute
 	// DefaultMinTTL is how long a token handed out must stay valid.
 	DefaultMinTTL = 30 * time.Second
+	// RequestTimeout bounds each request to the authorization server.
+	RequestTimeout = 15 * time.Second
 )
 
 // Manager gets valid tokens for one profile: from the store when fresh,
@@ -116,7 +118,8 @@ func NewClient(ctx context.Context, p Profile, hc *http.Client) (*flow.Client, e
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	c := &flow.Client{ClientID: p.ClientID, Scopes: p.Scopes, HTTPClient: hc, UserAgent: "authwrap"}
+	c := &flow.Client{ClientID: p.ClientID, Scopes: p.Scopes, HTTPClient: hc, UserAgent: "authwrap",
+		RequestTimeout: RequestTimeout}
 	var err error
 	if p.Flavour() == flow.Standard {
 		c.Provider, err = c.Discover(ctx, p.Issuer)
@@ -152,10 +155,24 @@ func (m *Manager) Load() (*Session, error) {
 // (saving the rotated pair before returning it), or signs in when there
 // is no session and a Prompter is set.
 func (m *Manager) Token(ctx context.Context, minTTL time.Duration) (*Session, error) {
-	if s, err := m.Load(); err == nil && s.ValidFor(minTTL) {
-		return s, nil
+	var fresh *Session
+	freshNow := func() bool {
+		s, err := m.Load()
+		if err == nil && s.ValidFor(minTTL) {
+			fresh = s
+			return true
+		}
+		return false
 	}
-	unlock, err := m.lock(ctx)
+	if freshNow() {
+		return fresh, nil
+	}
+	// While another process holds the lock (refreshing or signing in), keep
+	// reading the store: its fresh token ends the wait without the lock.
+	unlock, err := m.lock(ctx, freshNow)
+	if errors.Is(err, errSatisfied) {
+		return fresh, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -209,7 +226,7 @@ func (m *Manager) Login(ctx context.Context) (*Session, error) {
 	if m.Prompter == nil {
 		return nil, errors.New("helper: Login needs a Prompter")
 	}
-	unlock, err := m.lock(ctx)
+	unlock, err := m.lock(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +238,7 @@ func (m *Manager) Login(ctx context.Context) (*Session, error) {
 // has no revocation a public client may call; the session ends on the
 // server when it expires or an administrator ends it.
 func (m *Manager) Logout(ctx context.Context) error {
-	unlock, err := m.lock(ctx)
+	unlock, err := m.lock(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -229,7 +246,9 @@ func (m *Manager) Logout(ctx context.Context) error {
 	return m.Store.Delete(m.Profile.Name)
 }
 
-func (m *Manager) lock(ctx context.Context) (func(), error) {
+// lock takes the profile's lock. If satisfied is not nil and reports true
+// while waiting, lock returns errSatisfied without the lock.
+func (m *Manager) lock(ctx context.Context, satisfied func() bool) (func(), error) {
 	dir := m.LockDir
 	if dir == "" {
 		dir = StateDir()
@@ -238,9 +257,8 @@ func (m *Manager) lock(ctx context.Context) (func(), error) {
 	if wait <= 0 {
 		wait = DefaultLockWait
 	}
-	return lockProfile(ctx, dir, m.Profile.Name, wait, func() {
-		m.notify("waiting for another authwrap to finish signing in or refreshing %s…", m.Profile.Name)
-	})
+	return lockProfile(ctx, lockWait{dir: dir, profile: m.Profile.Name, max: wait, satisfied: satisfied,
+		notify: func() { m.notify("waiting for another authwrap to finish signing in to %s…", m.Profile.Name) }})
 }
 
 func (m *Manager) refreshLocked(ctx context.Context, s *Session) (*Session, error) {
@@ -248,7 +266,7 @@ func (m *Manager) refreshLocked(ctx context.Context, s *Session) (*Session, erro
 	if err != nil {
 		return nil, err
 	}
-	tok, err := a.Refresh(ctx, s.RefreshToken, flow.RefreshOptions{})
+	tok, err := refreshRetrying(ctx, a, s.RefreshToken)
 	if err != nil {
 		return nil, err
 	}
@@ -260,6 +278,40 @@ func (m *Manager) refreshLocked(ctx context.Context, s *Session) (*Session, erro
 		return nil, fmt.Errorf("the session was refreshed but could not be saved: %w", err)
 	}
 	return next, nil
+}
+
+// Refresh retry bounds: a transient failure is retried with the same
+// refresh token, so an answer lost on the way (the server rotated, the
+// client never heard) is recovered inside the server's replay grace window.
+const (
+	refreshAttempts      = 3
+	refreshFirstBackoff  = 500 * time.Millisecond
+	refreshMaxRetryAfter = 5 * time.Second
+)
+
+func refreshRetrying(ctx context.Context, a Authenticator, rt flow.Secret) (*flow.Token, error) {
+	wait := refreshFirstBackoff
+	for attempt := 1; ; attempt++ {
+		tok, err := a.Refresh(ctx, rt, flow.RefreshOptions{})
+		if err == nil || !flow.IsTransient(err) || attempt == refreshAttempts {
+			return tok, err
+		}
+		var fe *flow.Error
+		if errors.As(err, &fe) && fe.RetryAfter > wait {
+			if fe.RetryAfter > refreshMaxRetryAfter {
+				return nil, err
+			}
+			wait = fe.RetryAfter
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, context.Cause(ctx)
+		case <-t.C:
+		}
+		wait *= 2
+	}
 }
 
 func (m *Manager) signInLocked(ctx context.Context) (*Session, error) {

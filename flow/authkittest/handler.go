@@ -53,56 +53,91 @@ func (s *Server) api(ep Endpoint, standard bool) http.HandlerFunc {
 				ep = Poll
 			}
 		}
-		if s.fault(ep, w, r) {
+		if f := s.takeFault(ep); f != nil {
+			if !f.AfterProcessing {
+				if !playFault(f, w, r) {
+					s.serveAPI(ep, standard, w, r, form)
+				}
+				return
+			}
+			rec := &recorder{header: http.Header{}}
+			s.serveAPI(ep, standard, rec, r, form)
+			if !playFault(f, w, r) {
+				rec.replay(w)
+			}
 			return
 		}
-		switch ep {
-		case DeviceAuthorization:
-			s.handleDeviceAuthorization(w, r, form, standard)
-		case Poll:
-			if form.Get("grant_type") != "urn:ietf:params:oauth:grant-type:device_code" {
-				writeError(w, http.StatusBadRequest, "unsupported_grant_type", fmt.Sprintf("grant_type %q is not supported", form.Get("grant_type")))
-				return
-			}
-			s.handlePoll(w, form, standard)
-		case Refresh:
-			s.handleRefresh(w, form, standard)
-		case Discovery:
-			s.handleDiscovery(w)
-		case JWKS:
-			if !standard && r.PathValue("client") != s.Config.ClientID {
-				writeErrorCode(w, http.StatusNotFound, "not_found", "unknown client")
-				return
-			}
-			s.handleJWKS(w)
-		}
+		s.serveAPI(ep, standard, w, r, form)
 	}
+}
+
+func (s *Server) serveAPI(ep Endpoint, standard bool, w http.ResponseWriter, r *http.Request, form url.Values) {
+	switch ep {
+	case DeviceAuthorization:
+		s.handleDeviceAuthorization(w, r, form, standard)
+	case Poll:
+		if form.Get("grant_type") != "urn:ietf:params:oauth:grant-type:device_code" {
+			writeError(w, http.StatusBadRequest, "unsupported_grant_type", fmt.Sprintf("grant_type %q is not supported", form.Get("grant_type")))
+			return
+		}
+		s.handlePoll(w, form, standard)
+	case Refresh:
+		s.handleRefresh(w, form, standard)
+	case Discovery:
+		s.handleDiscovery(w)
+	case JWKS:
+		if !standard && r.PathValue("client") != s.Config.ClientID {
+			writeErrorCode(w, http.StatusNotFound, "not_found", "unknown client")
+			return
+		}
+		s.handleJWKS(w)
+	}
+}
+
+// recorder keeps an answer to play later (or never).
+type recorder struct {
+	header http.Header
+	code   int
+	body   []byte
+}
+
+func (r *recorder) Header() http.Header         { return r.header }
+func (r *recorder) WriteHeader(code int)        { r.code = code }
+func (r *recorder) Write(b []byte) (int, error) { r.body = append(r.body, b...); return len(b), nil }
+func (r *recorder) replay(w http.ResponseWriter) {
+	for k, v := range r.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(max(r.code, http.StatusOK))
+	_, _ = w.Write(r.body)
 }
 
 // page wraps the HTML verification pages with counting and faults.
 func (s *Server) page(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if s.fault(VerificationPage, w, r) {
+		if f := s.takeFault(VerificationPage); f != nil && playFault(f, w, r) {
 			return
 		}
 		h(w, r)
 	}
 }
 
-// fault counts the request and plays the next queued fault for ep, if any.
-// It reports whether the fault answered the request.
-func (s *Server) fault(ep Endpoint, w http.ResponseWriter, r *http.Request) bool {
+// takeFault counts a request to ep and returns the next queued fault, if any.
+func (s *Server) takeFault(ep Endpoint) *Fault {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.counts[ep]++
-	var f *Fault
 	if q := s.faults[ep]; len(q) > 0 {
-		f = &q[0]
+		f := q[0]
 		s.faults[ep] = q[1:]
+		return &f
 	}
-	s.mu.Unlock()
-	if f == nil {
-		return false
-	}
+	return nil
+}
+
+// playFault delays, drops or answers as f says. It reports whether it
+// answered (or dropped) the request; false means "answer normally".
+func playFault(f *Fault, w http.ResponseWriter, r *http.Request) bool {
 	if f.Delay > 0 {
 		t := time.NewTimer(f.Delay)
 		select {

@@ -126,6 +126,10 @@ type Fault struct {
 	Body string
 	// ContentType defaults to application/json.
 	ContentType string
+	// AfterProcessing applies the fault after the server has done the
+	// work: a refresh is rotated, a code consumed, and then the answer is
+	// delayed or dropped, as when a network loses a reply.
+	AfterProcessing bool
 }
 
 // Server is a running local AuthKit server.
