@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/99designs/keyring"
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/authwrap/authwrap/flow/authkittest"
@@ -49,7 +50,8 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"authkit": authkitCmd,
+			"authkit":     authkitCmd,
+			"raw-session": rawSessionCmd,
 		},
 	})
 }
@@ -60,7 +62,7 @@ func TestScripts(t *testing.T) {
 //	authkit approve|deny|expire     act on the oldest pending code (waits up to 10 s for one)
 //	authkit count ENDPOINT N        assert the requests an endpoint received
 //	authkit slowdowns N             assert the slow_down answers sent
-//	authkit fail ENDPOINT STATUS|drop|drop-after [RETRY-AFTER|-] [COUNT]
+//	authkit fail ENDPOINT STATUS|drop|drop-after|delay-after:D [RETRY-AFTER|-] [COUNT]
 //	authkit revoke                  end every session on the server
 //	authkit stop                    take the server down
 func authkitCmd(ts *testscript.TestScript, neg bool, args []string) {
@@ -151,6 +153,13 @@ func authkitCmd(ts *testscript.TestScript, neg bool, args []string) {
 		case "drop-after":
 			f.Drop, f.AfterProcessing = true, true
 		default:
+			if d, ok := strings.CutPrefix(args[2], "delay-after:"); ok {
+				var err error
+				f.Delay, err = time.ParseDuration(d)
+				ts.Check(err)
+				f.AfterProcessing = true
+				break
+			}
 			status, err := strconv.Atoi(args[2])
 			ts.Check(err)
 			f.Status = status
@@ -174,4 +183,23 @@ func authkitCmd(ts *testscript.TestScript, neg bool, args []string) {
 	default:
 		ts.Fatalf("authkit: unknown subcommand %q", args[0])
 	}
+}
+
+// rawSessionCmd writes bytes straight into the file keyring item that
+// holds a profile's session, as another program or a truncated write
+// would:
+//
+//	raw-session PROFILE FILE
+func rawSessionCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: raw-session PROFILE FILE")
+	}
+	ring, err := keyring.Open(keyring.Config{
+		AllowedBackends:  []keyring.BackendType{keyring.FileBackend},
+		FileDir:          filepath.Join(ts.Getenv("XDG_DATA_HOME"), "authwrap", "keyring"),
+		FilePasswordFunc: keyring.FixedStringPrompt(ts.Getenv("AUTHWRAP_FILE_PASSPHRASE")),
+	})
+	ts.Check(err)
+	// "session.<profile>" is helper's item key.
+	ts.Check(ring.Set(keyring.Item{Key: "session." + args[0], Data: []byte(ts.ReadFile(args[1]))}))
 }

@@ -155,10 +155,23 @@ func (m *Manager) Load() (*Session, error) {
 // (saving the rotated pair before returning it), or signs in when there
 // is no session and a Prompter is set.
 func (m *Manager) Token(ctx context.Context, minTTL time.Duration) (*Session, error) {
+	// A token counts as fresh when it stays valid for minTTL, or when
+	// another process replaced the one this call started with: a token just
+	// refreshed is the best there is, even if the server's lifetime is
+	// shorter than minTTL.
+	var seen flow.Secret // the access token first read ("" for none)
+	first := true
 	var fresh *Session
 	freshNow := func() bool {
 		s, err := m.Load()
-		if err == nil && s.ValidFor(minTTL) {
+		var cur flow.Secret
+		if err == nil {
+			cur = s.AccessToken
+		}
+		if first {
+			seen, first = cur, false
+		}
+		if err == nil && (s.ValidFor(minTTL) || (cur != seen && s.ValidFor(0))) {
 			fresh = s
 			return true
 		}
@@ -177,11 +190,12 @@ func (m *Manager) Token(ctx context.Context, minTTL time.Duration) (*Session, er
 		return nil, err
 	}
 	defer unlock()
+	if freshNow() {
+		return fresh, nil
+	}
 
 	s, err := m.Load()
 	switch {
-	case err == nil && s.ValidFor(minTTL):
-		return s, nil
 	case err == nil && !s.RefreshToken.IsZero():
 		next, rerr := m.refreshLocked(ctx, s)
 		if rerr == nil {
