@@ -13,7 +13,12 @@ import (
 	"golang.org/x/term"
 
 	"github.com/authwrap/authwrap/flow"
+	"github.com/authwrap/authwrap/helper/internal/keyringenv"
 )
+
+// keyring's init has run by now (this package imports it): put the
+// environment back as the user had it.
+func init() { keyringenv.Restore() }
 
 // Session is what authwrap keeps for a profile between runs. Its secrets
 // are flow.Secret values, so printing a Session never shows them.
@@ -226,6 +231,9 @@ func OpenStore(o StoreOptions) (*KeyringStore, error) {
 		if !known[o.Backend] {
 			return nil, fmt.Errorf("%w: unknown keyring backend %q (known here: %v)", ErrNoBackend, o.Backend, Backends())
 		}
+		if why := precheck(o.Backend); why != "" {
+			return nil, fmt.Errorf("%w: %s: %s", ErrNoBackend, o.Backend, why)
+		}
 		ring, err := openBackend(o.Backend, o)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", ErrNoBackend, o.Backend, err)
@@ -255,8 +263,8 @@ func OpenStore(o StoreOptions) (*KeyringStore, error) {
 func precheck(b string) string {
 	switch keyring.BackendType(b) {
 	case keyring.SecretServiceBackend:
-		if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
-			return "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset)"
+		if !keyringenv.SessionBusLikely() {
+			return "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset and there is no $XDG_RUNTIME_DIR/bus)"
 		}
 	case keyring.PassBackend:
 		dir := os.Getenv("PASSWORD_STORE_DIR")
@@ -292,19 +300,36 @@ func openBackend(b string, o StoreOptions) (keyring.Keyring, error) {
 			return nil, err
 		}
 	}
-	ring, err := keyring.Open(cfg)
-	if err != nil {
-		return nil, err
+	if b == string(keyring.FileBackend) {
+		return keyring.Open(cfg)
 	}
-	if b != string(keyring.FileBackend) {
-		// Opening can succeed where use fails (keyctl under a seccomp
-		// profile, a locked secret service): list the keys to be sure.
-		if _, err := ring.Keys(); err != nil {
-			return nil, fmt.Errorf("probe failed: %v", err)
+	// Opening can succeed where use fails (keyctl under a seccomp profile,
+	// a locked secret service), and a bus can make a caller wait for a
+	// service that never starts: open and list the keys, within a bound.
+	type result struct {
+		ring keyring.Keyring
+		err  error
+	}
+	res := make(chan result, 1)
+	go func() {
+		ring, err := keyring.Open(cfg)
+		if err == nil {
+			if _, kerr := ring.Keys(); kerr != nil {
+				err = fmt.Errorf("probe failed: %v", kerr)
+			}
 		}
+		res <- result{ring, err}
+	}()
+	select {
+	case r := <-res:
+		return r.ring, r.err
+	case <-time.After(probeTimeout):
+		return nil, fmt.Errorf("no answer within %s", probeTimeout)
 	}
-	return ring, nil
 }
+
+// probeTimeout bounds opening a keyring backend.
+const probeTimeout = 3 * time.Second
 
 // ErrNoPassphrase means the file backend needs a passphrase and there is
 // neither AUTHWRAP_FILE_PASSPHRASE nor a terminal to ask on.
