@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"context"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/authwrap/authwrap/flow/authkittest"
+	"github.com/authwrap/authwrap/helper"
 )
 
 func TestMain(m *testing.M) {
@@ -48,6 +50,18 @@ func TestScripts(t *testing.T) {
 				e.Setenv(k, v)
 			}
 			return nil
+		},
+		Condition: func(cond string) (bool, error) {
+			if cond != "keyctl" {
+				return false, fmt.Errorf("unknown condition %q", cond)
+			}
+			// With AUTHWRAP_REQUIRE_KEYCTL=1 (CI) a broken keyctl fails the
+			// script instead of skipping it.
+			if os.Getenv("AUTHWRAP_REQUIRE_KEYCTL") == "1" {
+				return true, nil
+			}
+			_, err := helper.OpenStore(helper.StoreOptions{Backend: "keyctl"})
+			return err == nil, nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"authkit":     authkitCmd,

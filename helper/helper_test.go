@@ -138,6 +138,52 @@ func TestFileStore(t *testing.T) {
 	}
 }
 
+// TestSplitSession stores a session too large for one Windows credential:
+// it is split, read back whole, and every part is removed with it.
+func TestSplitSession(t *testing.T) {
+	ks, err := OpenStore(StoreOptions{Backend: "file", FileDir: t.TempDir(), Passphrase: func(string) (string, error) { return "pw", nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := testSession("big")
+	s.AccessToken = flow.Secret(strings.Repeat("b", 6000))
+	for range 2 { // the second save replaces the first one's parts
+		if err := ks.Save(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keys, _ := ks.ring.Keys()
+	if len(keys) != 4 {
+		t.Errorf("keys after two saves = %v, want the index and 3 parts", keys)
+	}
+	for _, k := range keys {
+		it, _ := ks.ring.Get(k)
+		if len(it.Data) > 2560 {
+			t.Errorf("item %s is %d bytes", k, len(it.Data))
+		}
+	}
+	got, err := ks.Load("big")
+	if err != nil || got.AccessToken != s.AccessToken {
+		t.Fatalf("Load = %v; token intact = %v", err, err == nil && got.AccessToken == s.AccessToken)
+	}
+	small := testSession("big")
+	if err := ks.Save(small); err != nil {
+		t.Fatal(err)
+	}
+	if keys, _ := ks.ring.Keys(); len(keys) != 1 {
+		t.Errorf("keys after a small save = %v, want one", keys)
+	}
+	if err := ks.Save(s); err != nil {
+		t.Fatal(err)
+	}
+	if err := ks.Delete("big"); err != nil {
+		t.Fatal(err)
+	}
+	if keys, _ := ks.ring.Keys(); len(keys) != 0 {
+		t.Errorf("keys after Delete = %v, want none", keys)
+	}
+}
+
 func TestKeyctlStore(t *testing.T) {
 	ks, err := OpenStore(StoreOptions{Backend: "keyctl"})
 	if err != nil {

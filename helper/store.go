@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/99designs/keyring"
@@ -145,8 +147,29 @@ type KeyringStore struct {
 
 func itemKey(profile string) string { return "session." + profile }
 
+// Item size: Windows Credential Manager refuses items over 2560 bytes, so
+// a session larger than maxItem is split into parts.
+const (
+	maxItem     = 2500
+	partsPrefix = "authwrap-parts:"
+)
+
+// partKey names part i of generation gen of a split session.
+func partKey(profile, gen string, i int) string {
+	return fmt.Sprintf("%s.%s.%d", itemKey(profile), gen, i)
+}
+
 // Load implements Store.
 func (k *KeyringStore) Load(profile string) (*Session, error) {
+	data, err := k.read(profile)
+	if err != nil {
+		return nil, err
+	}
+	return decodeSession(profile, data)
+}
+
+// read returns the session's bytes, joining the parts of a split one.
+func (k *KeyringStore) read(profile string) ([]byte, error) {
 	it, err := k.ring.Get(itemKey(profile))
 	if errors.Is(err, keyring.ErrKeyNotFound) {
 		return nil, ErrNoSession
@@ -154,25 +177,87 @@ func (k *KeyringStore) Load(profile string) (*Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the %s keyring: %w", k.Backend, err)
 	}
-	return decodeSession(profile, it.Data)
+	gen, n, ok := parseParts(it.Data)
+	if !ok {
+		return it.Data, nil
+	}
+	var data []byte
+	for i := 1; i <= n; i++ {
+		part, err := k.ring.Get(partKey(profile, gen, i))
+		if err != nil {
+			return nil, &CorruptError{Profile: profile, Reason: fmt.Sprintf("part %d of %d is missing", i, n)}
+		}
+		data = append(data, part.Data...)
+	}
+	return data, nil
 }
 
-// Save implements Store.
+// parseParts reads a split session's index item: "authwrap-parts:GEN:N".
+func parseParts(b []byte) (gen string, n int, ok bool) {
+	rest, found := strings.CutPrefix(string(b), partsPrefix)
+	if !found {
+		return "", 0, false
+	}
+	gen, count, found := strings.Cut(rest, ":")
+	n, err := strconv.Atoi(count)
+	if !found || err != nil || n < 1 || n > 64 {
+		return "", 0, false
+	}
+	return gen, n, true
+}
+
+// Save implements Store. A session over maxItem bytes is written as parts
+// under a new generation first, then the index item, then the old parts are
+// removed: a crash at any point leaves a readable session.
 func (k *KeyringStore) Save(s *Session) error {
 	data, err := encodeSession(s)
 	if err != nil {
 		return err
 	}
-	err = k.ring.Set(keyring.Item{Key: itemKey(s.Profile), Data: data,
-		Label: "authwrap session (" + s.Profile + ")", Description: "authwrap OAuth session"})
+	old, _ := k.ring.Get(itemKey(s.Profile))
+	main := data
+	if len(data) > maxItem {
+		gen := strconv.FormatInt(time.Now().UnixNano(), 36)
+		n := 0
+		for off := 0; off < len(data); off += maxItem {
+			n++
+			part := data[off:min(off+maxItem, len(data))]
+			if err := k.set(partKey(s.Profile, gen, n), part, s.Profile); err != nil {
+				return err
+			}
+		}
+		main = []byte(fmt.Sprintf("%s%s:%d", partsPrefix, gen, n))
+	}
+	if err := k.set(itemKey(s.Profile), main, s.Profile); err != nil {
+		return err
+	}
+	k.removeParts(s.Profile, old.Data)
+	return nil
+}
+
+func (k *KeyringStore) set(key string, data []byte, profile string) error {
+	err := k.ring.Set(keyring.Item{Key: key, Data: data,
+		Label: "authwrap session (" + profile + ")", Description: "authwrap OAuth session"})
 	if err != nil {
 		return fmt.Errorf("saving to the %s keyring: %w", k.Backend, err)
 	}
 	return nil
 }
 
+// removeParts deletes the parts an index item points to, if it is one.
+func (k *KeyringStore) removeParts(profile string, index []byte) {
+	if gen, n, ok := parseParts(index); ok {
+		for i := 1; i <= n; i++ {
+			_ = k.ring.Remove(partKey(profile, gen, i))
+		}
+	}
+}
+
 // Delete implements Store.
 func (k *KeyringStore) Delete(profile string) error {
+	if it, err := k.ring.Get(itemKey(profile)); err == nil {
+		k.removeParts(profile, it.Data)
+	}
 	err := k.ring.Remove(itemKey(profile))
 	if err == nil || errors.Is(err, keyring.ErrKeyNotFound) || os.IsNotExist(err) {
 		return nil
