@@ -16,6 +16,7 @@ type DevServerCmd struct {
 	AccessTokenTTL time.Duration `name:"access-token-ttl" default:"5m" help:"Access token lifetime."`
 	RefreshGrace   time.Duration `name:"refresh-grace" default:"30s" help:"How long a used refresh token may be replayed for the same answer."`
 	AutoApprove    time.Duration `name:"auto-approve" help:"Approve each code this long after it is issued (for scripts)."`
+	Latency        time.Duration `help:"Delay every API answer this long, like a round trip to WorkOS (for benchmarks)."`
 }
 
 // Run serves until interrupted.
@@ -25,8 +26,8 @@ func (c *DevServerCmd) Run(ctx context.Context, g *Globals) error {
 			return fmt.Errorf("%s must be at least 1s", name)
 		}
 	}
-	if c.AutoApprove < 0 {
-		return fmt.Errorf("--auto-approve must not be negative")
+	if c.AutoApprove < 0 || c.Latency < 0 {
+		return fmt.Errorf("--auto-approve and --latency must not be negative")
 	}
 	clientID := g.ClientID // the global --client-id (or AUTHWRAP_CLIENT_ID) names the one client
 	if clientID == "" {
@@ -38,7 +39,7 @@ func (c *DevServerCmd) Run(ctx context.Context, g *Globals) error {
 	}
 	srv, err := authkittest.Listen(c.Addr, authkittest.Config{
 		ClientID: clientID, Interval: c.Interval, CodeTTL: c.CodeTTL,
-		AccessTokenTTL: c.AccessTokenTTL, RefreshGrace: grace, AutoApprove: c.AutoApprove,
+		AccessTokenTTL: c.AccessTokenTTL, RefreshGrace: grace, AutoApprove: c.AutoApprove, Latency: c.Latency,
 	})
 	if err != nil {
 		return err

@@ -77,10 +77,30 @@ func (i *interrupted) exitCode() int {
 
 // run parses args, runs the command and returns the exit status.
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "token" {
+		// The hot path of scripts: a parser for this one command costs a
+		// fraction of the whole command line's. Anything it does not take
+		// (help, a bad flag) goes to the full parser for the usual messages.
+		var cli struct {
+			Globals
+			Token TokenCmd `cmd:""`
+		}
+		if code, ok := runParsed(&cli, &cli.Globals, args, stdout, stderr, true); ok {
+			return code
+		}
+	}
 	var cli CLI
-	cli.stdout, cli.stderr = stdout, stderr
+	code, _ := runParsed(&cli, &cli.Globals, args, stdout, stderr, false)
+	return code
+}
+
+// runParsed parses args into cli (whose Globals is g) and runs the chosen
+// command. With quiet set, a parse failure returns ok=false and prints
+// nothing, so the caller can retry with the full command line.
+func runParsed(cli any, g *Globals, args []string, stdout, stderr io.Writer, quiet bool) (code int, ok bool) {
+	g.stdout, g.stderr = stdout, stderr
 	exited := -1
-	parser, err := kong.New(&cli,
+	parser, err := kong.New(cli,
 		kong.Name("authwrap"),
 		kong.Description("Sign in to a WorkOS AuthKit service with a one-time code, and hand out valid access tokens."),
 		kong.Writers(stdout, stderr),
@@ -91,19 +111,31 @@ func run(args []string, stdout, stderr io.Writer) int {
 	)
 	if err != nil {
 		fmt.Fprintf(stderr, "authwrap: error: %v\n", err)
-		return 2
+		return 2, true
+	}
+	if quiet {
+		parser.Stdout, parser.Stderr = io.Discard, io.Discard
 	}
 	kctx, err := parser.Parse(args)
+	if quiet && (err != nil || exited >= 0) {
+		return 0, false
+	}
 	if exited >= 0 {
-		return exited // --help or --version printed and asked to exit
+		return exited, true // --help printed and asked to exit
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "authwrap: error: %v\nauthwrap: hint: run `authwrap --help` for usage\n", err)
-		return 2
+		return 2, true
 	}
 	if kctx == nil || kctx.Command() == "" {
-		return 0
+		return 0, true
 	}
+	return runCommand(kctx, g, stderr), true
+}
+
+// runCommand runs the parsed command with a context that a signal cancels,
+// and turns its error into a message and an exit status.
+func runCommand(kctx *kong.Context, g *Globals, stderr io.Writer) int {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
 	sigs := make(chan os.Signal, 1)
@@ -117,7 +149,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}()
 	kctx.BindTo(ctx, (*context.Context)(nil))
-	err = kctx.Run(&cli.Globals)
+	err := kctx.Run(g)
 	if err == nil {
 		return 0
 	}

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -85,12 +84,17 @@ type Config struct {
 // ErrConfig marks an unreadable or invalid configuration file.
 var ErrConfig = errors.New("bad configuration")
 
-var profileName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
-
 // CheckProfileName rejects names that could not be a file name or a
-// keyring key on every backend.
+// keyring key on every backend: it allows 1 to 64 letters, digits, '.',
+// '_' and '-', starting with a letter or digit.
 func CheckProfileName(name string) error {
-	if !profileName.MatchString(name) {
+	ok := len(name) >= 1 && len(name) <= 64
+	for i := 0; ok && i < len(name); i++ {
+		c := name[i]
+		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		ok = alnum || (i > 0 && (c == '.' || c == '_' || c == '-'))
+	}
+	if !ok {
 		return fmt.Errorf("bad profile name %q: use letters, digits, '.', '_' and '-' (at most 64)", name)
 	}
 	return nil

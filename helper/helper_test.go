@@ -286,6 +286,28 @@ func TestManagerToken(t *testing.T) {
 	}
 }
 
+func TestSessionFresh(t *testing.T) {
+	now := time.Now()
+	cases := []struct {
+		name           string
+		issued, expiry time.Duration // relative to now
+		minTTL         time.Duration
+		want           bool
+	}{
+		{"valid for min-ttl", -time.Minute, 4 * time.Minute, 30 * time.Second, true},
+		{"too close to expiry", -4 * time.Minute, 20 * time.Second, 30 * time.Second, false},
+		{"min-ttl beyond lifetime, just issued", -time.Second, 5*time.Minute - time.Second, 10 * time.Minute, true},
+		{"min-ttl beyond lifetime, a minute old", -time.Minute, 4 * time.Minute, 10 * time.Minute, false},
+		{"expired", -6 * time.Minute, -time.Minute, 0, false},
+	}
+	for _, tc := range cases {
+		s := &Session{AccessToken: "at", Issued: now.Add(tc.issued), Expiry: now.Add(tc.expiry)}
+		if got := s.Fresh(tc.minTTL); got != tc.want {
+			t.Errorf("%s: Fresh = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
 func TestManagerForeignSession(t *testing.T) {
 	store := memStore{}
 	s := testSession("p")

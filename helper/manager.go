@@ -155,10 +155,8 @@ func (m *Manager) Load() (*Session, error) {
 // (saving the rotated pair before returning it), or signs in when there
 // is no session and a Prompter is set.
 func (m *Manager) Token(ctx context.Context, minTTL time.Duration) (*Session, error) {
-	// A token counts as fresh when it stays valid for minTTL, or when
-	// another process replaced the one this call started with: a token just
-	// refreshed is the best there is, even if the server's lifetime is
-	// shorter than minTTL.
+	// A token counts as fresh when Session.Fresh says so, or when another
+	// process replaced the one this call started with while it waited.
 	var seen flow.Secret // the access token first read ("" for none)
 	first := true
 	var fresh *Session
@@ -171,7 +169,7 @@ func (m *Manager) Token(ctx context.Context, minTTL time.Duration) (*Session, er
 		if first {
 			seen, first = cur, false
 		}
-		if err == nil && (s.ValidFor(minTTL) || (cur != seen && s.ValidFor(0))) {
+		if err == nil && (s.Fresh(minTTL) || (cur != seen && s.ValidFor(0))) {
 			fresh = s
 			return true
 		}

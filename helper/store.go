@@ -35,6 +35,9 @@ type Session struct {
 	AccessToken  flow.Secret
 	RefreshToken flow.Secret
 	Expiry       time.Time
+	// Issued is when the access token was issued (its iat claim, or when
+	// it was received).
+	Issued time.Time
 	// UserID, Email, OrganizationID and SessionID describe the sign-in.
 	UserID         string
 	Email          string
@@ -49,13 +52,32 @@ func (s *Session) ValidFor(d time.Duration) bool {
 	return s != nil && !s.AccessToken.IsZero() && (s.Expiry.IsZero() || time.Until(s.Expiry) > d)
 }
 
+// Fresh reports whether the access token may be handed to a caller that
+// needs it for minTTL: it stays valid that long, or it is as fresh as the
+// server makes them (issued within the last tenth of its lifetime), which
+// is the best there is when minTTL is longer than the lifetime. Without
+// the second rule every call would refresh again.
+func (s *Session) Fresh(minTTL time.Duration) bool {
+	if s.ValidFor(minTTL) {
+		return true
+	}
+	if !s.ValidFor(0) || s.Issued.IsZero() || s.Expiry.IsZero() {
+		return false
+	}
+	life := s.Expiry.Sub(s.Issued)
+	return life > 0 && time.Until(s.Expiry) >= life*9/10
+}
+
 // sessionFromToken builds the stored session for a fresh token.
 func sessionFromToken(p Profile, t *flow.Token) *Session {
 	s := &Session{
 		Profile: p.Name, Server: p.Server(), ClientID: p.ClientID,
 		AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, Expiry: t.Expiry,
 		UserID: t.Claims.Subject, OrganizationID: t.OrganizationID, SessionID: t.Claims.SessionID,
-		Updated: time.Now().UTC().Truncate(time.Second),
+		Issued: t.Claims.IssuedAt, Updated: time.Now().UTC().Truncate(time.Second),
+	}
+	if s.Issued.IsZero() {
+		s.Issued = s.Updated
 	}
 	if t.User != nil {
 		s.UserID = t.User.ID
@@ -74,6 +96,7 @@ type record struct {
 	Access  string    `json:"at"`
 	Refresh string    `json:"rt,omitempty"`
 	Expiry  time.Time `json:"exp,omitzero"`
+	Issued  time.Time `json:"iat,omitzero"`
 	User    string    `json:"uid,omitempty"`
 	Email   string    `json:"em,omitempty"`
 	Org     string    `json:"org,omitempty"`
@@ -86,7 +109,7 @@ const recordVersion = 1
 func encodeSession(s *Session) ([]byte, error) {
 	return json.Marshal(record{
 		Version: recordVersion, Profile: s.Profile, Server: s.Server, Client: s.ClientID,
-		Access: s.AccessToken.Reveal(), Refresh: s.RefreshToken.Reveal(), Expiry: s.Expiry,
+		Access: s.AccessToken.Reveal(), Refresh: s.RefreshToken.Reveal(), Expiry: s.Expiry, Issued: s.Issued,
 		User: s.UserID, Email: s.Email, Org: s.OrganizationID, SID: s.SessionID, Updated: s.Updated,
 	})
 }
@@ -105,7 +128,7 @@ func decodeSession(profile string, data []byte) (*Session, error) {
 	return &Session{
 		Profile: r.Profile, Server: r.Server, ClientID: r.Client,
 		AccessToken: flow.Secret(r.Access), RefreshToken: flow.Secret(r.Refresh), Expiry: r.Expiry,
-		UserID: r.User, Email: r.Email, OrganizationID: r.Org, SessionID: r.SID, Updated: r.Updated,
+		Issued: r.Issued, UserID: r.User, Email: r.Email, OrganizationID: r.Org, SessionID: r.SID, Updated: r.Updated,
 	}, nil
 }
 

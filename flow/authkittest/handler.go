@@ -53,6 +53,9 @@ func (s *Server) api(ep Endpoint, standard bool) http.HandlerFunc {
 				ep = Poll
 			}
 		}
+		if s.Config.Latency > 0 {
+			playFault(&Fault{Delay: s.Config.Latency}, w, r)
+		}
 		if f := s.takeFault(ep); f != nil {
 			if !f.AfterProcessing {
 				if !playFault(f, w, r) {

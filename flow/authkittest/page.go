@@ -4,10 +4,12 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 )
 
-var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
+var pageTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}}</title>
@@ -24,14 +26,18 @@ button{font-size:1rem;padding:.6rem 1.4rem;margin-right:.6rem;border-radius:.4re
 {{if .Form}}{{.Form}}{{end}}
 <p class="note">authwrap local AuthKit server: for development and tests only.</p>
 </body></html>`))
+})
 
-var enterForm = template.Must(template.New("enter").Parse(`<form method="post" action="/device">
+var enterForm = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("enter").Parse(`<form method="post" action="/device">
 <label for="user_code">Code</label>
 <input type="text" id="user_code" name="user_code" autocomplete="off" autofocus required placeholder="XXXX-XXXX">
 <button type="submit" id="continue">Continue</button>
 </form>`))
+})
 
-var confirmForm = template.Must(template.New("confirm").Parse(`<p>Confirm that this code matches the one your terminal shows:</p>
+var confirmForm = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("confirm").Parse(`<p>Confirm that this code matches the one your terminal shows:</p>
 <p class="code" id="code">{{.Code}}</p>
 <p>Signing in as <b>{{.Email}}</b> to <b>{{.App}}</b> (client {{.ClientID}}).</p>
 <form method="post" action="/device/decide">
@@ -39,13 +45,14 @@ var confirmForm = template.Must(template.New("confirm").Parse(`<p>Confirm that t
 <button type="submit" name="action" value="approve" id="approve">Approve</button>
 <button type="submit" name="action" value="deny" id="deny">Deny</button>
 </form>`))
+})
 
 func page(w http.ResponseWriter, status int, title, msg string, form template.HTML) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Frame-Options", "DENY")
 	w.WriteHeader(status)
-	_ = pageTmpl.Execute(w, map[string]any{"Title": title, "Message": msg, "Form": form})
+	_ = pageTmpl().Execute(w, map[string]any{"Title": title, "Message": msg, "Form": form})
 }
 
 func render(t *template.Template, data any) template.HTML {
@@ -59,7 +66,7 @@ func render(t *template.Template, data any) template.HTML {
 func (s *Server) handleDevicePage(w http.ResponseWriter, r *http.Request) {
 	code := r.FormValue("user_code")
 	if code == "" {
-		page(w, http.StatusOK, "Sign in a device", "Enter the code shown in your terminal.", render(enterForm, nil))
+		page(w, http.StatusOK, "Sign in a device", "Enter the code shown in your terminal.", render(enterForm(), nil))
 		return
 	}
 	s.mu.Lock()
@@ -69,11 +76,11 @@ func (s *Server) handleDevicePage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		page(w, http.StatusNotFound, "Code not found",
 			"That code is unknown, already used or expired. Check the code in your terminal and try again.",
-			render(enterForm, nil))
+			render(enterForm(), nil))
 		return
 	}
 	page(w, http.StatusOK, "Approve sign-in", "An application is asking to sign in on your behalf.",
-		render(confirmForm, map[string]string{"Code": dc.userCode, "Email": s.Config.User.Email,
+		render(confirmForm(), map[string]string{"Code": dc.userCode, "Email": s.Config.User.Email,
 			"App": s.Config.AppName, "ClientID": s.Config.ClientID}))
 }
 

@@ -50,6 +50,9 @@ type Config struct {
 	// AutoApprove, when positive, approves each code that long after it is
 	// issued, as if a person had.
 	AutoApprove time.Duration
+	// Latency delays every API answer, as a real network round trip to
+	// WorkOS would (for benchmarks); zero answers at once.
+	Latency time.Duration
 	// User is the person who approves. Default a dev user.
 	User User
 	// Organizations are the user's organizations; a sign-in lands in the

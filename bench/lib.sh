@@ -1,0 +1,22 @@
+# Shared set-up for the bench scripts: build authwrap, start its local
+# server on a free loopback port with the given dev-server flags, and point
+# authwrap at it with a throwaway state directory. Source it, then use
+# $AW (the binary), $URL, $WORK, stat NAME (a server counter).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WORK="$(mktemp -d)"
+AW="$WORK/authwrap"
+go build -o "$AW" .
+port=$((20000 + RANDOM % 20000))
+"$AW" dev-server --addr "127.0.0.1:$port" "$@" >/dev/null 2>&1 &
+SRV=$!
+trap 'kill $SRV 2>/dev/null || true; "$AW" logout >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+URL="http://127.0.0.1:$port"
+for _ in $(seq 50); do curl -fs "$URL/" >/dev/null 2>&1 && break; sleep 0.1; done
+export AUTHWRAP_API_URL="$URL" AUTHWRAP_CLIENT_ID=client_authwrap_dev XDG_STATE_HOME="$WORK/state" \
+  AUTHWRAP_PROFILE="bench-$$" AUTHWRAP_FILE_DIR="$WORK/keyring" AUTHWRAP_FILE_PASSPHRASE=bench
+unset AUTHWRAP_NO_PROMPT CI GIT_TERMINAL_PROMPT
+
+# stat NAME prints a request counter (poll, refresh, device_authorization).
+stat() { curl -fs "$URL/_authkittest/stats" | tr ',{}' '\n\n\n' | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" | head -1 | sed 's/^$/0/'; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
