@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -183,7 +184,11 @@ func printStatus(w io.Writer, st status) {
 		row("access token", st.Token)
 		row("expires", exp)
 	}
-	row("storage", st.Storage)
+	storage := st.Storage
+	if len(st.Probes) > 0 && st.Probes[len(st.Probes)-1].Reason != "" {
+		storage += " (" + st.Probes[len(st.Probes)-1].Reason + "; order: " + strings.Join(helper.Backends(), ", ") + ")"
+	}
+	row("storage", storage)
 	for _, pr := range st.Probes {
 		if !pr.Used {
 			row("  skipped "+pr.Backend, pr.Reason)
