@@ -19,8 +19,11 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	main := func() { os.Exit(run(helperArgs(os.Args), os.Stdout, os.Stderr)) }
 	testscript.Main(m, map[string]func(){
-		"authwrap": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
+		"authwrap":                   main,
+		"git-credential-authwrap":    main,
+		"docker-credential-authwrap": main,
 	})
 }
 

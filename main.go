@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -27,13 +28,16 @@ var version = ""
 type CLI struct {
 	Globals
 
-	Login     LoginCmd     `cmd:"" help:"Sign in with a one-time code approved in a browser."`
-	Token     TokenCmd     `cmd:"" help:"Print a valid access token on stdout, refreshing it first if needed."`
-	Status    StatusCmd    `cmd:"" help:"Show who is signed in, until when, and where the session is stored."`
-	Logout    LogoutCmd    `cmd:"" help:"Delete the stored session of a profile."`
-	Version   VersionCmd   `cmd:"" help:"Print the version."`
-	DevServer DevServerCmd `cmd:"" name:"dev-server" help:"Run a local AuthKit-compatible server for development and tests."`
-	Demo      DemoCmd      `cmd:"" help:"Walk through login, token and status against a throwaway local server."`
+	Login            LoginCmd            `cmd:"" help:"Sign in with a one-time code approved in a browser."`
+	Token            TokenCmd            `cmd:"" help:"Print a valid access token on stdout, refreshing it first if needed."`
+	Status           StatusCmd           `cmd:"" help:"Show who is signed in, until when, and where the session is stored."`
+	Logout           LogoutCmd           `cmd:"" help:"Delete the stored session of a profile."`
+	Version          VersionCmd          `cmd:"" help:"Print the version."`
+	GitCredential    GitCredentialCmd    `cmd:"" name:"git-credential" help:"git's credential helper (also as git-credential-authwrap)."`
+	DockerCredential DockerCredentialCmd `cmd:"" name:"docker-credential" help:"docker's credential helper (also as docker-credential-authwrap)."`
+	Setup            SetupCmd            `cmd:"" help:"Configure git or docker to get tokens from authwrap."`
+	DevServer        DevServerCmd        `cmd:"" name:"dev-server" help:"Run a local AuthKit-compatible server for development and tests."`
+	Demo             DemoCmd             `cmd:"" help:"Walk through login, token and status against a throwaway local server."`
 }
 
 // Globals are the flags every command takes.
@@ -50,13 +54,29 @@ type Globals struct {
 }
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(helperArgs(os.Args), os.Stdout, os.Stderr))
+}
+
+// helperArgs maps the names git and docker call helpers by to commands:
+// git-credential-authwrap OP and docker-credential-authwrap ACTION (a
+// symlink or copy of this binary with that name).
+func helperArgs(argv []string) []string {
+	name := strings.TrimSuffix(filepath.Base(argv[0]), ".exe")
+	switch name {
+	case "git-credential-authwrap":
+		return append([]string{"git-credential"}, argv[1:]...)
+	case "docker-credential-authwrap":
+		return append([]string{"docker-credential"}, argv[1:]...)
+	}
+	return argv[1:]
 }
 
 // exitError carries a specific exit status.
 type exitError struct {
 	code int
 	err  error
+	// quiet means the message was already written where the protocol wants it.
+	quiet bool
 }
 
 func (e *exitError) Error() string { return e.err.Error() }
@@ -158,9 +178,12 @@ func runCommand(kctx *kong.Context, g *Globals, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "\nauthwrap: interrupted; nothing was stored")
 		return intr.exitCode()
 	}
-	fmt.Fprintf(stderr, "authwrap: error: %s\n", oneLine(err.Error()))
 	var ee *exitError
-	if errors.As(err, &ee) {
+	if errors.As(err, &ee) && ee.quiet {
+		return ee.code
+	}
+	fmt.Fprintf(stderr, "authwrap: error: %s\n", oneLine(err.Error()))
+	if ee != nil {
 		return ee.code
 	}
 	return 1
@@ -184,38 +207,52 @@ func noPrompt() bool {
 		strings.EqualFold(os.Getenv("CI"), "true")
 }
 
-// profile resolves the profile from the config file, flags and environment.
-func (g *Globals) profile() (helper.Profile, *helper.Config, error) {
-	path := g.Config
-	if path == "" {
-		path = helper.ConfigPath()
-	}
-	cfg, err := helper.LoadConfig(path)
-	if err != nil {
-		return helper.Profile{}, nil, err
-	}
-	p, err := cfg.Resolve(g.Profile, helper.Profile{ClientID: g.ClientID, APIURL: g.APIURL,
-		Issuer: g.Issuer, Scopes: strings.Fields(g.Scopes)})
-	return p, cfg, err
+// loadConfig reads the configuration file (--config, AUTHWRAP_CONFIG, or
+// the default path).
+func (g *Globals) loadConfig() (*helper.Config, error) {
+	return helper.LoadConfig(g.configPath())
 }
 
-// setup resolves the profile and opens the store.
-func (g *Globals) setup() (*helper.Manager, *helper.KeyringStore, error) {
-	p, cfg, err := g.profile()
-	if err != nil {
-		return nil, nil, err
+// resolve returns the named profile (the chosen one when empty) with the
+// flags and environment laid over it.
+func (g *Globals) resolve(cfg *helper.Config, name string) (helper.Profile, error) {
+	if name == "" {
+		name = g.Profile
 	}
+	return cfg.Resolve(name, helper.Profile{ClientID: g.ClientID, APIURL: g.APIURL,
+		Issuer: g.Issuer, Scopes: strings.Fields(g.Scopes)})
+}
+
+// openStore opens the keyring backend the flags, environment or config name.
+func (g *Globals) openStore(cfg *helper.Config) (*helper.KeyringStore, error) {
 	backend := g.KeyringBackend
 	if backend == "" {
 		backend = cfg.KeyringBackend
 	}
-	store, err := helper.OpenStore(helper.StoreOptions{Backend: backend})
+	return helper.OpenStore(helper.StoreOptions{Backend: backend})
+}
+
+// manager wires a Manager for p.
+func (g *Globals) manager(p helper.Profile, store helper.Store, prompter helper.Prompter) *helper.Manager {
+	return &helper.Manager{Profile: p, Store: store, Prompter: prompter,
+		Notify: func(msg string) { fmt.Fprintf(g.stderr, "authwrap: %s\n", msg) }}
+}
+
+// setup resolves the chosen profile and opens the store.
+func (g *Globals) setup() (*helper.Manager, *helper.KeyringStore, error) {
+	cfg, err := g.loadConfig()
 	if err != nil {
 		return nil, nil, err
 	}
-	m := &helper.Manager{Profile: p, Store: store,
-		Notify: func(msg string) { fmt.Fprintf(g.stderr, "authwrap: %s\n", msg) }}
-	return m, store, nil
+	p, err := g.resolve(cfg, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	store, err := g.openStore(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return g.manager(p, store, nil), store, nil
 }
 
 // terminalPrompter returns the prompt for an explicit login: on stderr,

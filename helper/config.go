@@ -31,6 +31,26 @@ type Profile struct {
 	Issuer string `toml:"issuer,omitempty" json:"issuer,omitempty"`
 	// Scopes are requested in the standard flavour.
 	Scopes []string `toml:"scopes,omitempty" json:"scopes,omitempty"`
+	// Hosts are the git hosts and docker registries (host or host:port)
+	// that may receive this profile's token. No other host ever gets it.
+	Hosts []string `toml:"hosts,omitempty" json:"hosts,omitempty"`
+	// Username goes with the token as the username (default
+	// DefaultUsername); registries and forges differ in what they expect.
+	Username string `toml:"username,omitempty" json:"username,omitempty"`
+	// Bearer answers git 2.46+ with authtype=Bearer when git offers it,
+	// instead of the token as a Basic password.
+	Bearer bool `toml:"bearer,omitempty" json:"bearer,omitempty"`
+}
+
+// DefaultUsername is sent with the token when a profile names none.
+const DefaultUsername = "x-access-token"
+
+// User returns the username to send with the token.
+func (p Profile) User() string {
+	if p.Username != "" {
+		return p.Username
+	}
+	return DefaultUsername
 }
 
 // DefaultScopes are requested from standard servers when a profile names

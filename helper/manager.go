@@ -260,6 +260,23 @@ func (m *Manager) Logout(ctx context.Context) error {
 
 // lock takes the profile's lock. If satisfied is not nil and reports true
 // while waiting, lock returns errSatisfied without the lock.
+// Invalidate drops the stored access token if it is tok (a server refused
+// it), keeping the refresh token, so that the next Token refreshes. It
+// never deletes the session.
+func (m *Manager) Invalidate(ctx context.Context, tok flow.Secret) error {
+	unlock, err := m.lock(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	s, err := m.Load()
+	if err != nil || s.AccessToken != tok {
+		return nil
+	}
+	s.Expiry = time.Unix(1, 0).UTC()
+	return m.Store.Save(s)
+}
+
 func (m *Manager) lock(ctx context.Context, satisfied func() bool) (func(), error) {
 	dir := m.LockDir
 	if dir == "" {

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/docker/docker-credential-helpers/credentials"
+
+	"github.com/authwrap/authwrap/helper"
+	"github.com/authwrap/authwrap/protocol"
+)
+
+// GitCredentialCmd is git's credential helper.
+type GitCredentialCmd struct {
+	Operation string `arg:"" help:"get, store, erase or capability (others are ignored, as git asks)."`
+}
+
+// Run answers one git credential helper call on stdin and stdout.
+func (c *GitCredentialCmd) Run(ctx context.Context, g *Globals) error {
+	if c.Operation == "capability" {
+		return protocol.GitCapabilities(g.stdout, "authtype")
+	}
+	if c.Operation != "get" && c.Operation != "store" && c.Operation != "erase" {
+		return nil // git: an unknown operation is ignored
+	}
+	req, err := protocol.ReadGit(os.Stdin)
+	if err != nil {
+		return err
+	}
+	b, release, err := g.broker()
+	if err != nil {
+		return err
+	}
+	defer release()
+	switch c.Operation {
+	case "get":
+		ans, err := b.GitGet(ctx, req)
+		if err != nil {
+			return quietIfNotOurs(g.stderr, err)
+		}
+		return protocol.WriteGit(g.stdout, ans)
+	case "erase":
+		return b.GitErase(ctx, req)
+	}
+	return nil // store: authwrap keeps its own tokens; nothing to store
+}
+
+// quietIfNotOurs hides the "not for authwrap" outcomes (another host,
+// plain http), which must look to git like an empty answer, and returns
+// the others.
+func quietIfNotOurs(stderr io.Writer, err error) error {
+	if errors.Is(err, helper.ErrUnknownHost) {
+		return nil
+	}
+	if errors.Is(err, helper.ErrInsecureTarget) {
+		fmt.Fprintf(stderr, "authwrap: warning: %s\n", oneLine(err.Error()))
+		return nil
+	}
+	return err
+}
+
+// DockerCredentialCmd is docker's credential helper.
+type DockerCredentialCmd struct {
+	Action string `arg:"" help:"get, store, erase, list or version."`
+}
+
+// Run answers one docker credential helper call. Errors go to stdout with
+// exit status 1, as docker expects.
+func (c *DockerCredentialCmd) Run(ctx context.Context, g *Globals) error {
+	credentials.Name = "docker-credential-authwrap"
+	credentials.Package = "github.com/authwrap/authwrap"
+	credentials.Version = versionString()
+	b, release, err := g.broker()
+	if err == nil {
+		defer release()
+		err = protocol.ServeDocker(b.Docker(ctx), c.Action, os.Stdin, g.stdout)
+	}
+	if err != nil {
+		protocol.WriteDockerError(g.stdout, err)
+		return &exitError{code: 1, err: err, quiet: true}
+	}
+	return nil
+}
+
+// broker builds the credential broker: the config's profiles, each with
+// a manager on the opened store and the on-demand prompt.
+func (g *Globals) broker() (*helper.Broker, func(), error) {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return nil, nil, err
+	}
+	store, err := g.openStore(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	prompter, release := g.onDemandPrompter()
+	return &helper.Broker{Config: cfg, Only: g.Profile, Manager: func(name string) (*helper.Manager, error) {
+		p, err := g.resolve(cfg, name)
+		if err != nil {
+			return nil, err
+		}
+		return g.manager(p, store, prompter), nil
+	}}, release, nil
+}

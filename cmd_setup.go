@@ -1,0 +1,114 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+
+	"github.com/authwrap/authwrap/helper"
+)
+
+// SetupCmd configures callers.
+type SetupCmd struct {
+	Git    SetupGitCmd    `cmd:"" help:"Make git get tokens for a host from authwrap."`
+	Docker SetupDockerCmd `cmd:"" help:"Make docker get tokens for a registry from authwrap."`
+}
+
+// SetupGitCmd configures git for one host.
+type SetupGitCmd struct {
+	Host   string `required:"" help:"Host (host or host:port; a URL for plain http to a loopback host)."`
+	Remove bool   `help:"Undo: forget the host and remove authwrap from git's config for it."`
+}
+
+// Run adds the host to the profile and writes git's global config.
+func (c *SetupGitCmd) Run(g *Globals) error {
+	p, t, err := g.setupTarget(c.Host)
+	if err != nil {
+		return err
+	}
+	exe, err := selfPath()
+	if err != nil {
+		return err
+	}
+	if err := helper.SetupGit(t, helper.HelperCommand(exe, g.Profile), c.Remove); err != nil {
+		return err
+	}
+	if err := helper.SetHost(g.configPath(), p, t.Host, c.Remove); err != nil {
+		return err
+	}
+	if c.Remove {
+		fmt.Fprintf(g.stderr, "authwrap: git no longer asks authwrap for %s\n", t)
+		return nil
+	}
+	fmt.Fprintf(g.stderr, "authwrap: git now gets tokens for %s from profile %s (username %s)\n", t, p.Name, p.User())
+	return nil
+}
+
+// SetupDockerCmd configures docker for one registry.
+type SetupDockerCmd struct {
+	Registry string `required:"" help:"Registry (host or host:port)."`
+	Remove   bool   `help:"Undo: forget the registry and remove its credHelpers entry."`
+}
+
+// Run adds the registry to the profile and to docker's credHelpers.
+func (c *SetupDockerCmd) Run(g *Globals) error {
+	p, t, err := g.setupTarget(c.Registry)
+	if err != nil {
+		return err
+	}
+	path := helper.DockerConfigPath()
+	if err := helper.SetupDocker(path, t.Host, c.Remove); err != nil {
+		return err
+	}
+	if err := helper.SetHost(g.configPath(), p, t.Host, c.Remove); err != nil {
+		return err
+	}
+	if c.Remove {
+		fmt.Fprintf(g.stderr, "authwrap: docker no longer asks authwrap for %s\n", t.Host)
+		return nil
+	}
+	fmt.Fprintf(g.stderr, "authwrap: docker now gets tokens for %s from profile %s (%s)\n", t.Host, p.Name, path)
+	if _, err := exec.LookPath("docker-credential-authwrap"); err != nil {
+		exe, _ := selfPath()
+		fmt.Fprintf(g.stderr, "authwrap: hint: docker runs docker-credential-authwrap, which is not on PATH: ln -s %s %s\n",
+			exe, filepath.Join(filepath.Dir(exe), "docker-credential-authwrap"))
+	}
+	return nil
+}
+
+// setupTarget resolves the profile and the host to configure.
+func (g *Globals) setupTarget(host string) (helper.Profile, helper.Target, error) {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return helper.Profile{}, helper.Target{}, err
+	}
+	p, err := g.resolve(cfg, "")
+	if err != nil {
+		return helper.Profile{}, helper.Target{}, err
+	}
+	t, err := helper.ParseTargetURL(host)
+	return p, t, err
+}
+
+func (g *Globals) configPath() string {
+	if g.Config != "" {
+		return g.Config
+	}
+	return helper.ConfigPath()
+}
+
+// selfPath is the path this binary was started by, made absolute but not
+// resolved through symlinks, so a package manager's versioned directory
+// does not end up in git's config.
+func selfPath() (string, error) {
+	p := os.Args[0]
+	if filepath.Base(p) == p {
+		lp, err := exec.LookPath(p)
+		if err != nil {
+			return os.Executable()
+		}
+		p = lp
+	}
+	return filepath.Abs(p)
+}

@@ -1,0 +1,203 @@
+package helper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/docker/docker-credential-helpers/credentials"
+
+	"github.com/authwrap/authwrap/flow"
+	"github.com/authwrap/authwrap/protocol"
+)
+
+// HelperMinTTL is how long a token given to git or docker must stay valid.
+const HelperMinTTL = time.Minute
+
+// Broker answers credential helper requests: it decides which profile, if
+// any, may receive a token for a target, and gets that profile's token.
+type Broker struct {
+	// Config lists the profiles and their hosts.
+	Config *Config
+	// Only restricts the broker to one profile when set (--profile).
+	Only string
+	// Manager returns the Manager of a profile, with its store and prompt.
+	Manager func(profile string) (*Manager, error)
+}
+
+func (b *Broker) manager(t Target) (*Manager, error) {
+	p, err := b.Config.ProfileFor(t, b.Only)
+	if err != nil {
+		return nil, err
+	}
+	return b.Manager(p.Name)
+}
+
+// gitTarget reads where git wants to send the credential, from protocol
+// and host, or url; when both are present they must agree.
+func gitTarget(req *protocol.GitCredential) (Target, error) {
+	var t, ut Target
+	var err error
+	if req.Protocol != "" || req.Host != "" {
+		if t, err = NewTarget(req.Protocol, req.Host); err != nil {
+			return Target{}, err
+		}
+	}
+	if req.URL != "" {
+		if ut, err = ParseTargetURL(req.URL); err != nil {
+			return Target{}, err
+		}
+		if t != (Target{}) && t != ut {
+			return Target{}, fmt.Errorf("%w: url %s disagrees with protocol and host %s", ErrInsecureTarget, ut, t)
+		}
+		t = ut
+	}
+	if t == (Target{}) {
+		return Target{}, fmt.Errorf("%w: no protocol and host", ErrInsecureTarget)
+	}
+	return t, nil
+}
+
+// GitGet answers git's get. A nil answer means authwrap has nothing for
+// this request (another host, plain http): git then asks its next helper.
+// Errors that a person should see (not signed in, the server down) are
+// returned; the caller prints them to stderr.
+func (b *Broker) GitGet(ctx context.Context, req *protocol.GitCredential) (*protocol.GitCredential, error) {
+	t, err := gitTarget(req)
+	if err != nil {
+		return nil, err
+	}
+	m, err := b.manager(t)
+	if err != nil {
+		return nil, err
+	}
+	s, err := m.Token(ctx, HelperMinTTL)
+	if err != nil {
+		return nil, err
+	}
+	ans := &protocol.GitCredential{Multi: map[string][]string{}, Other: map[string]string{}}
+	if m.Profile.Bearer && req.HasCapability("authtype") {
+		ans.Multi["capability"] = []string{"authtype"}
+		ans.AuthType = "Bearer"
+		ans.Credential = s.AccessToken.Reveal()
+	} else {
+		ans.Username = m.Profile.User()
+		ans.Password = s.AccessToken.Reveal()
+	}
+	if !s.Expiry.IsZero() {
+		ans.PasswordExpiryUTC = s.Expiry.Unix()
+	}
+	return ans, nil
+}
+
+// GitErase handles git's erase, sent after the server refused a
+// credential. When the refused token is the profile's current access
+// token, it is dropped so that the next get refreshes; the session (the
+// refresh token) stays. Anything else is ignored.
+func (b *Broker) GitErase(ctx context.Context, req *protocol.GitCredential) error {
+	t, err := gitTarget(req)
+	if err != nil {
+		return nil
+	}
+	m, err := b.manager(t)
+	if err != nil {
+		return nil
+	}
+	tok := req.Password
+	if req.AuthType != "" {
+		tok = req.Credential
+	}
+	if tok == "" {
+		return nil
+	}
+	return m.Invalidate(ctx, flow.Secret(tok))
+}
+
+// Docker returns the broker as a docker credential helper.
+func (b *Broker) Docker(ctx context.Context) credentials.Helper { return &dockerHelper{b: b, ctx: ctx} }
+
+type dockerHelper struct {
+	b   *Broker
+	ctx context.Context
+}
+
+// ErrDockerStore is returned by the docker helper's store for a registry
+// authwrap issues tokens for: docker login has nothing to add.
+var ErrDockerStore = errors.New("authwrap issues the credentials for this registry itself: run `authwrap login` instead of `docker login`")
+
+// Add is docker's store. authwrap issues its tokens itself: storing the
+// token it issued is a no-op; anything else is refused with a hint.
+func (d *dockerHelper) Add(c *credentials.Credentials) error {
+	t, err := ParseTargetURL(c.ServerURL)
+	if err != nil {
+		return err
+	}
+	m, err := d.b.manager(t)
+	if err != nil {
+		return fmt.Errorf("%s is not a registry authwrap serves (add it with `authwrap setup docker --registry %s`)", t.Host, t.Host)
+	}
+	if s, err := m.Load(); err == nil && s.AccessToken.Reveal() == c.Secret {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", t.Host, ErrDockerStore)
+}
+
+// Delete is docker's erase (docker logout): the cached access token is
+// dropped, so the next get refreshes it; the session stays, because other
+// hosts may share it. `authwrap logout` ends it.
+func (d *dockerHelper) Delete(serverURL string) error {
+	t, err := ParseTargetURL(serverURL)
+	if err != nil {
+		return credentials.NewErrCredentialsNotFound()
+	}
+	m, err := d.b.manager(t)
+	if err != nil {
+		return credentials.NewErrCredentialsNotFound()
+	}
+	s, err := m.Load()
+	if err != nil {
+		return nil
+	}
+	return m.Invalidate(d.ctx, s.AccessToken)
+}
+
+// Get is docker's get: the token for a configured registry, or docker's
+// exact "credentials not found" for any other.
+func (d *dockerHelper) Get(serverURL string) (string, string, error) {
+	t, err := ParseTargetURL(serverURL)
+	if err != nil {
+		return "", "", credentials.NewErrCredentialsNotFound()
+	}
+	m, err := d.b.manager(t)
+	if err != nil {
+		return "", "", credentials.NewErrCredentialsNotFound()
+	}
+	s, err := m.Token(d.ctx, HelperMinTTL)
+	if err != nil {
+		return "", "", err
+	}
+	return m.Profile.User(), s.AccessToken.Reveal(), nil
+}
+
+// List is docker's list: every configured host with its username.
+func (d *dockerHelper) List() (map[string]string, error) {
+	out := map[string]string{}
+	names := make([]string, 0, len(d.b.Config.Profiles))
+	for name := range d.b.Config.Profiles {
+		if d.b.Only == "" || name == d.b.Only {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		p := d.b.Config.Profiles[name]
+		for _, h := range p.Hosts {
+			if _, ok := out[h]; !ok {
+				out[h] = p.User()
+			}
+		}
+	}
+	return out, nil
+}

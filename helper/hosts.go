@@ -1,0 +1,144 @@
+package helper
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"golang.org/x/net/idna"
+
+	"github.com/authwrap/authwrap/flow"
+)
+
+// Errors from host binding. Callers answer "nothing" for both, so the
+// client asks its next helper; they are distinct so a test can tell them
+// apart.
+var (
+	// ErrUnknownHost means no profile lists the host.
+	ErrUnknownHost = errors.New("no profile lists this host")
+	// ErrInsecureTarget means the request is not https (or http to a
+	// loopback host), or its host is malformed.
+	ErrInsecureTarget = errors.New("refusing to send a token there")
+)
+
+// Target is where a client wants to send a credential: a scheme and a
+// canonical host (lower case, no trailing dot, IDN in ASCII form, the
+// scheme's default port dropped).
+type Target struct {
+	Scheme string
+	Host   string
+}
+
+// String renders the target as scheme://host.
+func (t Target) String() string { return t.Scheme + "://" + t.Host }
+
+// CanonicalHost puts host[:port] in the one form profiles are matched in.
+// It refuses user info, empty or malformed hosts and bad ports.
+func CanonicalHost(hostport, scheme string) (string, error) {
+	if hostport == "" || strings.ContainsAny(hostport, "@/\\?#%\x00 \t\r\n") {
+		return "", fmt.Errorf("%w: bad host %.80q", ErrInsecureTarget, hostport)
+	}
+	host, port := hostport, ""
+	if h, p, err := net.SplitHostPort(hostport); err == nil {
+		host, port = h, p
+	} else if strings.Count(hostport, ":") > 1 && !strings.HasPrefix(hostport, "[") {
+		host = hostport // a bare IPv6 address
+	} else if strings.Contains(hostport, ":") {
+		return "", fmt.Errorf("%w: bad host %.80q", ErrInsecureTarget, hostport)
+	}
+	host = strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(host, "["), "]"), ".")
+	if ip := net.ParseIP(host); ip != nil {
+		host = ip.String()
+	} else {
+		ascii, err := idna.Lookup.ToASCII(host)
+		if err != nil || ascii == "" {
+			return "", fmt.Errorf("%w: bad host name %.80q", ErrInsecureTarget, host)
+		}
+		host = strings.ToLower(ascii)
+	}
+	if port != "" {
+		n, err := strconv.Atoi(port)
+		if err != nil || n < 1 || n > 65535 {
+			return "", fmt.Errorf("%w: bad port %.20q", ErrInsecureTarget, port)
+		}
+		if (scheme == "https" && n == 443) || (scheme == "http" && n == 80) {
+			port = ""
+		} else {
+			port = strconv.Itoa(n)
+		}
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	if port != "" {
+		return host + ":" + port, nil
+	}
+	return host, nil
+}
+
+// NewTarget checks a scheme and host and makes a Target: https anywhere,
+// http only to a loopback host.
+func NewTarget(scheme, hostport string) (Target, error) {
+	scheme = strings.ToLower(scheme)
+	if scheme != "https" && scheme != "http" {
+		return Target{}, fmt.Errorf("%w: protocol %.20q is not https", ErrInsecureTarget, scheme)
+	}
+	host, err := CanonicalHost(hostport, scheme)
+	if err != nil {
+		return Target{}, err
+	}
+	if scheme == "http" {
+		h := host
+		if hh, _, err := net.SplitHostPort(host); err == nil {
+			h = hh
+		}
+		if !flow.IsLoopback(strings.Trim(h, "[]")) {
+			return Target{}, fmt.Errorf("%w: plain http to %s", ErrInsecureTarget, host)
+		}
+	}
+	return Target{Scheme: scheme, Host: host}, nil
+}
+
+// ParseTargetURL makes a Target from a URL such as git's url= attribute or
+// docker's server address ("https://host", "host:port", "host/v1/").
+// Without a scheme, https is assumed.
+func ParseTargetURL(raw string) (Target, error) {
+	raw = strings.TrimSpace(raw)
+	if !strings.Contains(raw, "://") {
+		raw = "https://" + raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return Target{}, fmt.Errorf("%w: %v", ErrInsecureTarget, err)
+	}
+	if u.User != nil {
+		return Target{}, fmt.Errorf("%w: a URL with user info", ErrInsecureTarget)
+	}
+	return NewTarget(u.Scheme, u.Host)
+}
+
+// ProfileFor returns the profile that lists t's host, looking only at the
+// named profile when only is set. Profiles are searched by name, so the
+// answer does not depend on map order.
+func (c *Config) ProfileFor(t Target, only string) (*Profile, error) {
+	names := make([]string, 0, len(c.Profiles))
+	for name := range c.Profiles {
+		if only == "" || name == only {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		p := c.Profiles[name]
+		for _, h := range p.Hosts {
+			if ch, err := CanonicalHost(h, t.Scheme); err == nil && ch == t.Host {
+				return p, nil
+			}
+		}
+	}
+	return nil, fmt.Errorf("%w: %s", ErrUnknownHost, t.Host)
+}

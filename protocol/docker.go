@@ -1,0 +1,32 @@
+package protocol
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/docker/docker-credential-helpers/credentials"
+)
+
+// MaxDockerInput bounds what a docker credential helper reads from stdin.
+const MaxDockerInput = 1 << 20
+
+// DockerActions are the operations docker calls a helper with.
+var DockerActions = []string{credentials.ActionGet, credentials.ActionStore, credentials.ActionErase,
+	credentials.ActionList, credentials.ActionVersion}
+
+// ServeDocker answers one docker credential helper call with docker's own
+// codec (github.com/docker/docker-credential-helpers/credentials), so the
+// JSON shapes and error strings are exactly docker's. It reads at most
+// MaxDockerInput bytes of in. On error, the caller writes WriteDockerError
+// and exits 1, as docker requires.
+func ServeDocker(h credentials.Helper, action string, in io.Reader, out io.Writer) error {
+	return credentials.HandleCommand(h, action, io.LimitReader(in, MaxDockerInput), out)
+}
+
+// WriteDockerError writes err as docker expects a helper's failure: the
+// message alone on stdout (docker matches "credentials not found in native
+// keychain" to mean anonymous access).
+func WriteDockerError(w io.Writer, err error) {
+	_, _ = fmt.Fprintln(w, strings.TrimSpace(err.Error()))
+}
