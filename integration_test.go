@@ -39,6 +39,9 @@ func TestScripts(t *testing.T) {
 		Dir: filepath.Join("testdata", "script"),
 		Setup: func(e *testscript.Env) error {
 			home := filepath.Join(e.WorkDir, "home")
+			if err := os.MkdirAll(home, 0o700); err != nil {
+				return err
+			}
 			for k, v := range map[string]string{
 				"HOME":                     home,
 				"XDG_CONFIG_HOME":          filepath.Join(home, ".config"),
@@ -69,6 +72,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"authkit":     authkitCmd,
 			"raw-session": rawSessionCmd,
+			"gitserver":   gitserverCmd,
 		},
 	})
 }

@@ -44,6 +44,9 @@ func CanonicalHost(hostport, scheme string) (string, error) {
 	}
 	host, port := hostport, ""
 	if h, p, err := net.SplitHostPort(hostport); err == nil {
+		if p == "" {
+			return "", fmt.Errorf("%w: empty port in %.80q", ErrInsecureTarget, hostport)
+		}
 		host, port = h, p
 	} else if strings.Count(hostport, ":") > 1 && !strings.HasPrefix(hostport, "[") {
 		host = hostport // a bare IPv6 address

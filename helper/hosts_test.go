@@ -1,0 +1,81 @@
+package helper
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestCanonicalHost(t *testing.T) {
+	for in, want := range map[string]string{
+		"Git.Example.COM":        "git.example.com",
+		"git.example.com.":       "git.example.com",
+		"git.example.com:443":    "git.example.com",
+		"git.example.com:8443":   "git.example.com:8443",
+		"git.example.com:08443":  "git.example.com:8443",
+		"bücher.example":         "xn--bcher-kva.example",
+		"XN--BCHER-KVA.example.": "xn--bcher-kva.example",
+		"[::1]:8080":             "[::1]:8080",
+		"127.0.0.1:80":           "127.0.0.1:80",
+	} {
+		got, err := CanonicalHost(in, "https")
+		if err != nil || got != want {
+			t.Errorf("CanonicalHost(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "user@git.example.com", "git.example.com:0", "git.example.com:99999",
+		"git.example.com:abc", "git.example.com/path", "a b", "git.example.com:", "evil.com#@git.example.com", "\x00"} {
+		if got, err := CanonicalHost(bad, "https"); !errors.Is(err, ErrInsecureTarget) {
+			t.Errorf("CanonicalHost(%q) = %q, %v; want ErrInsecureTarget", bad, got, err)
+		}
+	}
+}
+
+// TestProfileFor is the security table: a token goes only to a host a
+// profile lists, over https (http only to loopback), whatever form the
+// request takes.
+func TestProfileFor(t *testing.T) {
+	cfg := &Config{Profiles: map[string]*Profile{
+		"work":  {Name: "work", Hosts: []string{"git.example.com", "registry.example.com:5000", "bücher.example"}},
+		"local": {Name: "local", Hosts: []string{"127.0.0.1:8080", "localhost:5000"}},
+	}}
+	cases := []struct {
+		url     string
+		profile string // "" means refused
+		err     error
+	}{
+		{"https://git.example.com", "work", nil},
+		{"https://GIT.Example.com.", "work", nil},
+		{"https://git.example.com:443", "work", nil},
+		{"git.example.com", "work", nil},
+		{"https://xn--bcher-kva.example", "work", nil},
+		{"https://bücher.example", "work", nil},
+		{"registry.example.com:5000", "work", nil},
+		{"https://registry.example.com/v2/", "", ErrUnknownHost},
+		{"http://git.example.com", "", ErrInsecureTarget},
+		{"https://git.example.com:8443", "", ErrUnknownHost},
+		{"https://user@git.example.com", "", ErrInsecureTarget},
+		{"https://git.example.com.evil.com", "", ErrUnknownHost},
+		{"https://evil.com/git.example.com", "", ErrUnknownHost},
+		{"ftp://git.example.com", "", ErrInsecureTarget},
+		{"http://127.0.0.1:8080", "local", nil},
+		{"http://localhost:5000", "local", nil},
+		{"http://127.0.0.1:8081", "", ErrUnknownHost},
+	}
+	for _, tc := range cases {
+		tg, err := ParseTargetURL(tc.url)
+		var p *Profile
+		if err == nil {
+			p, err = cfg.ProfileFor(tg, "")
+		}
+		switch {
+		case tc.profile == "" && !errors.Is(err, tc.err):
+			t.Errorf("%s: err = %v, want %v", tc.url, err, tc.err)
+		case tc.profile != "" && (err != nil || p.Name != tc.profile):
+			t.Errorf("%s: got %v, %v; want profile %s", tc.url, p, err, tc.profile)
+		}
+	}
+	tg, _ := ParseTargetURL("https://git.example.com")
+	if _, err := cfg.ProfileFor(tg, "local"); !errors.Is(err, ErrUnknownHost) {
+		t.Errorf("--profile local must not serve work's host: %v", err)
+	}
+}
