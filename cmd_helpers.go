@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/docker/docker-credential-helpers/credentials"
 
@@ -102,6 +103,8 @@ func (g *Globals) broker() (*helper.Broker, func(), error) {
 		if err != nil {
 			return nil, err
 		}
-		return g.manager(p, store, prompter), nil
+		m := g.manager(p, store, prompter)
+		m.PromptCooldown = time.Minute
+		return m, nil
 	}}, release, nil
 }

@@ -357,3 +357,42 @@ func TestInert(t *testing.T) {
 		}
 	}
 }
+
+// denyPrompter is a Prompter that shows nothing; fakeAuth's sign-in fails.
+type denyPrompter struct{ prompts int }
+
+func (d *denyPrompter) Prompt(context.Context, SignIn) func(error) {
+	d.prompts++
+	return func(error) {}
+}
+
+// TestPromptCooldown: after a failed sign-in on demand, the next callers
+// within the cooldown fail at once instead of prompting again.
+func TestPromptCooldown(t *testing.T) {
+	dir := t.TempDir()
+	dp := &denyPrompter{}
+	m := &Manager{Profile: Profile{Name: "p", ClientID: "c", APIURL: "http://127.0.0.1:1"}, Store: memStore{},
+		Auth: &deviceAuth{}, Prompter: dp, LockDir: dir, PromptCooldown: time.Minute}
+	for i := range 3 {
+		_, err := m.Token(context.Background(), 0)
+		if err == nil {
+			t.Fatal("sign-in succeeded")
+		}
+		if i > 0 && !strings.Contains(err.Error(), "a sign-in failed moments ago") {
+			t.Errorf("call %d: %v", i, err)
+		}
+	}
+	if dp.prompts != 1 {
+		t.Errorf("prompts = %d, want 1", dp.prompts)
+	}
+}
+
+// deviceAuth starts sign-ins that the person then denies.
+type deviceAuth struct{ fakeAuth }
+
+func (d *deviceAuth) Start(context.Context) (*flow.DeviceAuth, error) {
+	return &flow.DeviceAuth{UserCode: "ABCD-EFGH", VerificationURI: "https://x/device", Expiry: time.Now().Add(time.Minute)}, nil
+}
+func (d *deviceAuth) Poll(context.Context, *flow.DeviceAuth) (*flow.Token, error) {
+	return nil, flow.ErrAccessDenied
+}

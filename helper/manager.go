@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"os/user"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -87,6 +88,11 @@ type Manager struct {
 	LockDir string
 	// LockWait bounds the wait for the lock; DefaultLockWait when zero.
 	LockWait time.Duration
+	// PromptCooldown, when set, stops Token from prompting again for this
+	// long after a sign-in on demand failed (denied, expired, cancelled):
+	// docker build asks for every registry in a row, and a person who said
+	// no once must not be asked again for each of them.
+	PromptCooldown time.Duration
 
 	authOnce sync.Once
 	authErr  error
@@ -217,11 +223,27 @@ func (m *Manager) Token(ctx context.Context, minTTL time.Duration) (*Session, er
 	if !errors.Is(err, ErrNotSignedIn) || m.Prompter == nil {
 		return nil, err
 	}
-	s, err = m.signInLocked(ctx)
-	if err == nil {
-		m.notify("signed in to %s as %s", m.Profile.Name, Inert(firstNonEmpty(s.Email, s.UserID)))
+	marker := filepath.Join(m.lockDir(), m.Profile.Name+".signin-failed")
+	if fi, serr := os.Stat(marker); serr == nil && m.PromptCooldown > 0 && time.Since(fi.ModTime()) < m.PromptCooldown {
+		return nil, &NotSignedInError{Profile: m.Profile.Name, Reason: "a sign-in failed moments ago"}
 	}
-	return s, err
+	s, err = m.signInLocked(ctx)
+	if err != nil {
+		if m.PromptCooldown > 0 {
+			_ = os.WriteFile(marker, nil, 0o600)
+		}
+		return nil, err
+	}
+	_ = os.Remove(marker)
+	m.notify("signed in to %s as %s", m.Profile.Name, Inert(firstNonEmpty(s.Email, s.UserID)))
+	return s, nil
+}
+
+func (m *Manager) lockDir() string {
+	if m.LockDir != "" {
+		return m.LockDir
+	}
+	return StateDir()
 }
 
 func firstNonEmpty(s ...string) string {
@@ -278,10 +300,7 @@ func (m *Manager) Invalidate(ctx context.Context, tok flow.Secret) error {
 }
 
 func (m *Manager) lock(ctx context.Context, satisfied func() bool) (func(), error) {
-	dir := m.LockDir
-	if dir == "" {
-		dir = StateDir()
-	}
+	dir := m.lockDir()
 	wait := m.LockWait
 	if wait <= 0 {
 		wait = DefaultLockWait
