@@ -60,6 +60,7 @@ func storeName(m *helper.Manager) string {
 // TokenCmd prints a valid access token.
 type TokenCmd struct {
 	MinTTL time.Duration `name:"min-ttl" default:"30s" help:"Refresh first when the token expires within this long."`
+	JSON   bool          `name:"json" help:"Print {\"token\", \"expires_at\", \"profile\"} as JSON instead of the bare token."`
 }
 
 // Run prints the token alone on stdout.
@@ -77,6 +78,13 @@ func (c *TokenCmd) Run(ctx context.Context, g *Globals) error {
 	s, err := m.Token(ctx, c.MinTTL)
 	if err != nil {
 		return err
+	}
+	if c.JSON {
+		return json.NewEncoder(g.stdout).Encode(struct {
+			Token     string    `json:"token"`
+			ExpiresAt time.Time `json:"expires_at"`
+			Profile   string    `json:"profile"`
+		}{s.AccessToken.Reveal(), s.Expiry.UTC(), s.Profile})
 	}
 	_, err = io.WriteString(g.stdout, s.AccessToken.Reveal()+"\n")
 	return err

@@ -35,6 +35,7 @@ type CLI struct {
 	Version          VersionCmd          `cmd:"" help:"Print the version."`
 	GitCredential    GitCredentialCmd    `cmd:"" name:"git-credential" help:"git's credential helper (also as git-credential-authwrap)."`
 	DockerCredential DockerCredentialCmd `cmd:"" name:"docker-credential" help:"docker's credential helper (also as docker-credential-authwrap)."`
+	Exec             ExecCmd             `cmd:"" help:"Run a command with a valid token in its environment."`
 	Setup            SetupCmd            `cmd:"" help:"Configure git or docker to get tokens from authwrap."`
 	DevServer        DevServerCmd        `cmd:"" name:"dev-server" help:"Run a local AuthKit-compatible server for development and tests."`
 	Demo             DemoCmd             `cmd:"" help:"Walk through login, token and status against a throwaway local server."`
@@ -97,21 +98,52 @@ func (i *interrupted) exitCode() int {
 
 // run parses args, runs the command and returns the exit status.
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 && args[0] == "token" {
-		// The hot path of scripts: a parser for this one command costs a
-		// fraction of the whole command line's. Anything it does not take
-		// (help, a bad flag) goes to the full parser for the usual messages.
-		var cli struct {
-			Globals
-			Token TokenCmd `cmd:""`
-		}
-		if code, ok := runParsed(&cli, &cli.Globals, args, stdout, stderr, true); ok {
-			return code
+	if len(args) > 0 {
+		// The hot paths (scripts, git, docker, exec): a parser for the one
+		// command costs a fraction of the whole command line's. Anything it
+		// does not take (help, a bad flag) goes to the full parser, for the
+		// usual messages.
+		if cli, g := hotCommand(args[0]); cli != nil {
+			if code, ok := runParsed(cli, g, args, stdout, stderr, true); ok {
+				return code
+			}
 		}
 	}
 	var cli CLI
 	code, _ := runParsed(&cli, &cli.Globals, args, stdout, stderr, false)
 	return code
+}
+
+// hotCommand returns a command line holding only the named command, for
+// the commands called often and by programs; nil for the others.
+func hotCommand(name string) (any, *Globals) {
+	switch name {
+	case "token":
+		c := &struct {
+			Globals
+			Token TokenCmd `cmd:""`
+		}{}
+		return c, &c.Globals
+	case "exec":
+		c := &struct {
+			Globals
+			Exec ExecCmd `cmd:""`
+		}{}
+		return c, &c.Globals
+	case "git-credential":
+		c := &struct {
+			Globals
+			GitCredential GitCredentialCmd `cmd:"" name:"git-credential"`
+		}{}
+		return c, &c.Globals
+	case "docker-credential":
+		c := &struct {
+			Globals
+			DockerCredential DockerCredentialCmd `cmd:"" name:"docker-credential"`
+		}{}
+		return c, &c.Globals
+	}
+	return nil, nil
 }
 
 // runParsed parses args into cli (whose Globals is g) and runs the chosen
@@ -173,14 +205,14 @@ func runCommand(kctx *kong.Context, g *Globals, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
+	var ee *exitError
+	if errors.As(err, &ee) && ee.quiet {
+		return ee.code
+	}
 	var intr *interrupted
 	if errors.As(err, &intr) || errors.As(context.Cause(ctx), &intr) {
 		fmt.Fprintln(stderr, "\nauthwrap: interrupted; nothing was stored")
 		return intr.exitCode()
-	}
-	var ee *exitError
-	if errors.As(err, &ee) && ee.quiet {
-		return ee.code
 	}
 	fmt.Fprintf(stderr, "authwrap: error: %s\n", oneLine(err.Error()))
 	if ee != nil {

@@ -117,3 +117,22 @@ func FuzzReadGit(f *testing.F) {
 		}
 	})
 }
+
+func TestTerraformTokenVar(t *testing.T) {
+	for in, want := range map[string]string{
+		"app.terraform.io":        "TF_TOKEN_app_terraform_io",
+		"my-tfe.example-corp.com": "TF_TOKEN_my__tfe_example__corp_com",
+		"TFE.Example.COM.":        "TF_TOKEN_tfe_example_com",
+		"café.fr":                 "TF_TOKEN_xn____caf__dma_fr",
+		"registry.opentofu.org":   "TF_TOKEN_registry_opentofu_org",
+	} {
+		if got, err := TerraformTokenVar(in); err != nil || got != want {
+			t.Errorf("TerraformTokenVar(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "tfe.example.com:8443", "tfe.example.com/x", "a b", "under_score.com"} {
+		if got, err := TerraformTokenVar(bad); !errors.Is(err, ErrTerraformHost) {
+			t.Errorf("TerraformTokenVar(%q) = %q, %v; want ErrTerraformHost", bad, got, err)
+		}
+	}
+}

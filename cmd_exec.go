@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/authwrap/authwrap/helper"
+	"github.com/authwrap/authwrap/protocol"
+)
+
+// ExecCmd runs a command with a valid token in its environment.
+type ExecCmd struct {
+	Env           []string      `name:"env" placeholder:"NAME" help:"Put the token in NAME (repeatable; default AUTHWRAP_TOKEN)."`
+	TerraformHost []string      `name:"terraform-host" placeholder:"HOST" help:"Also set TF_TOKEN_<HOST> as Terraform and OpenTofu read it (repeatable)."`
+	MinTTL        time.Duration `name:"min-ttl" default:"5m" help:"Refresh first unless the token stays valid this long."`
+	Serve         bool          `help:"Stay as the parent and serve fresh tokens to the command at $AUTHWRAP_TOKEN_URL, for commands that outlive the token."`
+	AllowNested   bool          `name:"allow-nested" help:"Allow exec inside another exec of the same profile."`
+	Command       []string      `arg:"" optional:"" passthrough:"" help:"Command and arguments (default $SHELL)."`
+}
+
+// nestedVar marks a process started by authwrap exec, with the profile.
+const nestedVar = "AUTHWRAP_EXEC"
+
+// Run gets the token, builds the environment and runs the command.
+func (c *ExecCmd) Run(ctx context.Context, g *Globals) error {
+	if c.MinTTL < 0 {
+		return fmt.Errorf("--min-ttl must not be negative")
+	}
+	argv := c.Command
+	if len(argv) > 0 && argv[0] == "--" {
+		argv = argv[1:]
+	}
+	if len(argv) == 0 {
+		sh := os.Getenv("SHELL")
+		if sh == "" {
+			sh = "/bin/sh"
+		}
+		argv = []string{sh}
+	}
+	m, _, err := g.setup()
+	if err != nil {
+		return err
+	}
+	if cur := os.Getenv(nestedVar); cur == m.Profile.Name && !c.AllowNested {
+		return fmt.Errorf("already inside `authwrap exec` for profile %s (%s is set): use --allow-nested to run it anyway", cur, nestedVar)
+	}
+	path, err := exec.LookPath(argv[0])
+	if err != nil {
+		return &exitError{code: 127, err: fmt.Errorf("command not found: %s", argv[0])}
+	}
+	var release func()
+	m.Prompter, release = g.onDemandPrompter()
+	s, err := m.Token(ctx, c.MinTTL)
+	release()
+	if err != nil {
+		return err
+	}
+	set := map[string]string{
+		"AUTHWRAP_PROFILE":          m.Profile.Name,
+		"AUTHWRAP_TOKEN_EXPIRES_AT": s.Expiry.UTC().Format(time.RFC3339),
+		nestedVar:                   m.Profile.Name,
+	}
+	names := c.Env
+	if len(names) == 0 {
+		names = []string{"AUTHWRAP_TOKEN"}
+	}
+	for _, h := range c.TerraformHost {
+		name, err := protocol.TerraformTokenVar(h)
+		if err != nil {
+			return err
+		}
+		names = append(names, name)
+	}
+	for _, n := range names {
+		if n == "" || strings.ContainsAny(n, "=\x00") {
+			return fmt.Errorf("bad variable name %q", n)
+		}
+		set[n] = s.AccessToken.Reveal()
+	}
+	if !c.Serve {
+		err := execReplace(path, argv, environ(set))
+		if !errors.Is(err, errNoExec) {
+			return fmt.Errorf("running %s: %w", argv[0], err)
+		}
+		return runChild(path, argv, environ(set))
+	}
+	srv, err := helper.ServeTokens(m, c.MinTTL)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	set["AUTHWRAP_TOKEN_URL"] = srv.URL
+	set["AUTHWRAP_TOKEN_URL_AUTH"] = srv.Auth
+	return runChild(path, argv, environ(set))
+}
+
+// environ is this process's environment with set laid over it.
+func environ(set map[string]string) []string {
+	env := make([]string, 0, len(os.Environ())+len(set))
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if _, ok := set[k]; !ok {
+			env = append(env, kv)
+		}
+	}
+	for k, v := range set {
+		env = append(env, k+"="+v)
+	}
+	return env
+}
+
+// forwarded are the signals passed on to a child; not every signal (Go's
+// runtime sends itself SIGURG).
+var forwarded = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT}
+
+// runChild runs the command as a child, passes on the signals above, and
+// returns its exit status (128+N for a death by signal N) as an exitError.
+func runChild(path string, argv, env []string) error {
+	cmd := exec.Command(path, argv[1:]...)
+	cmd.Args[0] = argv[0]
+	cmd.Env = env
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, forwarded...)
+	defer signal.Stop(sigs)
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("running %s: %w", argv[0], err)
+	}
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case sig := <-sigs:
+				// Keys typed at a terminal signal the whole foreground
+				// group, the child included: passing them on again would
+				// make one Ctrl-C count twice.
+				if (sig == syscall.SIGINT || sig == syscall.SIGQUIT) && keyboardSignalsReachChild() {
+					continue
+				}
+				_ = cmd.Process.Signal(sig)
+			case <-done:
+				return
+			}
+		}
+	}()
+	err := cmd.Wait()
+	close(done)
+	if err == nil {
+		return nil
+	}
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		return err
+	}
+	code := ee.ExitCode()
+	if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		code = 128 + int(ws.Signal())
+	}
+	return &exitError{code: code, err: err, quiet: true}
+}
