@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/authwrap/authwrap/helper"
+	"github.com/authwrap/authwrap/internal/credhelper"
 	"github.com/authwrap/authwrap/protocol"
 )
 
@@ -91,7 +91,7 @@ func (c *ExecCmd) Run(ctx context.Context, g *Globals) error {
 		}
 		return runChild(path, argv, environ(set))
 	}
-	srv, err := helper.ServeTokens(m, c.MinTTL)
+	srv, err := credhelper.ServeTokens(m, c.MinTTL)
 	if err != nil {
 		return err
 	}

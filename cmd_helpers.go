@@ -11,6 +11,7 @@ import (
 	"github.com/docker/docker-credential-helpers/credentials"
 
 	"github.com/authwrap/authwrap/helper"
+	"github.com/authwrap/authwrap/internal/credhelper"
 	"github.com/authwrap/authwrap/protocol"
 )
 
@@ -53,10 +54,10 @@ func (c *GitCredentialCmd) Run(ctx context.Context, g *Globals) error {
 // plain http), which must look to git like an empty answer, and returns
 // the others.
 func quietIfNotOurs(stderr io.Writer, err error) error {
-	if errors.Is(err, helper.ErrUnknownHost) {
+	if errors.Is(err, credhelper.ErrUnknownHost) {
 		return nil
 	}
-	if errors.Is(err, helper.ErrInsecureTarget) {
+	if errors.Is(err, credhelper.ErrInsecureTarget) {
 		fmt.Fprintf(stderr, "authwrap: warning: %s\n", oneLine(err.Error()))
 		return nil
 	}
@@ -88,7 +89,7 @@ func (c *DockerCredentialCmd) Run(ctx context.Context, g *Globals) error {
 
 // broker builds the credential broker: the config's profiles, each with
 // a manager on the opened store and the on-demand prompt.
-func (g *Globals) broker() (*helper.Broker, func(), error) {
+func (g *Globals) broker() (*credhelper.Broker, func(), error) {
 	cfg, err := g.loadConfig()
 	if err != nil {
 		return nil, nil, err
@@ -98,12 +99,12 @@ func (g *Globals) broker() (*helper.Broker, func(), error) {
 		return nil, nil, err
 	}
 	prompter, release := g.onDemandPrompter()
-	return &helper.Broker{Config: cfg, Only: g.Profile, Manager: func(name string) (*helper.Manager, error) {
-		p, err := g.resolve(cfg, name)
+	return &credhelper.Broker{Config: cfg, Only: g.Profile, Manager: func(name string) (*helper.Manager, error) {
+		e, err := g.resolve(cfg, name)
 		if err != nil {
 			return nil, err
 		}
-		m := g.manager(p, store, prompter)
+		m := g.manager(e.Profile, store, prompter)
 		m.PromptCooldown = time.Minute
 		return m, nil
 	}}, release, nil

@@ -6,7 +6,8 @@ import (
 	"os/exec"
 	"path/filepath"
 
-	"github.com/authwrap/authwrap/helper"
+	"github.com/authwrap/authwrap/internal/config"
+	"github.com/authwrap/authwrap/internal/credhelper"
 )
 
 // SetupCmd configures callers.
@@ -31,10 +32,10 @@ func (c *SetupGitCmd) Run(g *Globals) error {
 	if err != nil {
 		return err
 	}
-	if err := helper.SetupGit(t, helper.HelperCommand(exe, g.Profile), c.Remove); err != nil {
+	if err := credhelper.SetupGit(t, credhelper.HelperCommand(exe, g.Profile), c.Remove); err != nil {
 		return err
 	}
-	if err := helper.SetHost(g.configPath(), p, t.Host, c.Remove); err != nil {
+	if err := config.SetHost(g.configPath(), p, t.Host, c.Remove); err != nil {
 		return err
 	}
 	if c.Remove {
@@ -57,11 +58,11 @@ func (c *SetupDockerCmd) Run(g *Globals) error {
 	if err != nil {
 		return err
 	}
-	path := helper.DockerConfigPath()
-	if err := helper.SetupDocker(path, t.Host, c.Remove); err != nil {
+	path := credhelper.DockerConfigPath()
+	if err := credhelper.SetupDocker(path, t.Host, c.Remove); err != nil {
 		return err
 	}
-	if err := helper.SetHost(g.configPath(), p, t.Host, c.Remove); err != nil {
+	if err := config.SetHost(g.configPath(), p, t.Host, c.Remove); err != nil {
 		return err
 	}
 	if c.Remove {
@@ -78,24 +79,24 @@ func (c *SetupDockerCmd) Run(g *Globals) error {
 }
 
 // setupTarget resolves the profile and the host to configure.
-func (g *Globals) setupTarget(host string) (helper.Profile, helper.Target, error) {
+func (g *Globals) setupTarget(host string) (*config.Entry, credhelper.Target, error) {
 	cfg, err := g.loadConfig()
 	if err != nil {
-		return helper.Profile{}, helper.Target{}, err
+		return nil, credhelper.Target{}, err
 	}
-	p, err := g.resolve(cfg, "")
+	e, err := g.resolve(cfg, "")
 	if err != nil {
-		return helper.Profile{}, helper.Target{}, err
+		return nil, credhelper.Target{}, err
 	}
-	t, err := helper.ParseTargetURL(host)
-	return p, t, err
+	t, err := credhelper.ParseTargetURL(host)
+	return e, t, err
 }
 
 func (g *Globals) configPath() string {
 	if g.Config != "" {
 		return g.Config
 	}
-	return helper.ConfigPath()
+	return config.Path()
 }
 
 // selfPath is the path this binary was started by, made absolute but not

@@ -16,9 +16,9 @@ import (
 	"syscall"
 
 	"github.com/alecthomas/kong"
-	"github.com/mattn/go-isatty"
 
 	"github.com/authwrap/authwrap/helper"
+	"github.com/authwrap/authwrap/internal/config"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -227,10 +227,7 @@ func oneLine(s string) string {
 }
 
 // isTerminal reports whether w is a terminal.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
-}
+func isTerminal(w io.Writer) bool { return helper.IsTerminal(w) }
 
 // noPrompt reports whether the environment forbids prompting: scripts
 // and CI must fail fast instead of waiting for a person.
@@ -241,13 +238,13 @@ func noPrompt() bool {
 
 // loadConfig reads the configuration file (--config, AUTHWRAP_CONFIG, or
 // the default path).
-func (g *Globals) loadConfig() (*helper.Config, error) {
-	return helper.LoadConfig(g.configPath())
+func (g *Globals) loadConfig() (*config.Config, error) {
+	return config.Load(g.configPath())
 }
 
 // resolve returns the named profile (the chosen one when empty) with the
 // flags and environment laid over it.
-func (g *Globals) resolve(cfg *helper.Config, name string) (helper.Profile, error) {
+func (g *Globals) resolve(cfg *config.Config, name string) (*config.Entry, error) {
 	if name == "" {
 		name = g.Profile
 	}
@@ -256,7 +253,7 @@ func (g *Globals) resolve(cfg *helper.Config, name string) (helper.Profile, erro
 }
 
 // openStore opens the keyring backend the flags, environment or config name.
-func (g *Globals) openStore(cfg *helper.Config) (*helper.KeyringStore, error) {
+func (g *Globals) openStore(cfg *config.Config) (*helper.KeyringStore, error) {
 	backend := g.KeyringBackend
 	if backend == "" {
 		backend = cfg.KeyringBackend
@@ -276,7 +273,7 @@ func (g *Globals) setup() (*helper.Manager, *helper.KeyringStore, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := g.resolve(cfg, "")
+	e, err := g.resolve(cfg, "")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -284,16 +281,15 @@ func (g *Globals) setup() (*helper.Manager, *helper.KeyringStore, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return g.manager(p, store, nil), store, nil
+	return g.manager(e.Profile, store, nil), store, nil
 }
 
 // terminalPrompter returns the prompt for an explicit login: on stderr,
 // live when stderr is a terminal.
 func (g *Globals) terminalPrompter(openBrowser bool) *helper.TerminalPrompter {
-	live := isTerminal(g.stderr)
-	p := &helper.TerminalPrompter{Out: g.stderr, Live: live, Color: os.Getenv("NO_COLOR") == ""}
-	if live && openBrowser {
-		p.Open = helper.OpenBrowser
+	p := helper.NewTerminalPrompter(g.stderr)
+	if !openBrowser {
+		p.Open = nil
 	}
 	return p
 }

@@ -39,23 +39,34 @@ type Token struct {
 
 // User is the person a WorkOS User Management token belongs to.
 type User struct {
-	ID        string `json:"id"`
-	Email     string `json:"email"`
+	// ID is the WorkOS user ID (user_...).
+	ID string `json:"id"`
+	// Email is the user's email address.
+	Email string `json:"email"`
+	// FirstName is the user's first name, when known.
 	FirstName string `json:"first_name,omitempty"`
-	LastName  string `json:"last_name,omitempty"`
+	// LastName is the user's last name, when known.
+	LastName string `json:"last_name,omitempty"`
 }
 
 // Claims are the access token JWT claims authwrap reads. They are decoded
 // without checking the signature: they only tell the client about its own
 // token (expiry, session, organization); the service verifies the token.
 type Claims struct {
-	Issuer         string    `json:"iss,omitempty"`
-	Subject        string    `json:"sub,omitempty"`
-	SessionID      string    `json:"sid,omitempty"`
-	OrganizationID string    `json:"org_id,omitempty"`
-	Role           string    `json:"role,omitempty"`
-	IssuedAt       time.Time `json:"iat,omitzero"`
-	ExpiresAt      time.Time `json:"exp,omitzero"`
+	// Issuer is the iss claim (it varies between WorkOS deployments).
+	Issuer string `json:"iss,omitempty"`
+	// Subject is the sub claim: the user ID.
+	Subject string `json:"sub,omitempty"`
+	// SessionID is the sid claim: the WorkOS session.
+	SessionID string `json:"sid,omitempty"`
+	// OrganizationID is the org_id claim.
+	OrganizationID string `json:"org_id,omitempty"`
+	// Role is the role claim in the organization.
+	Role string `json:"role,omitempty"`
+	// IssuedAt is the iat claim.
+	IssuedAt time.Time `json:"iat,omitzero"`
+	// ExpiresAt is the exp claim.
+	ExpiresAt time.Time `json:"exp,omitzero"`
 }
 
 // ValidFor reports whether the access token is present and stays valid for

@@ -28,6 +28,7 @@ var ErrNotSignedIn = errors.New("not signed in")
 
 // NotSignedInError says a profile has no usable session, and what to run.
 type NotSignedInError struct {
+	// Profile is the profile with no usable session.
 	Profile string
 	// Reason, when set, says why an existing session cannot be used.
 	Reason string
@@ -84,7 +85,7 @@ type Manager struct {
 	// Notify receives one-line messages for the person (waiting for the
 	// lock, a refresh that failed but left a usable token); may be nil.
 	Notify func(msg string)
-	// LockDir holds the lock files; StateDir() when empty.
+	// LockDir holds the lock files; StateDir(DefaultApp) when empty.
 	LockDir string
 	// LockWait bounds the wait for the lock; DefaultLockWait when zero.
 	LockWait time.Duration
@@ -243,7 +244,7 @@ func (m *Manager) lockDir() string {
 	if m.LockDir != "" {
 		return m.LockDir
 	}
-	return StateDir()
+	return StateDir(DefaultApp)
 }
 
 func firstNonEmpty(s ...string) string {
@@ -256,15 +257,16 @@ func firstNonEmpty(s ...string) string {
 }
 
 // Login signs in afresh, replacing any stored session, under the lock.
+// With no Prompter it prints plain lines on stderr.
 func (m *Manager) Login(ctx context.Context) (*Session, error) {
-	if m.Prompter == nil {
-		return nil, errors.New("helper: Login needs a Prompter")
-	}
 	unlock, err := m.lock(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
+	if m.Prompter == nil {
+		return m.signInWith(ctx, &TerminalPrompter{Out: os.Stderr})
+	}
 	return m.signInLocked(ctx)
 }
 
@@ -363,6 +365,10 @@ func refreshRetrying(ctx context.Context, a Authenticator, rt flow.Secret) (*flo
 }
 
 func (m *Manager) signInLocked(ctx context.Context) (*Session, error) {
+	return m.signInWith(ctx, m.Prompter)
+}
+
+func (m *Manager) signInWith(ctx context.Context, prompter Prompter) (*Session, error) {
 	a, err := m.auth(ctx)
 	if err != nil {
 		return nil, err
@@ -376,7 +382,7 @@ func (m *Manager) signInLocked(ctx context.Context) (*Session, error) {
 	if u, err := user.Current(); err == nil {
 		who = "authwrap (user " + u.Username + ")"
 	}
-	done := m.Prompter.Prompt(ctx, SignIn{Profile: m.Profile, Device: d, Host: host, User: who})
+	done := prompter.Prompt(ctx, SignIn{Profile: m.Profile, Device: d, Host: host, User: who})
 	tok, err := a.Poll(ctx, d)
 	done(err)
 	if err != nil {

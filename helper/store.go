@@ -27,22 +27,28 @@ func init() { keyringenv.Restore() }
 type Session struct {
 	// Profile is the profile the session belongs to.
 	Profile string
-	// Server and ClientID say who issued the session; a session from
-	// another server or client is not used.
-	Server   string
+	// Server is the server that issued the session; a session from
+	// another server is not used.
+	Server string
+	// ClientID is the client the session was issued to.
 	ClientID string
-	// AccessToken, RefreshToken and Expiry are the current token pair.
-	AccessToken  flow.Secret
+	// AccessToken is the bearer token.
+	AccessToken flow.Secret
+	// RefreshToken exchanges for the next pair; it rotates on every use.
 	RefreshToken flow.Secret
-	Expiry       time.Time
+	// Expiry is when AccessToken stops being valid.
+	Expiry time.Time
 	// Issued is when the access token was issued (its iat claim, or when
 	// it was received).
 	Issued time.Time
-	// UserID, Email, OrganizationID and SessionID describe the sign-in.
-	UserID         string
-	Email          string
+	// UserID is the signed-in user's ID.
+	UserID string
+	// Email is the user's email address, when the server said.
+	Email string
+	// OrganizationID is the WorkOS organization of the session.
 	OrganizationID string
-	SessionID      string
+	// SessionID is the WorkOS session ID (the sid claim).
+	SessionID string
 	// Updated is when the pair was last saved.
 	Updated time.Time
 }
@@ -138,8 +144,10 @@ var ErrNoSession = errors.New("no stored session")
 // CorruptError is returned by Store.Load for an item that authwrap cannot
 // read: truncated, from another version, or another program's.
 type CorruptError struct {
+	// Profile is the profile whose item is unreadable.
 	Profile string
-	Reason  string
+	// Reason says what is wrong with it.
+	Reason string
 }
 
 // Error says what is wrong and how to fix it.
@@ -290,9 +298,12 @@ func (k *KeyringStore) Delete(profile string) error {
 
 // Probe is the outcome of trying one backend.
 type Probe struct {
+	// Backend is the backend tried, spelled as the keyring library does.
 	Backend string `json:"backend"`
-	Used    bool   `json:"used"`
-	Reason  string `json:"reason,omitempty"`
+	// Used is true for the backend chosen.
+	Used bool `json:"used"`
+	// Reason says why it was chosen or skipped.
+	Reason string `json:"reason,omitempty"`
 }
 
 // Backends lists the backends authwrap knows, in the order it tries them
@@ -308,11 +319,18 @@ func Backends() []string {
 		string(keyring.PassBackend), string(keyring.FileBackend)}
 }
 
+// DefaultApp names authwrap's own storage: the keyring service, the state
+// and data directories. A program using this package names its own.
+const DefaultApp = "authwrap"
+
 // StoreOptions configure OpenStore.
 type StoreOptions struct {
+	// App names the keyring service and the file keyring's directory
+	// (DefaultApp when empty).
+	App string
 	// Backend names one backend; empty means probe Backends() in order.
 	Backend string
-	// FileDir is the file backend's directory (default DataDir()).
+	// FileDir is the file backend's directory (default DataDir(App)).
 	FileDir string
 	// Passphrase returns the file backend's password; the default reads
 	// AUTHWRAP_FILE_PASSPHRASE or asks on the terminal.
@@ -325,8 +343,11 @@ var ErrNoBackend = errors.New("no usable keyring backend")
 // OpenStore opens the named backend, or the first backend of Backends()
 // that works here. It never lets the keyring library choose by itself.
 func OpenStore(o StoreOptions) (*KeyringStore, error) {
+	if o.App == "" {
+		o.App = DefaultApp
+	}
 	if o.FileDir == "" {
-		o.FileDir = DataDir()
+		o.FileDir = DataDir(o.App)
 	}
 	if o.Passphrase == nil {
 		o.Passphrase = filePassphrase

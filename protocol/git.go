@@ -28,20 +28,34 @@ var ErrGitSyntax = errors.New("malformed git credential message")
 // without the brackets. Attributes authwrap does not know are kept in
 // Other so that nothing a newer git sends is an error.
 type GitCredential struct {
-	Protocol          string
-	Host              string
-	Path              string
-	Username          string
-	Password          string
-	PasswordExpiryUTC int64 // Unix seconds; 0 means absent
-	URL               string
-	AuthType          string
-	Credential        string
-	Ephemeral         bool
-	Continue          bool
-	Quit              bool
-	Multi             map[string][]string
-	Other             map[string]string
+	// Protocol is the URL scheme (https).
+	Protocol string
+	// Host is the host, with ":port" when not the default.
+	Host string
+	// Path is the repository path (only with credential.useHttpPath).
+	Path string
+	// Username is the user name asked for or answered.
+	Username string
+	// Password is the password (for authwrap: the access token).
+	Password string
+	// PasswordExpiryUTC is when Password expires, in Unix seconds; 0 means absent.
+	PasswordExpiryUTC int64
+	// URL is a whole URL, which git splits into the fields above.
+	URL string
+	// AuthType is the HTTP authentication scheme of Credential (git 2.46+).
+	AuthType string
+	// Credential is the pre-encoded credential for AuthType.
+	Credential string
+	// Ephemeral marks a credential that must not be stored.
+	Ephemeral bool
+	// Continue asks git to go on to a further round (multi-stage auth).
+	Continue bool
+	// Quit tells git to stop asking further helpers.
+	Quit bool
+	// Multi holds the multi-valued attributes by name without "[]".
+	Multi map[string][]string
+	// Other holds attributes authwrap does not know, by name.
+	Other map[string]string
 }
 
 // HasCapability reports whether the message lists capability[]=name.

@@ -62,10 +62,14 @@ type Config struct {
 
 // User is the person the server signs in.
 type User struct {
-	ID        string `json:"id"`
-	Email     string `json:"email"`
+	// ID is the user ID put in sub and the answers' user object.
+	ID string `json:"id"`
+	// Email is shown on the verification page and sent in user.
+	Email string `json:"email"`
+	// FirstName is sent in user.
 	FirstName string `json:"first_name"`
-	LastName  string `json:"last_name"`
+	// LastName is sent in user.
+	LastName string `json:"last_name"`
 }
 
 func (c *Config) defaults() {

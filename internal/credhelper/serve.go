@@ -1,4 +1,4 @@
-package helper
+package credhelper
 
 import (
 	"crypto/rand"
@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/authwrap/authwrap/helper"
 )
 
 // TokenServer hands a fresh token to one child process, as aws-vault's
@@ -22,14 +24,14 @@ type TokenServer struct {
 	// Auth is the Authorization header value a request must carry.
 	Auth string
 
-	m      *Manager
+	m      *helper.Manager
 	minTTL time.Duration
 	host   string
 	srv    *http.Server
 }
 
 // ServeTokens starts a TokenServer for m's profile.
-func ServeTokens(m *Manager, minTTL time.Duration) (*TokenServer, error) {
+func ServeTokens(m *helper.Manager, minTTL time.Duration) (*TokenServer, error) {
 	secret := make([]byte, 32)
 	if _, err := rand.Read(secret); err != nil {
 		return nil, err
@@ -83,7 +85,7 @@ func (s *TokenServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	sess, err := s.m.Token(r.Context(), s.minTTL)
 	if err != nil {
 		status := http.StatusServiceUnavailable
-		if errors.Is(err, ErrNotSignedIn) {
+		if errors.Is(err, helper.ErrNotSignedIn) {
 			status = http.StatusUnauthorized
 		}
 		http.Error(w, err.Error(), status)

@@ -1,4 +1,4 @@
-package helper
+package credhelper
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"github.com/docker/docker-credential-helpers/credentials"
 
 	"github.com/authwrap/authwrap/flow"
+	"github.com/authwrap/authwrap/helper"
+	"github.com/authwrap/authwrap/internal/config"
 	"github.com/authwrap/authwrap/protocol"
 )
 
@@ -20,19 +22,21 @@ const HelperMinTTL = time.Minute
 // any, may receive a token for a target, and gets that profile's token.
 type Broker struct {
 	// Config lists the profiles and their hosts.
-	Config *Config
+	Config *config.Config
 	// Only restricts the broker to one profile when set (--profile).
 	Only string
 	// Manager returns the Manager of a profile, with its store and prompt.
-	Manager func(profile string) (*Manager, error)
+	Manager func(profile string) (*helper.Manager, error)
 }
 
-func (b *Broker) manager(t Target) (*Manager, error) {
-	p, err := b.Config.ProfileFor(t, b.Only)
+// manager returns the entry that lists t and its Manager.
+func (b *Broker) manager(t Target) (*config.Entry, *helper.Manager, error) {
+	e, err := ProfileFor(b.Config, t, b.Only)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return b.Manager(p.Name)
+	m, err := b.Manager(e.Name)
+	return e, m, err
 }
 
 // gitTarget reads where git wants to send the credential, from protocol
@@ -69,7 +73,7 @@ func (b *Broker) GitGet(ctx context.Context, req *protocol.GitCredential) (*prot
 	if err != nil {
 		return nil, err
 	}
-	m, err := b.manager(t)
+	e, m, err := b.manager(t)
 	if err != nil {
 		return nil, err
 	}
@@ -78,12 +82,12 @@ func (b *Broker) GitGet(ctx context.Context, req *protocol.GitCredential) (*prot
 		return nil, err
 	}
 	ans := &protocol.GitCredential{Multi: map[string][]string{}, Other: map[string]string{}}
-	if m.Profile.Bearer && req.HasCapability("authtype") {
+	if e.Bearer && req.HasCapability("authtype") {
 		ans.Multi["capability"] = []string{"authtype"}
 		ans.AuthType = "Bearer"
 		ans.Credential = s.AccessToken.Reveal()
 	} else {
-		ans.Username = m.Profile.User()
+		ans.Username = e.User()
 		ans.Password = s.AccessToken.Reveal()
 	}
 	if !s.Expiry.IsZero() {
@@ -101,7 +105,7 @@ func (b *Broker) GitErase(ctx context.Context, req *protocol.GitCredential) erro
 	if err != nil {
 		return nil
 	}
-	m, err := b.manager(t)
+	_, m, err := b.manager(t)
 	if err != nil {
 		return nil
 	}
@@ -134,7 +138,7 @@ func (d *dockerHelper) Add(c *credentials.Credentials) error {
 	if err != nil {
 		return err
 	}
-	m, err := d.b.manager(t)
+	_, m, err := d.b.manager(t)
 	if err != nil {
 		return fmt.Errorf("%s is not a registry authwrap serves (add it with `authwrap setup docker --registry %s`)", t.Host, t.Host)
 	}
@@ -152,7 +156,7 @@ func (d *dockerHelper) Delete(serverURL string) error {
 	if err != nil {
 		return credentials.NewErrCredentialsNotFound()
 	}
-	m, err := d.b.manager(t)
+	_, m, err := d.b.manager(t)
 	if err != nil {
 		return credentials.NewErrCredentialsNotFound()
 	}
@@ -170,7 +174,7 @@ func (d *dockerHelper) Get(serverURL string) (string, string, error) {
 	if err != nil {
 		return "", "", credentials.NewErrCredentialsNotFound()
 	}
-	m, err := d.b.manager(t)
+	e, m, err := d.b.manager(t)
 	if err != nil {
 		return "", "", credentials.NewErrCredentialsNotFound()
 	}
@@ -178,7 +182,7 @@ func (d *dockerHelper) Get(serverURL string) (string, string, error) {
 	if err != nil {
 		return "", "", err
 	}
-	return m.Profile.User(), s.AccessToken.Reveal(), nil
+	return e.User(), s.AccessToken.Reveal(), nil
 }
 
 // List is docker's list: every configured host with its username.

@@ -1,8 +1,11 @@
-package helper
+package credhelper
 
 import (
 	"errors"
 	"testing"
+
+	"github.com/authwrap/authwrap/helper"
+	"github.com/authwrap/authwrap/internal/config"
 )
 
 func TestCanonicalHost(t *testing.T) {
@@ -34,9 +37,9 @@ func TestCanonicalHost(t *testing.T) {
 // profile lists, over https (http only to loopback), whatever form the
 // request takes.
 func TestProfileFor(t *testing.T) {
-	cfg := &Config{Profiles: map[string]*Profile{
-		"work":  {Name: "work", Hosts: []string{"git.example.com", "registry.example.com:5000", "bücher.example"}},
-		"local": {Name: "local", Hosts: []string{"127.0.0.1:8080", "localhost:5000"}},
+	cfg := &config.Config{Profiles: map[string]*config.Entry{
+		"work":  {Profile: helper.Profile{Name: "work"}, Hosts: []string{"git.example.com", "registry.example.com:5000", "bücher.example"}},
+		"local": {Profile: helper.Profile{Name: "local"}, Hosts: []string{"127.0.0.1:8080", "localhost:5000"}},
 	}}
 	cases := []struct {
 		url     string
@@ -63,9 +66,9 @@ func TestProfileFor(t *testing.T) {
 	}
 	for _, tc := range cases {
 		tg, err := ParseTargetURL(tc.url)
-		var p *Profile
+		var p *config.Entry
 		if err == nil {
-			p, err = cfg.ProfileFor(tg, "")
+			p, err = ProfileFor(cfg, tg, "")
 		}
 		switch {
 		case tc.profile == "" && !errors.Is(err, tc.err):
@@ -75,7 +78,7 @@ func TestProfileFor(t *testing.T) {
 		}
 	}
 	tg, _ := ParseTargetURL("https://git.example.com")
-	if _, err := cfg.ProfileFor(tg, "local"); !errors.Is(err, ErrUnknownHost) {
+	if _, err := ProfileFor(cfg, tg, "local"); !errors.Is(err, ErrUnknownHost) {
 		t.Errorf("--profile local must not serve work's host: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package helper
+package credhelper
 
 import (
 	"errors"
@@ -12,6 +12,7 @@ import (
 	"golang.org/x/net/idna"
 
 	"github.com/authwrap/authwrap/flow"
+	"github.com/authwrap/authwrap/internal/config"
 )
 
 // Errors from host binding. Callers answer "nothing" for both, so the
@@ -127,7 +128,7 @@ func ParseTargetURL(raw string) (Target, error) {
 // ProfileFor returns the profile that lists t's host, looking only at the
 // named profile when only is set. Profiles are searched by name, so the
 // answer does not depend on map order.
-func (c *Config) ProfileFor(t Target, only string) (*Profile, error) {
+func ProfileFor(c *config.Config, t Target, only string) (*config.Entry, error) {
 	names := make([]string, 0, len(c.Profiles))
 	for name := range c.Profiles {
 		if only == "" || name == only {

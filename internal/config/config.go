@@ -1,0 +1,132 @@
+// Package config reads and edits authwrap's configuration file: the
+// profiles, each a helper.Profile with the hosts that may receive its
+// token and what to send with it.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/authwrap/authwrap/helper"
+)
+
+// Entry is one profile in the file.
+type Entry struct {
+	helper.Profile
+	// Hosts are the git hosts and docker registries (host or host:port)
+	// that may receive this profile's token. No other host ever gets it.
+	Hosts []string `toml:"hosts,omitempty" json:"hosts,omitempty"`
+	// Username goes with the token as the username (default
+	// DefaultUsername); registries and forges differ in what they expect.
+	Username string `toml:"username,omitempty" json:"username,omitempty"`
+	// Bearer answers git 2.46+ with authtype=Bearer when git offers it,
+	// instead of the token as a Basic password.
+	Bearer bool `toml:"bearer,omitempty" json:"bearer,omitempty"`
+}
+
+// DefaultUsername is sent with the token when a profile names none.
+const DefaultUsername = "x-access-token"
+
+// User returns the username to send with the token.
+func (e *Entry) User() string {
+	if e.Username != "" {
+		return e.Username
+	}
+	return DefaultUsername
+}
+
+// Config is the configuration file: profiles and global settings.
+type Config struct {
+	// DefaultProfile is used when no profile is named.
+	DefaultProfile string `toml:"default_profile,omitempty"`
+	// KeyringBackend forces one storage backend (see helper.Backends).
+	KeyringBackend string `toml:"keyring_backend,omitempty"`
+	// Profiles by name.
+	Profiles map[string]*Entry `toml:"profiles,omitempty"`
+}
+
+// ErrConfig marks an unreadable or invalid configuration file.
+var ErrConfig = errors.New("bad configuration")
+
+// Path is the configuration file: $XDG_CONFIG_HOME/authwrap/config.toml,
+// or ~/.config/authwrap/config.toml.
+func Path() string { return filepath.Join(helper.XDGConfigDir(), "authwrap", "config.toml") }
+
+// Load reads the configuration at path. A missing file is an empty
+// configuration, not an error.
+func Load(path string) (*Config, error) {
+	cfg := &Config{}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return cfg, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
+	}
+	md, err := toml.Decode(string(data), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrConfig, path, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		return nil, fmt.Errorf("%w: %s: unknown setting %q", ErrConfig, path, und[0].String())
+	}
+	for name, e := range cfg.Profiles {
+		if err := helper.CheckProfileName(name); err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", ErrConfig, path, err)
+		}
+		if e == nil {
+			e = &Entry{}
+			cfg.Profiles[name] = e
+		}
+		e.Name = name
+	}
+	return cfg, nil
+}
+
+// Resolve returns the named profile (the file's default, else
+// helper.DefaultProfile, when name is empty) with the non-empty fields of
+// override laid over it. An override of APIURL clears the file's Issuer
+// and the other way round, so an environment variable can switch flavour.
+func (c *Config) Resolve(name string, override helper.Profile) (*Entry, error) {
+	if name == "" {
+		name = c.DefaultProfile
+	}
+	if name == "" {
+		name = helper.DefaultProfile
+	}
+	if err := helper.CheckProfileName(name); err != nil {
+		return nil, err
+	}
+	e := &Entry{Profile: helper.Profile{Name: name}}
+	if fe, ok := c.Profiles[name]; ok {
+		cp := *fe
+		e = &cp
+		e.Name = name
+	} else if name != helper.DefaultProfile && override.ClientID == "" {
+		return nil, fmt.Errorf("no profile %q in %s", name, Path())
+	}
+	if override.ClientID != "" {
+		e.ClientID = override.ClientID
+	}
+	if override.APIURL != "" {
+		e.APIURL, e.Issuer = override.APIURL, ""
+	}
+	if override.Issuer != "" {
+		e.Issuer, e.APIURL = override.Issuer, ""
+	}
+	if len(override.Scopes) > 0 {
+		e.Scopes = override.Scopes
+	}
+	if e.Issuer != "" && len(e.Scopes) == 0 {
+		e.Scopes = helper.DefaultScopes
+	}
+	if e.ClientID == "" {
+		return nil, fmt.Errorf("profile %q has no client ID: set client_id in %s or AUTHWRAP_CLIENT_ID", name, Path())
+	}
+	return e, e.Validate()
+}

@@ -1,0 +1,75 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/authwrap/authwrap/helper"
+)
+
+func TestResolve(t *testing.T) {
+	cfg := &Config{DefaultProfile: "work", Profiles: map[string]*Entry{
+		"work": {Profile: helper.Profile{Name: "work", ClientID: "client_w", APIURL: "https://api.workos.com"}},
+		"std":  {Profile: helper.Profile{Name: "std", ClientID: "client_s", Issuer: "https://auth.example.com"}},
+	}}
+	cases := []struct {
+		name     string
+		profile  string
+		override helper.Profile
+		want     helper.Profile
+		err      string
+	}{
+		{"default profile from config", "", helper.Profile{}, helper.Profile{Name: "work", ClientID: "client_w", APIURL: "https://api.workos.com"}, ""},
+		{"client override", "work", helper.Profile{ClientID: "client_x"}, helper.Profile{Name: "work", ClientID: "client_x", APIURL: "https://api.workos.com"}, ""},
+		{"issuer override switches flavour", "work", helper.Profile{Issuer: "https://id.example.com"},
+			helper.Profile{Name: "work", ClientID: "client_w", Issuer: "https://id.example.com", Scopes: helper.DefaultScopes}, ""},
+		{"standard gets default scopes", "std", helper.Profile{}, helper.Profile{Name: "std", ClientID: "client_s", Issuer: "https://auth.example.com", Scopes: helper.DefaultScopes}, ""},
+		{"scopes override", "std", helper.Profile{Scopes: []string{"openid"}}, helper.Profile{Name: "std", ClientID: "client_s", Issuer: "https://auth.example.com", Scopes: []string{"openid"}}, ""},
+		{"unknown profile", "nope", helper.Profile{}, helper.Profile{}, `no profile "nope"`},
+		{"unknown profile made by env", "nope", helper.Profile{ClientID: "c"}, helper.Profile{Name: "nope", ClientID: "c"}, ""},
+		{"insecure", "work", helper.Profile{APIURL: "http://api.example.com"}, helper.Profile{}, "must use https"},
+		{"bad name", "a/b", helper.Profile{}, helper.Profile{}, "bad profile name"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := cfg.Resolve(tc.profile, tc.override)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("err = %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Name != tc.want.Name || got.ClientID != tc.want.ClientID || got.APIURL != tc.want.APIURL ||
+				got.Issuer != tc.want.Issuer || strings.Join(got.Scopes, " ") != strings.Join(tc.want.Scopes, " ") {
+				t.Errorf("got %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestLoadConfigErrors(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"syntax":  "[profiles.a\nclient_id=1",
+		"unknown": "[profiles.a]\nclient = \"x\"",
+		"badname": "[profiles.\"../x\"]\nclient_id = \"x\"",
+		"type":    "[profiles.a]\nclient_id = 3",
+	} {
+		p := filepath.Join(dir, name+".toml")
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Load(p); !errors.Is(err, ErrConfig) {
+			t.Errorf("%s: err = %v, want ErrConfig", name, err)
+		}
+	}
+	if cfg, err := Load(filepath.Join(dir, "missing.toml")); err != nil || cfg == nil {
+		t.Errorf("a missing file must be an empty config: %v", err)
+	}
+}
