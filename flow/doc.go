@@ -2,14 +2,45 @@
 // behind authwrap: it starts a sign-in, polls for its approval exactly as
 // RFC 8628 section 3.5 asks, and refreshes rotating refresh tokens.
 //
-// It speaks both flavours of WorkOS CLI Auth: WorkOS User Management
-// ({api}/user_management/authorize/device and /authenticate, see [WorkOS]) and
-// standard RFC 8628 servers found by discovery from an issuer URL (WorkOS
-// Connect's /oauth2/... endpoints and any other compliant server, see
-// [Discover]).
+// Most programs want package helper, which adds storage, a cross-process
+// lock, refresh and prompting around this package. Use flow directly for a
+// different storage or a one-off sign-in.
 //
-// The package never touches a terminal, a keyring or a file: it takes a
-// context and returns values and errors that callers can test with
-// [errors.Is] and [errors.As]. Secrets are held in [Secret], which redacts
-// itself whenever it is formatted, logged or marshalled.
+// # WorkOS User Management (AuthKit)
+//
+// The usual case. In the WorkOS dashboard, use (or create) an application
+// whose users sign in with AuthKit, enable CLI Auth for it (WorkOS's guide:
+// https://workos.com/docs/authkit/cli-auth; until it is enabled, starting
+// a sign-in answers 403 access_denied), and copy its client ID. No API key
+// or client secret is needed or used: this is a public client. Then:
+//
+//	p, _ := flow.WorkOS("", "client_...") // "" is https://api.workos.com
+//	c := &flow.Client{Provider: p, ClientID: "client_..."}
+//
+// The person sees a short code (such as BCDF-GHJK) and a URL on your
+// AuthKit domain (https://<name>.authkit.app/device); they sign in there
+// as usual (password, SSO, MFA: whatever the application requires),
+// compare or type the code, and approve. The token answer carries the
+// user and organization; the access token is a JWT that lives about five
+// minutes, with a refresh token that rotates on every use.
+//
+// # Standard RFC 8628 servers (WorkOS Connect and others)
+//
+// For an OAuth application on WorkOS Connect, or any server that
+// publishes device_authorization_endpoint in its discovery document:
+// register a public client with the device code grant (and the refresh
+// token grant), then discover the endpoints from the issuer:
+//
+//	c := &flow.Client{ClientID: "client_...", Scopes: []string{"openid", "profile", "email", "offline_access"}}
+//	c.Provider, err = c.Discover(ctx, "https://<name>.authkit.app")
+//
+// offline_access is what makes the server issue a refresh token. The
+// person sees the same code-and-URL page, served by that server.
+//
+// # What this package never does
+//
+// It never touches a terminal, a keyring or a file. Errors are values a
+// caller can test with errors.Is and errors.As (see Error and the Err*
+// variables). Secrets are held in Secret, which redacts itself whenever it
+// is formatted, logged or marshalled.
 package flow

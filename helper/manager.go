@@ -1,6 +1,7 @@
 package helper
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -30,6 +31,9 @@ var ErrNotSignedIn = errors.New("not signed in")
 type NotSignedInError struct {
 	// Profile is the profile with no usable session.
 	Profile string
+	// App is the program whose login command the hint names
+	// (DefaultApp when empty).
+	App string
 	// Reason, when set, says why an existing session cannot be used.
 	Reason string
 	// Err is the server's answer when the session ended there.
@@ -38,10 +42,14 @@ type NotSignedInError struct {
 
 // Error gives the one-line hint.
 func (e *NotSignedInError) Error() string {
-	if e.Reason != "" {
-		return fmt.Sprintf("not signed in to %s (%s): run `authwrap login%s`", e.Profile, e.Reason, profileFlag(e.Profile))
+	app := e.App
+	if app == "" {
+		app = DefaultApp
 	}
-	return fmt.Sprintf("not signed in to %s: run `authwrap login%s`", e.Profile, profileFlag(e.Profile))
+	if e.Reason != "" {
+		return fmt.Sprintf("not signed in to %s (%s): run `%s login%s`", e.Profile, e.Reason, app, profileFlag(e.Profile))
+	}
+	return fmt.Sprintf("not signed in to %s: run `%s login%s`", e.Profile, app, profileFlag(e.Profile))
 }
 
 // Unwrap makes errors.Is(err, ErrNotSignedIn) true, and exposes the
@@ -73,6 +81,9 @@ const (
 type Manager struct {
 	// Profile is the profile to serve.
 	Profile Profile
+	// App names the program in hints ("run `APP login`"); DefaultApp
+	// when empty.
+	App string
 	// Store keeps the session.
 	Store Store
 	// Auth talks to the server; nil builds a *flow.Client from Profile
@@ -144,16 +155,23 @@ func NewClient(ctx context.Context, p Profile, hc *http.Client) (*flow.Client, e
 func (m *Manager) Load() (*Session, error) {
 	s, err := m.Store.Load(m.Profile.Name)
 	if errors.Is(err, ErrNoSession) {
-		return nil, &NotSignedInError{Profile: m.Profile.Name}
+		return nil, m.notSignedIn("", nil)
+	}
+	var ce *CorruptError
+	if errors.As(err, &ce) {
+		ce.App = m.App
 	}
 	if err != nil {
 		return nil, err
 	}
 	if s.Server != m.Profile.Server() || s.ClientID != m.Profile.ClientID {
-		return s, &NotSignedInError{Profile: m.Profile.Name,
-			Reason: fmt.Sprintf("the stored session is for client %s at %s", s.ClientID, s.Server)}
+		return s, m.notSignedIn(fmt.Sprintf("the stored session is for client %s at %s", s.ClientID, s.Server), nil)
 	}
 	return s, nil
+}
+
+func (m *Manager) notSignedIn(reason string, err error) *NotSignedInError {
+	return &NotSignedInError{Profile: m.Profile.Name, App: m.App, Reason: reason, Err: err}
 }
 
 // Token returns a session whose access token stays valid for at least
@@ -217,16 +235,16 @@ func (m *Manager) Token(ctx context.Context, minTTL time.Duration) (*Session, er
 		if derr := m.Store.Delete(m.Profile.Name); derr != nil {
 			return nil, derr
 		}
-		err = &NotSignedInError{Profile: m.Profile.Name, Reason: "the session has ended", Err: rerr}
+		err = m.notSignedIn("the session has ended", rerr)
 	case err == nil:
-		err = &NotSignedInError{Profile: m.Profile.Name, Reason: "the token expired and there is no refresh token"}
+		err = m.notSignedIn("the token expired and there is no refresh token", nil)
 	}
 	if !errors.Is(err, ErrNotSignedIn) || m.Prompter == nil {
 		return nil, err
 	}
 	marker := filepath.Join(m.lockDir(), m.Profile.Name+".signin-failed")
 	if fi, serr := os.Stat(marker); serr == nil && m.PromptCooldown > 0 && time.Since(fi.ModTime()) < m.PromptCooldown {
-		return nil, &NotSignedInError{Profile: m.Profile.Name, Reason: "a sign-in failed moments ago"}
+		return nil, m.notSignedIn("a sign-in failed moments ago", nil)
 	}
 	s, err = m.signInLocked(ctx)
 	if err != nil {
@@ -308,7 +326,9 @@ func (m *Manager) lock(ctx context.Context, satisfied func() bool) (func(), erro
 		wait = DefaultLockWait
 	}
 	return lockProfile(ctx, lockWait{dir: dir, profile: m.Profile.Name, max: wait, satisfied: satisfied,
-		notify: func() { m.notify("waiting for another authwrap to finish signing in to %s…", m.Profile.Name) }})
+		notify: func() {
+			m.notify("waiting for another %s to finish signing in to %s…", cmp.Or(m.App, DefaultApp), m.Profile.Name)
+		}})
 }
 
 func (m *Manager) refreshLocked(ctx context.Context, s *Session) (*Session, error) {

@@ -66,7 +66,7 @@ func New(o Options) (*Manager, error) {
 	if o.Prompter == nil && IsTerminal(os.Stderr) {
 		o.Prompter = NewTerminalPrompter(os.Stderr)
 	}
-	return &Manager{Profile: o.Profile, Store: o.Store, Prompter: o.Prompter, HTTPClient: o.HTTPClient,
+	return &Manager{Profile: o.Profile, App: o.App, Store: o.Store, Prompter: o.Prompter, HTTPClient: o.HTTPClient,
 		Notify: o.Notify, LockDir: o.StateDir}, nil
 }
 

@@ -37,6 +37,13 @@ type Prompter interface {
 	Prompt(ctx context.Context, s SignIn) (done func(err error))
 }
 
+// PromptFunc adapts a function to a Prompter, for programs that show the
+// code their own way (a TUI, a QR code, a notification).
+type PromptFunc func(ctx context.Context, s SignIn) (done func(err error))
+
+// Prompt calls f.
+func (f PromptFunc) Prompt(ctx context.Context, s SignIn) func(error) { return f(ctx, s) }
+
 // TerminalPrompter is the prompt authwrap login uses. On a terminal (Live)
 // it opens the browser and keeps a live countdown line; elsewhere it
 // prints plain lines, one per fact, for logs and pipes.

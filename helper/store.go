@@ -148,12 +148,19 @@ type CorruptError struct {
 	Profile string
 	// Reason says what is wrong with it.
 	Reason string
+	// App is the program whose logout command the fix names (DefaultApp
+	// when empty).
+	App string
 }
 
 // Error says what is wrong and how to fix it.
 func (e *CorruptError) Error() string {
-	return fmt.Sprintf("the stored session for %s is unreadable (%s): run `authwrap logout%s` and sign in again",
-		e.Profile, e.Reason, profileFlag(e.Profile))
+	app := e.App
+	if app == "" {
+		app = DefaultApp
+	}
+	return fmt.Sprintf("the stored session for %s is unreadable (%s): run `%s logout%s` and sign in again",
+		e.Profile, e.Reason, app, profileFlag(e.Profile))
 }
 
 // Store keeps sessions. Implementations must be safe to use from several

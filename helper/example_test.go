@@ -1,0 +1,121 @@
+package helper_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"time"
+
+	"github.com/authwrap/authwrap/flow/authkittest"
+	"github.com/authwrap/authwrap/helper"
+)
+
+// newExample starts a local AuthKit server that approves every code at
+// once, and returns Options for a program named "mycli" that keeps its
+// session in a throwaway directory. A real program sets only App and
+// Profile (ClientID, and APIURL or Issuer).
+func newExample(cfg authkittest.Config) (*authkittest.Server, helper.Options, func()) {
+	cfg.Interval, cfg.AutoApprove = time.Second, time.Millisecond
+	srv := authkittest.NewServer(cfg)
+	dir, _ := os.MkdirTemp("", "helper-example-")
+	store, _ := helper.OpenStore(helper.StoreOptions{App: "mycli", Backend: "file", FileDir: dir,
+		Passphrase: func(string) (string, error) { return "example", nil }})
+	quiet := helper.PromptFunc(func(context.Context, helper.SignIn) func(error) { return func(error) {} })
+	opts := helper.Options{
+		App:      "mycli",
+		Profile:  helper.Profile{ClientID: authkittest.DefaultClientID, APIURL: srv.URL},
+		Store:    store,
+		StateDir: dir,
+		Prompter: quiet,
+	}
+	return srv, opts, func() { srv.Close(); os.RemoveAll(dir) }
+}
+
+// Sign in (the test server approves at once) and get a token to call an
+// API with.
+func Example() {
+	_, opts, cleanup := newExample(authkittest.Config{})
+	defer cleanup()
+
+	m, err := helper.New(opts)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	s, err := m.Token(context.Background(), time.Minute) // signs in: no session yet
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("signed in as", s.Email)
+	fmt.Println("token valid for a minute:", s.ValidFor(time.Minute))
+	// Output:
+	// signed in as dev@example.com
+	// token valid for a minute: true
+}
+
+// Token refreshes an expired access token by itself, saving the rotated
+// refresh token before it returns.
+func ExampleManager_Token() {
+	srv, opts, cleanup := newExample(authkittest.Config{AccessTokenTTL: 2 * time.Second})
+	defer cleanup()
+	m, _ := helper.New(opts)
+	ctx := context.Background()
+
+	first, _ := m.Token(ctx, 0)
+	time.Sleep(2100 * time.Millisecond) // the access token expires
+	second, err := m.Token(ctx, 0)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("new token:", second.AccessToken != first.AccessToken)
+	fmt.Println("refresh requests:", srv.Requests(authkittest.Refresh))
+	// Output:
+	// new token: true
+	// refresh requests: 1
+}
+
+// Logout deletes the stored session; without a Prompter, Token then fails
+// with an error that says what to run.
+func ExampleManager_Logout() {
+	_, opts, cleanup := newExample(authkittest.Config{})
+	defer cleanup()
+	m, _ := helper.New(opts)
+	ctx := context.Background()
+	if _, err := m.Login(ctx); err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	if err := m.Logout(ctx); err != nil {
+		fmt.Println(err)
+		return
+	}
+	m.Prompter = nil // a script: no one to show a sign-in to
+	_, err := m.Token(ctx, 0)
+	fmt.Println(errors.Is(err, helper.ErrNotSignedIn))
+	fmt.Println(err)
+	// Output:
+	// true
+	// not signed in to default: run `mycli login`
+}
+
+// A program shows the sign-in in its own voice with a PromptFunc. It must
+// show the user code and where to enter it, and say who is asking.
+func ExamplePromptFunc() {
+	_, opts, cleanup := newExample(authkittest.Config{})
+	defer cleanup()
+	opts.Prompter = helper.PromptFunc(func(_ context.Context, s helper.SignIn) func(error) {
+		u, _ := url.Parse(s.Device.VerificationURI)
+		fmt.Printf("mycli: open %s and enter the %d-character code\n", u.Path, len(s.Device.UserCode))
+		return func(err error) { fmt.Println("mycli: sign-in finished, error:", err) }
+	})
+	m, _ := helper.New(opts)
+	_, _ = m.Login(context.Background())
+	// Output:
+	// mycli: open /device and enter the 9-character code
+	// mycli: sign-in finished, error: <nil>
+}
