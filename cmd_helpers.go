@@ -32,7 +32,7 @@ func (c *GitCredentialCmd) Run(ctx context.Context, g *Globals) error {
 	if err != nil {
 		return err
 	}
-	b, release, err := g.broker()
+	b, release, err := g.broker(true)
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func (c *DockerCredentialCmd) Run(ctx context.Context, g *Globals) error {
 	credentials.Name = "docker-credential-authwrap"
 	credentials.Package = "github.com/authwrap/authwrap"
 	credentials.Version = versionString()
-	b, release, err := g.broker()
+	b, release, err := g.broker(true)
 	if err == nil {
 		defer release()
 		err = protocol.ServeDocker(b.Docker(ctx), c.Action, os.Stdin, g.stdout)
@@ -89,7 +89,7 @@ func (c *DockerCredentialCmd) Run(ctx context.Context, g *Globals) error {
 
 // broker builds the credential broker: the config's profiles, each with
 // a manager on the opened store and the on-demand prompt.
-func (g *Globals) broker() (*credhelper.Broker, func(), error) {
+func (g *Globals) broker(prompt bool) (*credhelper.Broker, func(), error) {
 	cfg, err := g.loadConfig()
 	if err != nil {
 		return nil, nil, err
@@ -98,7 +98,11 @@ func (g *Globals) broker() (*credhelper.Broker, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	prompter, release := g.onDemandPrompter()
+	var prompter helper.Prompter
+	release := func() {}
+	if prompt {
+		prompter, release = g.onDemandPrompter()
+	}
 	return &credhelper.Broker{Config: cfg, Only: g.Profile, Manager: func(name string) (*helper.Manager, error) {
 		e, err := g.resolve(cfg, name)
 		if err != nil {

@@ -12,8 +12,40 @@ import (
 
 // SetupCmd configures callers.
 type SetupCmd struct {
-	Git    SetupGitCmd    `cmd:"" help:"Make git get tokens for a host from authwrap."`
-	Docker SetupDockerCmd `cmd:"" help:"Make docker get tokens for a registry from authwrap."`
+	Git       SetupGitCmd       `cmd:"" help:"Make git get tokens for a host from authwrap."`
+	Docker    SetupDockerCmd    `cmd:"" help:"Make docker get tokens for a registry from authwrap."`
+	Terraform SetupTerraformCmd `cmd:"" help:"Let Terraform and OpenTofu get tokens for a host from authwrap."`
+}
+
+// SetupTerraformCmd adds a host for Terraform and prints the CLI
+// configuration block to add (authwrap does not edit .terraformrc).
+type SetupTerraformCmd struct {
+	Host   string `required:"" help:"Host Terraform talks to (e.g. app.terraform.io)."`
+	Remove bool   `help:"Undo: forget the host."`
+}
+
+// Run adds the host to the profile and prints the credentials_helper block.
+func (c *SetupTerraformCmd) Run(g *Globals) error {
+	p, t, err := g.setupTarget(c.Host)
+	if err != nil {
+		return err
+	}
+	if err := config.SetHost(g.configPath(), p, t.Host, c.Remove); err != nil {
+		return err
+	}
+	if c.Remove {
+		fmt.Fprintf(g.stderr, "authwrap: Terraform no longer gets tokens for %s from authwrap\n", t.Host)
+		return nil
+	}
+	args := "[]"
+	if g.Profile != "" {
+		args = fmt.Sprintf("[\"--profile\", %q]", g.Profile)
+	}
+	exe, _ := selfPath()
+	fmt.Fprintf(g.stderr, "authwrap: Terraform may now get tokens for %s from profile %s. Add this to ~/.terraformrc:\n", t.Host, p.Name)
+	fmt.Fprintf(g.stdout, "credentials_helper \"authwrap\" {\n  args = %s\n}\n", args)
+	fmt.Fprintf(g.stderr, "authwrap: and put the helper where Terraform looks for it: mkdir -p ~/.terraform.d/plugins && ln -s %s ~/.terraform.d/plugins/terraform-credentials-authwrap\n", exe)
+	return nil
 }
 
 // SetupGitCmd configures git for one host.

@@ -21,9 +21,10 @@ import (
 func TestMain(m *testing.M) {
 	main := func() { os.Exit(run(helperArgs(os.Args), os.Stdout, os.Stderr)) }
 	testscript.Main(m, map[string]func(){
-		"authwrap":                   main,
-		"git-credential-authwrap":    main,
-		"docker-credential-authwrap": main,
+		"authwrap":                       main,
+		"git-credential-authwrap":        main,
+		"docker-credential-authwrap":     main,
+		"terraform-credentials-authwrap": main,
 	})
 }
 

@@ -38,3 +38,10 @@ func TerraformTokenVar(host string) (string, error) {
 	}
 	return b.String(), nil
 }
+
+// TerraformToken is the answer of a Terraform credentials helper's get:
+// {"token": "..."}, or {} when the helper has nothing for the host.
+type TerraformToken struct {
+	// Token is the bearer token; empty encodes as {}.
+	Token string `json:"token,omitempty"`
+}
