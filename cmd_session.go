@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -14,7 +16,8 @@ import (
 
 // LoginCmd signs in.
 type LoginCmd struct {
-	NoBrowser bool `name:"no-browser" help:"Do not open a browser; just print the URL and code."`
+	NoBrowser    bool   `name:"no-browser" help:"Do not open a browser; just print the URL and code."`
+	Organization string `help:"Sign in to this WorkOS organization (one the user belongs to)."`
 }
 
 // Run signs in afresh and reports who is signed in.
@@ -27,6 +30,11 @@ func (c *LoginCmd) Run(ctx context.Context, g *Globals) error {
 	s, err := m.Login(ctx)
 	if err != nil {
 		return err
+	}
+	if c.Organization != "" && c.Organization != s.OrganizationID {
+		if s, err = m.SwitchOrganization(ctx, c.Organization); err != nil {
+			return fmt.Errorf("signed in, but could not switch to organization %s: %w", c.Organization, err)
+		}
 	}
 	fmt.Fprintf(g.stderr, "authwrap: signed in to %s as %s%s; the session is stored in %s\n",
 		s.Profile, who(s), orgSuffix(s), storeName(m))
@@ -90,9 +98,29 @@ func (c *TokenCmd) Run(ctx context.Context, g *Globals) error {
 	return err
 }
 
+// SwitchOrgCmd switches the session's organization.
+type SwitchOrgCmd struct {
+	Organization string `arg:"" help:"Organization ID (org_...) the user belongs to."`
+}
+
+// Run refreshes the session into the organization and reports it.
+func (c *SwitchOrgCmd) Run(ctx context.Context, g *Globals) error {
+	m, _, err := g.setup()
+	if err != nil {
+		return err
+	}
+	s, err := m.SwitchOrganization(ctx, c.Organization)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(g.stderr, "authwrap: %s is now in organization %s\n", s.Profile, helper.Inert(s.OrganizationID))
+	return nil
+}
+
 // StatusCmd shows the session.
 type StatusCmd struct {
 	JSON bool `name:"json" help:"Print the status as JSON."`
+	All  bool `name:"all" help:"Show every profile in the configuration."`
 }
 
 // status is what `authwrap status` shows; it never holds a secret.
@@ -115,24 +143,60 @@ type status struct {
 	Probes         []helper.Probe `json:"storage_probes"`
 }
 
-// Run prints the status; exit 1 when not signed in.
+// Run prints the status; exit 1 when a profile shown is not signed in.
 func (c *StatusCmd) Run(g *Globals) error {
-	m, store, err := g.setup()
-	if err != nil {
-		return err
+	names := []string{""}
+	if c.All {
+		cfg, err := g.loadConfig()
+		if err != nil {
+			return err
+		}
+		names = nil
+		for name := range cfg.Profiles {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		if len(names) == 0 {
+			names = []string{""}
+		}
 	}
-	st := buildStatus(m, store)
+	var all []status
+	var problems []string
+	for _, name := range names {
+		sub := *g
+		if name != "" {
+			sub.Profile = name
+		}
+		m, store, err := sub.setup()
+		if err != nil {
+			return err
+		}
+		st := buildStatus(m, store)
+		all = append(all, st)
+		if !st.SignedIn {
+			problems = append(problems, st.Problem)
+		}
+	}
 	if c.JSON {
 		enc := json.NewEncoder(g.stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(st); err != nil {
+		var v any = all[0]
+		if c.All {
+			v = all
+		}
+		if err := enc.Encode(v); err != nil {
 			return err
 		}
 	} else {
-		printStatus(g.stdout, st)
+		for i, st := range all {
+			if i > 0 {
+				fmt.Fprintln(g.stdout)
+			}
+			printStatus(g.stdout, st)
+		}
 	}
-	if !st.SignedIn {
-		return &exitError{code: 1, err: fmt.Errorf("%s", st.Problem)}
+	if len(problems) > 0 {
+		return &exitError{code: 1, err: errors.New(strings.Join(problems, "; "))}
 	}
 	return nil
 }

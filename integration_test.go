@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/99designs/keyring"
+	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/authwrap/authwrap/flow/authkittest"
@@ -197,6 +199,19 @@ func authkitCmd(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		for range n {
 			srv.Fail(authkittest.Endpoint(args[1]), f)
+		}
+	case "claim":
+		// authkit claim FILE NAME WANT: the JWT in FILE, verified with the
+		// server's key, has claim NAME = WANT.
+		if len(args) != 4 {
+			ts.Fatalf("usage: authkit claim FILE NAME WANT")
+		}
+		tok, err := jwt.ParseSigned(strings.TrimSpace(ts.ReadFile(args[1])), []jose.SignatureAlgorithm{jose.RS256})
+		ts.Check(err)
+		claims := map[string]any{}
+		ts.Check(tok.Claims(srv.PublicKey(), &claims))
+		if got := fmt.Sprint(claims[args[2]]); got != args[3] {
+			ts.Fatalf("claim %s = %q, want %q", args[2], got, args[3])
 		}
 	case "revoke":
 		srv.RevokeSessions()

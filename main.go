@@ -32,13 +32,14 @@ type CLI struct {
 	Token                TokenCmd                `cmd:"" help:"Print a valid access token on stdout, refreshing it first if needed."`
 	Status               StatusCmd               `cmd:"" help:"Show who is signed in, until when, and where the session is stored."`
 	Logout               LogoutCmd               `cmd:"" help:"Delete the stored session of a profile."`
+	SwitchOrg            SwitchOrgCmd            `cmd:"" name:"switch-org" help:"Move the session to another WorkOS organization."`
 	Version              VersionCmd              `cmd:"" help:"Print the version."`
 	GitCredential        GitCredentialCmd        `cmd:"" name:"git-credential" help:"git's credential helper (also as git-credential-authwrap)."`
 	DockerCredential     DockerCredentialCmd     `cmd:"" name:"docker-credential" help:"docker's credential helper (also as docker-credential-authwrap)."`
 	TerraformCredentials TerraformCredentialsCmd `cmd:"" name:"terraform-credentials" help:"Terraform's and OpenTofu's credentials helper (also as terraform-credentials-authwrap)."`
 	KubectlCredential    KubectlCredentialCmd    `cmd:"" name:"kubectl-credential" help:"kubectl's exec credential plugin."`
 	Exec                 ExecCmd                 `cmd:"" help:"Run a command with a valid token in its environment."`
-	Setup                SetupCmd                `cmd:"" help:"Configure git or docker to get tokens from authwrap."`
+	Setup                SetupCmd                `cmd:"" help:"Configure git, docker or Terraform to get tokens from authwrap."`
 	DevServer            DevServerCmd            `cmd:"" name:"dev-server" help:"Run a local AuthKit-compatible server for development and tests."`
 	Demo                 DemoCmd                 `cmd:"" help:"Walk through login, token and status against a throwaway local server."`
 }

@@ -302,6 +302,30 @@ func (m *Manager) Logout(ctx context.Context) error {
 
 // lock takes the profile's lock. If satisfied is not nil and reports true
 // while waiting, lock returns errSatisfied without the lock.
+// SwitchOrganization moves the session to another organization the user
+// belongs to (WorkOS User Management), through the refresh grant's
+// organization_id, and saves the new pair. The server refuses an
+// organization the user is not a member of; the session is then kept.
+func (m *Manager) SwitchOrganization(ctx context.Context, orgID string) (*Session, error) {
+	unlock, err := m.lock(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	s, err := m.Load()
+	if err != nil {
+		return nil, err
+	}
+	next, err := m.refreshWith(ctx, s, flow.RefreshOptions{OrganizationID: orgID})
+	if errors.Is(err, flow.ErrReauthenticate) {
+		if derr := m.Store.Delete(m.Profile.Name); derr != nil {
+			return nil, derr
+		}
+		return nil, m.notSignedIn("the session has ended", err)
+	}
+	return next, err
+}
+
 // Invalidate drops the stored access token if it is tok (a server refused
 // it), keeping the refresh token, so that the next Token refreshes. It
 // never deletes the session.
@@ -332,11 +356,15 @@ func (m *Manager) lock(ctx context.Context, satisfied func() bool) (func(), erro
 }
 
 func (m *Manager) refreshLocked(ctx context.Context, s *Session) (*Session, error) {
+	return m.refreshWith(ctx, s, flow.RefreshOptions{})
+}
+
+func (m *Manager) refreshWith(ctx context.Context, s *Session, opts flow.RefreshOptions) (*Session, error) {
 	a, err := m.auth(ctx)
 	if err != nil {
 		return nil, err
 	}
-	tok, err := refreshRetrying(ctx, a, s.RefreshToken)
+	tok, err := refreshRetrying(ctx, a, s.RefreshToken, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -359,10 +387,10 @@ const (
 	refreshMaxRetryAfter = 5 * time.Second
 )
 
-func refreshRetrying(ctx context.Context, a Authenticator, rt flow.Secret) (*flow.Token, error) {
+func refreshRetrying(ctx context.Context, a Authenticator, rt flow.Secret, opts flow.RefreshOptions) (*flow.Token, error) {
 	wait := refreshFirstBackoff
 	for attempt := 1; ; attempt++ {
-		tok, err := a.Refresh(ctx, rt, flow.RefreshOptions{})
+		tok, err := a.Refresh(ctx, rt, opts)
 		if err == nil || !flow.IsTransient(err) || attempt == refreshAttempts {
 			return tok, err
 		}
