@@ -17,6 +17,7 @@ import (
 // LoginCmd signs in.
 type LoginCmd struct {
 	NoBrowser    bool   `name:"no-browser" help:"Do not open a browser; just print the URL and code."`
+	NoQR         bool   `name:"no-qr" help:"Do not draw the QR code (it is drawn only on a terminal)."`
 	Organization string `help:"Sign in to this WorkOS organization (one the user belongs to)."`
 }
 
@@ -26,7 +27,9 @@ func (c *LoginCmd) Run(ctx context.Context, g *Globals) error {
 	if err != nil {
 		return err
 	}
-	m.Prompter = g.terminalPrompter(!c.NoBrowser)
+	p := g.terminalPrompter(!c.NoBrowser)
+	p.QR = p.QR && !c.NoQR
+	m.Prompter = p
 	s, err := m.Login(ctx)
 	if err != nil {
 		return err

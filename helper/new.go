@@ -72,9 +72,11 @@ func New(o Options) (*Manager, error) {
 
 // NewTerminalPrompter returns the prompt `authwrap login` uses, writing
 // to w: live, with the browser opened, when w is a terminal; plain lines
-// otherwise. NO_COLOR turns off bold text.
+// otherwise, with a QR code of the complete URL on a terminal. NO_COLOR
+// turns off bold text and colors.
 func NewTerminalPrompter(w io.Writer) *TerminalPrompter {
 	p := &TerminalPrompter{Out: w, Live: IsTerminal(w), Color: os.Getenv("NO_COLOR") == ""}
+	p.QR = p.Live
 	if p.Live {
 		p.Open = OpenBrowser
 	}

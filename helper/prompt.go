@@ -55,8 +55,12 @@ type TerminalPrompter struct {
 	Live bool
 	// Open opens a URL in a browser; nil opens nothing.
 	Open func(url string) error
-	// Color allows bold text (false when NO_COLOR is set).
+	// Color allows bold text and a black-on-white QR code (false when
+	// NO_COLOR is set).
 	Color bool
+	// QR draws verification_uri_complete as a QR code, for approving on a
+	// phone; only on a terminal (Live).
+	QR bool
 }
 
 // Prompt implements Prompter.
@@ -83,6 +87,11 @@ func (t *TerminalPrompter) Prompt(ctx context.Context, s SignIn) func(error) {
 	}
 	if !opened {
 		fmt.Fprintf(w, "authwrap: open %s and enter the code\n", Inert(d.VerificationURI))
+	}
+	if t.QR && t.Live && SafeBrowserURL(d.BrowserURL()) == nil {
+		if qr, err := renderQR(d.BrowserURL(), t.Color); err == nil {
+			fmt.Fprintf(w, "authwrap: or scan this with a phone:\n%s", qr)
+		}
 	}
 	if !t.Live {
 		fmt.Fprintf(w, "authwrap: waiting for approval (the code expires in %s)\n", roundDur(time.Until(d.Expiry)))
