@@ -310,8 +310,7 @@ func (g *Globals) onDemandPrompter() (helper.Prompter, func()) {
 	}
 	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
 		if isTerminal(tty) {
-			return &helper.TerminalPrompter{Out: tty, Live: true, Open: helper.OpenBrowser,
-				Color: os.Getenv("NO_COLOR") == ""}, func() { tty.Close() }
+			return helper.NewTerminalPrompter(tty), func() { tty.Close() }
 		}
 		tty.Close()
 	}
