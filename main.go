@@ -16,10 +16,16 @@ import (
 	"syscall"
 
 	"github.com/alecthomas/kong"
+	"github.com/willabides/kongplete"
 
 	"github.com/authwrap/authwrap/helper"
 	"github.com/authwrap/authwrap/internal/config"
 )
+
+//go:generate sh -c "go run . man > release/authwrap.1"
+//go:generate sh -c "AUTHWRAP_COMPLETION_BIN=1 go run . completion bash > release/completions/authwrap.bash"
+//go:generate sh -c "AUTHWRAP_COMPLETION_BIN=1 go run . completion zsh > release/completions/_authwrap.zsh"
+//go:generate sh -c "AUTHWRAP_COMPLETION_BIN=1 go run . completion fish > release/completions/authwrap.fish"
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = ""
@@ -40,6 +46,8 @@ type CLI struct {
 	KubectlCredential    KubectlCredentialCmd    `cmd:"" name:"kubectl-credential" help:"kubectl's exec credential plugin."`
 	Exec                 ExecCmd                 `cmd:"" help:"Run a command with a valid token in its environment."`
 	Setup                SetupCmd                `cmd:"" help:"Configure git, docker or Terraform to get tokens from authwrap."`
+	Completion           CompletionCmd           `cmd:"" help:"Print the shell code that completes authwrap's commands and flags (bash, zsh or fish)."`
+	Man                  ManCmd                  `cmd:"" help:"Print the man page (roff): authwrap man | man -l -"`
 	DevServer            DevServerCmd            `cmd:"" name:"dev-server" help:"Run a local AuthKit-compatible server for development and tests."`
 	Demo                 DemoCmd                 `cmd:"" help:"Walk through login, token and status against a throwaway local server."`
 }
@@ -169,6 +177,13 @@ func runParsed(cli any, g *Globals, args []string, stdout, stderr io.Writer, qui
 	if err != nil {
 		fmt.Fprintf(stderr, "authwrap: error: %v\n", err)
 		return 2, true
+	}
+	if os.Getenv("COMP_LINE") != "" && !quiet {
+		// A shell asking for completions (see `authwrap completion`).
+		kongplete.Complete(parser, kongplete.WithExitFunc(func(code int) { exited = code }))
+		if exited >= 0 {
+			return exited, true
+		}
 	}
 	if quiet {
 		parser.Stdout, parser.Stderr = io.Discard, io.Discard

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/alecthomas/kong"
+
+	"github.com/authwrap/authwrap/internal/manpage"
+)
+
+// CompletionCmd prints a shell's completion hook. The completions
+// themselves come from the command-line model at the moment they are asked
+// for (github.com/willabides/kongplete), so they never drift from it.
+type CompletionCmd struct {
+	Shell string `arg:"" enum:"bash,zsh,fish" help:"bash, zsh or fish."`
+}
+
+// completionHooks are the shells' ways to ask a program for completions
+// through COMP_LINE.
+var completionHooks = map[string]string{
+	"bash": "complete -o default -C %[1]s %[2]s\n",
+	"zsh":  "autoload -U +X bashcompinit && bashcompinit\ncomplete -o default -C %[1]s %[2]s\n",
+	"fish": `function __complete_%[2]s
+    set -lx COMP_LINE (commandline -cp)
+    test -z (commandline -ct)
+    and set COMP_LINE "$COMP_LINE "
+    %[1]s
+end
+complete -f -c %[2]s -a "(__complete_%[2]s)"
+`,
+}
+
+// Run prints the hook; add it to the shell's startup file, as
+// `source <(authwrap completion bash)` or in fish
+// `authwrap completion fish | source`.
+func (c *CompletionCmd) Run(g *Globals) error {
+	exe, err := selfPath()
+	if err != nil || os.Getenv("AUTHWRAP_COMPLETION_BIN") != "" {
+		exe = "authwrap" // for the release output: whatever authwrap is on PATH
+	}
+	_, err = fmt.Fprintf(g.stdout, completionHooks[c.Shell], shellWord(exe), "authwrap")
+	return err
+}
+
+// shellWord quotes s for sh when it needs it.
+func shellWord(s string) string {
+	if strings.ContainsAny(s, " '\"\\$`!*?[]{}()<>|&;#~\t\n") {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	return s
+}
+
+// ManCmd prints the man page, generated from the command-line model.
+type ManCmd struct{}
+
+// Run writes the page in roff: `authwrap man | man -l -`.
+func (c *ManCmd) Run(k *kong.Context, g *Globals) error {
+	return manpage.Write(g.stdout, k.Model, manpage.Extra{
+		Description: "authwrap signs you in to a service protected by WorkOS AuthKit with the OAuth 2.0 " +
+			"device authorization grant (RFC 8628), keeps the session in the system keyring, and hands a valid " +
+			"access token to git and docker (as their credential helper), Terraform, kubectl, any command " +
+			"(authwrap exec) and scripts (authwrap token). Only the token is ever written to stdout.",
+		Files: [][2]string{
+			{"$XDG_CONFIG_HOME/authwrap/config.toml", "profiles: client_id, api_url or issuer, scopes, hosts, username, bearer"},
+			{"$XDG_STATE_HOME/authwrap/PROFILE.lock", "the lock that keeps processes from racing a refresh or a sign-in"},
+			{"$XDG_DATA_HOME/authwrap/keyring", "the encrypted file keyring, when that backend is used"},
+		},
+		ExitStatus: "0 on success; 1 on an error (one line on stderr); 2 for a bad command line; " +
+			"128+N when stopped by signal N. exec returns the command's own status, 127 when it is not found.",
+		SeeAlso: "git-credential(1), gitcredentials(7), docker-login(1), kubectl(1), terraform(1)",
+	})
+}

@@ -1,0 +1,2 @@
+autoload -U +X bashcompinit && bashcompinit
+complete -o default -C authwrap authwrap
