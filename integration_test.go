@@ -76,13 +76,14 @@ func TestScripts(t *testing.T) {
 			"authkit":     authkitCmd,
 			"raw-session": rawSessionCmd,
 			"gitserver":   gitserverCmd,
+			"proxy":       proxyCmd,
 		},
 	})
 }
 
 // authkitCmd drives the script's local server:
 //
-//	authkit start [interval=1s] [code-ttl=D] [access-ttl=D] [grace=D] [auto-approve=D] [issuer]
+//	authkit start [interval=1s] [code-ttl=D] [access-ttl=D] [grace=D] [auto-approve=D] [issuer] [tls]
 //	authkit approve|deny|expire     act on the oldest pending code (waits up to 10 s for one)
 //	authkit count ENDPOINT N        assert the requests an endpoint received
 //	authkit slowdowns N             assert the slow_down answers sent
@@ -98,7 +99,7 @@ func authkitCmd(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if args[0] == "start" {
 		cfg := authkittest.Config{Interval: time.Second}
-		issuer := false
+		issuer, useTLS := false, false
 		for _, a := range args[1:] {
 			k, v, _ := strings.Cut(a, "=")
 			var d time.Duration
@@ -120,19 +121,31 @@ func authkitCmd(ts *testscript.TestScript, neg bool, args []string) {
 				cfg.AutoApprove = d
 			case "issuer":
 				issuer = true
+			case "tls":
+				// https with a certificate for authkit.test from a private CA
+				// written to $WORK/ca.pem; reach it through `proxy start`.
+				useTLS = true
 			default:
 				ts.Fatalf("authkit start: unknown setting %q", k)
 			}
 		}
+		if useTLS {
+			cfg.TLS = newTestCA(ts, filepath.Join(ts.Getenv("WORK"), "ca.pem"))
+		}
 		srv := authkittest.NewServer(cfg)
 		servers.Store(ts, srv)
 		ts.Defer(srv.Close)
-		ts.Setenv("AUTHKIT_URL", srv.URL)
+		url := srv.URL
+		if useTLS {
+			url = "https://" + testHost + ":" + url[strings.LastIndex(url, ":")+1:]
+		}
+		ts.Setenv("AUTHKIT_URL", url)
+		ts.Setenv("AUTHKIT_URL_PORT", url[strings.LastIndex(url, ":")+1:])
 		ts.Setenv("AUTHWRAP_CLIENT_ID", srv.Config.ClientID)
 		if issuer {
-			ts.Setenv("AUTHWRAP_ISSUER", srv.URL)
+			ts.Setenv("AUTHWRAP_ISSUER", url)
 		} else {
-			ts.Setenv("AUTHWRAP_API_URL", srv.URL)
+			ts.Setenv("AUTHWRAP_API_URL", url)
 		}
 		return
 	}

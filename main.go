@@ -6,9 +6,12 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -18,6 +21,7 @@ import (
 	"github.com/alecthomas/kong"
 	"github.com/willabides/kongplete"
 
+	"github.com/authwrap/authwrap/flow"
 	"github.com/authwrap/authwrap/helper"
 	"github.com/authwrap/authwrap/internal/config"
 )
@@ -61,8 +65,10 @@ type Globals struct {
 	Scopes         string `env:"AUTHWRAP_SCOPES" help:"Space-separated scopes for a standard server (default \"openid profile email offline_access\")."`
 	KeyringBackend string `name:"keyring-backend" env:"AUTHWRAP_KEYRING_BACKEND" help:"Storage backend: keyctl, secret-service, pass, file, keychain or wincred (default: the first that works)."`
 	Config         string `type:"path" env:"AUTHWRAP_CONFIG" help:"Configuration file (default $XDG_CONFIG_HOME/authwrap/config.toml)."`
+	CAFile         string `name:"ca-file" type:"path" env:"AUTHWRAP_CA_FILE" help:"PEM file of extra CA certificates to trust (a private CA, a TLS-inspecting proxy)."`
 
 	stdout, stderr io.Writer
+	client         *http.Client
 }
 
 func main() {
@@ -235,6 +241,10 @@ func runCommand(kctx *kong.Context, g *Globals, stderr io.Writer) int {
 		return intr.exitCode()
 	}
 	fmt.Fprintf(stderr, "authwrap: error: %s\n", oneLine(err.Error()))
+	var ce *flow.CertificateError
+	if errors.As(err, &ce) {
+		fmt.Fprintf(stderr, "authwrap: hint: if %s uses a private CA or sits behind a TLS-inspecting proxy, pass its CA certificate with --ca-file FILE or AUTHWRAP_CA_FILE\n", ce.Host)
+	}
 	if ee != nil {
 		return ee.code
 	}
@@ -257,8 +267,12 @@ func noPrompt() bool {
 }
 
 // loadConfig reads the configuration file (--config, AUTHWRAP_CONFIG, or
-// the default path).
+// the default path), and prepares the HTTP client.
 func (g *Globals) loadConfig() (*config.Config, error) {
+	var err error
+	if g.client, err = g.httpClient(); err != nil {
+		return nil, err
+	}
 	return config.Load(g.configPath())
 }
 
@@ -283,8 +297,31 @@ func (g *Globals) openStore(cfg *config.Config) (*helper.KeyringStore, error) {
 
 // manager wires a Manager for p.
 func (g *Globals) manager(p helper.Profile, store helper.Store, prompter helper.Prompter) *helper.Manager {
-	return &helper.Manager{Profile: p, Store: store, Prompter: prompter,
+	return &helper.Manager{Profile: p, Store: store, Prompter: prompter, HTTPClient: g.client,
 		Notify: func(msg string) { fmt.Fprintf(g.stderr, "authwrap: %s\n", msg) }}
+}
+
+// httpClient builds the client for the authorization server: the default
+// transport (which honours HTTPS_PROXY and NO_PROXY), trusting the CAs
+// in --ca-file as well as the system's.
+func (g *Globals) httpClient() (*http.Client, error) {
+	if g.CAFile == "" {
+		return nil, nil
+	}
+	pem, err := os.ReadFile(g.CAFile)
+	if err != nil {
+		return nil, fmt.Errorf("--ca-file: %w", err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("--ca-file: no PEM certificates in %s", g.CAFile)
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	return &http.Client{Transport: tr}, nil
 }
 
 // setup resolves the chosen profile and opens the store.

@@ -3,6 +3,8 @@ package flow
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -293,6 +295,21 @@ func (c *Client) networkError(ctx context.Context, endpoint string, err error) e
 		if cause := context.Cause(ctx); cause != nil {
 			return cause
 		}
+	}
+	var cve *tls.CertificateVerificationError
+	var uae x509.UnknownAuthorityError
+	var hne x509.HostnameError
+	var cie x509.CertificateInvalidError
+	if errors.As(err, &cve) || errors.As(err, &uae) || errors.As(err, &hne) || errors.As(err, &cie) {
+		host := endpoint
+		if u, perr := url.Parse(endpoint); perr == nil {
+			host = u.Host
+		}
+		inner := err
+		if cve != nil {
+			inner = cve.Err
+		}
+		return &CertificateError{Host: host, Err: inner}
 	}
 	return &transientError{fmt.Errorf("cannot reach %s: %w", endpoint, err)}
 }

@@ -106,6 +106,24 @@ func isTransientStatus(status int) bool {
 // failure, a timeout, or a 408, 429 or 5xx answer.
 func IsTransient(err error) bool { return errors.Is(err, ErrTransient) }
 
+// CertificateError means the server's TLS certificate was not trusted:
+// an unknown authority (a private CA, an intercepting proxy), a name that
+// does not match, or an expired certificate. It is not transient.
+type CertificateError struct {
+	// Host is the host whose certificate failed.
+	Host string
+	// Err is the verification error.
+	Err error
+}
+
+// Error names the host and the reason.
+func (e *CertificateError) Error() string {
+	return fmt.Sprintf("the TLS certificate of %s is not trusted: %v", e.Host, e.Err)
+}
+
+// Unwrap returns the verification error.
+func (e *CertificateError) Unwrap() error { return e.Err }
+
 // transientError wraps a network-level failure.
 type transientError struct{ err error }
 

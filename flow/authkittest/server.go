@@ -16,6 +16,7 @@ package authkittest
 import (
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/tls"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -50,6 +51,9 @@ type Config struct {
 	// AutoApprove, when positive, approves each code that long after it is
 	// issued, as if a person had.
 	AutoApprove time.Duration
+	// TLS, when set, serves https with this configuration (its
+	// certificate names the host clients use).
+	TLS *tls.Config
 	// Latency delays every API answer, as a real network round trip to
 	// WorkOS would (for benchmarks); zero answers at once.
 	Latency time.Duration
@@ -191,8 +195,12 @@ func Listen(addr string, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.listener = l
 	s.URL = "http://" + l.Addr().String()
+	if cfg.TLS != nil {
+		l = tls.NewListener(l, cfg.TLS)
+		s.URL = "https://" + l.Addr().String()
+	}
+	s.listener = l
 	s.srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.srv.Serve(l) }()
 	return s, nil
