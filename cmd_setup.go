@@ -15,6 +15,41 @@ type SetupCmd struct {
 	Git       SetupGitCmd       `cmd:"" help:"Make git get tokens for a host from authwrap."`
 	Docker    SetupDockerCmd    `cmd:"" help:"Make docker get tokens for a registry from authwrap."`
 	Terraform SetupTerraformCmd `cmd:"" help:"Let Terraform and OpenTofu get tokens for a host from authwrap."`
+	Kubectl   SetupKubectlCmd   `cmd:"" help:"Add a kubeconfig user that gets tokens from authwrap, and a context for a cluster."`
+}
+
+// SetupKubectlCmd writes the kubeconfig exec user and a context.
+type SetupKubectlCmd struct {
+	Cluster string `required:"" help:"Cluster name in the kubeconfig."`
+	Remove  bool   `help:"Undo: remove the user and the context."`
+}
+
+// Run edits the kubeconfig, keeping everything else in it.
+func (c *SetupKubectlCmd) Run(g *Globals) error {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	e, err := g.resolve(cfg, "")
+	if err != nil {
+		return err
+	}
+	exe, err := selfPath()
+	if err != nil {
+		return err
+	}
+	path := credhelper.KubeconfigPath()
+	if err := credhelper.SetupKubectl(path, c.Cluster, e.Name, exe, c.Remove); err != nil {
+		return err
+	}
+	user, context := credhelper.KubeNames(e.Name, c.Cluster)
+	if c.Remove {
+		fmt.Fprintf(g.stderr, "authwrap: removed user %s and context %s from %s\n", user, context, path)
+		return nil
+	}
+	fmt.Fprintf(g.stderr, "authwrap: %s has user %s (tokens from profile %s) and context %s; use it with `kubectl --context %s` or `kubectl config use-context %s`\n",
+		path, user, e.Name, context, context, context)
+	return nil
 }
 
 // SetupTerraformCmd adds a host for Terraform and prints the CLI
