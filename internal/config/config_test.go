@@ -73,3 +73,30 @@ func TestLoadConfigErrors(t *testing.T) {
 		t.Errorf("a missing file must be an empty config: %v", err)
 	}
 }
+
+// FuzzLoad: any config file is loaded or refused with ErrConfig, never a
+// crash; every profile loaded has a valid name.
+func FuzzLoad(f *testing.F) {
+	f.Add("default_profile = \"work\"\n[profiles.work]\nclient_id = \"c\"\nhosts = [\"git.example.com\"]\n")
+	f.Add("[profiles.\"a b\"]\n")
+	f.Add("[profiles.x]\nbearer = \"yes\"\n")
+	f.Add("profiles = 3\n")
+	f.Fuzz(func(t *testing.T, body string) {
+		p := filepath.Join(t.TempDir(), "config.toml")
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := Load(p)
+		if err != nil {
+			if !errors.Is(err, ErrConfig) {
+				t.Fatalf("error not ErrConfig: %v", err)
+			}
+			return
+		}
+		for name := range cfg.Profiles {
+			if helper.CheckProfileName(name) != nil {
+				t.Fatalf("loaded a profile with a bad name %q", name)
+			}
+		}
+	})
+}
