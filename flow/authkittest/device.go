@@ -76,6 +76,7 @@ func (s *Server) handleDeviceAuthorization(w http.ResponseWriter, r *http.Reques
 	}
 	s.mu.Lock()
 	s.codes[dc.deviceCode] = dc
+	s.secrets = append(s.secrets, dc.deviceCode)
 	s.byUser[normaliseUserCode(dc.userCode)] = dc
 	if s.Config.AutoApprove > 0 {
 		code := dc.userCode

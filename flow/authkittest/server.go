@@ -164,6 +164,7 @@ type Server struct {
 	faults    map[Endpoint][]Fault
 	counts    map[Endpoint]int
 	slowDowns int
+	secrets   []string // every device code, access token and refresh token issued
 	timers    []*time.Timer
 	changed   chan struct{} // closed and replaced when a code is issued
 }
@@ -264,6 +265,15 @@ func (s *Server) SlowDowns() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.slowDowns
+}
+
+// IssuedSecrets returns every device code, access token, ID token and
+// refresh token the server has issued, for tests that check none of them
+// leaks.
+func (s *Server) IssuedSecrets() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.secrets...)
 }
 
 // PublicKey returns the key that signs access tokens.

@@ -59,11 +59,13 @@ func (s *Server) issueLocked(ses *session) map[string]any {
 		panic("authkittest: signing: " + err.Error())
 	}
 	resp := map[string]any{"access_token": access}
+	s.secrets = append(s.secrets, access)
 	wantRefresh := !ses.standard || hasScope(ses.scope, "offline_access")
 	if wantRefresh {
 		rt := "rt_" + randomString(24)
 		s.refresh[rt] = &refreshState{session: ses}
 		resp["refresh_token"] = rt
+		s.secrets = append(s.secrets, rt)
 	}
 	if ses.standard {
 		resp["token_type"] = "Bearer"
@@ -73,6 +75,7 @@ func (s *Server) issueLocked(ses *session) map[string]any {
 				Audience: jwt.Audience{s.Config.ClientID}, IssuedAt: claims.IssuedAt, Expiry: claims.Expiry}).
 				Claims(map[string]any{"email": s.Config.User.Email}).Serialize()
 			resp["id_token"] = id
+			s.secrets = append(s.secrets, id)
 		}
 		if ses.scope != "" {
 			resp["scope"] = ses.scope

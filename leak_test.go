@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/authwrap/authwrap/flow/authkittest"
+)
+
+// TestNoLeaks runs the built binary through every command that touches a
+// secret, including refreshes, failures and revocation, then checks every
+// secret the server issued (device codes, access, ID and refresh tokens)
+// against everything authwrap wrote: an access token may appear only on
+// the stdout of the commands whose protocol answers with it; refresh
+// tokens and device codes never appear; stderr never holds a secret; files
+// outside the keyring hold none, and are 0600 in 0700 directories.
+func TestNoLeaks(t *testing.T) {
+	t.Parallel()
+	bin := buildAuthwrap(t)
+	srv := authkittest.NewServer(authkittest.Config{Interval: time.Second, AutoApprove: time.Millisecond,
+		AccessTokenTTL: 3 * time.Second})
+	defer srv.Close()
+	home := t.TempDir()
+	env := append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+home+"/config", "XDG_STATE_HOME="+home+"/state",
+		"XDG_DATA_HOME="+home+"/data", "AUTHWRAP_KEYRING_BACKEND=file", "AUTHWRAP_FILE_PASSPHRASE=pw",
+		"AUTHWRAP_API_URL="+srv.URL, "AUTHWRAP_CLIENT_ID="+srv.Config.ClientID, "AUTHWRAP_NO_PROMPT=1",
+		"DOCKER_CONFIG="+home+"/docker", "KUBECONFIG="+home+"/kube/config")
+
+	type output struct {
+		args           []string
+		stdout, stderr string
+		tokenOnStdout  bool // the protocol answers with the access token
+	}
+	var outs []output
+	runAW := func(stdin string, tokenOnStdout bool, args ...string) {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = env
+		cmd.Stdin = strings.NewReader(stdin)
+		var o, e bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &o, &e
+		_ = cmd.Run() // failures are part of the run; their output is checked too
+		outs = append(outs, output{args, o.String(), e.String(), tokenOnStdout})
+	}
+	gitReq := "protocol=https\nhost=git.example.com\n\n"
+	runAW("", false, "setup", "git", "--host", "git.example.com")
+	runAW("", false, "setup", "docker", "--registry", "registry.example.com")
+	runAW("", false, "setup", "terraform", "--host", "app.terraform.io")
+	runAW("", false, "login")
+	runAW("", true, "token")
+	runAW("", true, "token", "--json")
+	runAW("", false, "status")
+	runAW("", false, "status", "--json")
+	runAW(gitReq, true, "git-credential", "get")
+	runAW("registry.example.com", true, "docker-credential", "get")
+	runAW("", false, "docker-credential", "list")
+	runAW("", true, "terraform-credentials", "get", "app.terraform.io")
+	runAW("", true, "kubectl-credential")
+	runAW("", true, "exec", "--", "sh", "-c", `printf '%s\n' "$AUTHWRAP_TOKEN"`)
+	runAW("", false, "exec", "--", "sh", "-c", `tr '\0' ' ' < /proc/self/cmdline`)
+	time.Sleep(3100 * time.Millisecond) // the access token expires: refreshes follow
+	runAW("", true, "token")
+	runAW(gitReq, true, "git-credential", "get")
+	srv.Fail(authkittest.Refresh, authkittest.Fault{Status: 503}, authkittest.Fault{Status: 503}, authkittest.Fault{Status: 503})
+	time.Sleep(3100 * time.Millisecond)
+	runAW("", false, "token") // fails, with the server's error on stderr
+	runAW("", false, "status")
+	srv.RevokeSessions()
+	runAW("", false, "token") // the session has ended
+	runAW(gitReq, false, "git-credential", "get")
+	runAW("", false, "logout")
+
+	secrets := srv.IssuedSecrets()
+	if len(secrets) < 6 {
+		t.Fatalf("only %d secrets issued: the run did not exercise sign-in and refresh", len(secrets))
+	}
+	isAccess := map[string]bool{}
+	for _, s := range secrets {
+		isAccess[s] = strings.HasPrefix(s, "eyJ") // JWTs: access (and ID) tokens
+	}
+	for _, o := range outs {
+		for _, s := range secrets {
+			if strings.Contains(o.stderr, s) {
+				t.Errorf("authwrap %v: a secret (%.6s…) on stderr", o.args, s)
+			}
+			if strings.Contains(o.stdout, s) && (!isAccess[s] || !o.tokenOnStdout) {
+				t.Errorf("authwrap %v: a secret (%.6s…) on stdout where no protocol puts it", o.args, s)
+			}
+		}
+	}
+	// Files: every file authwrap wrote outside the encrypted keyring, and
+	// the keyring files too (they must not hold plaintext).
+	err := filepath.WalkDir(home, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if path != home && info.Mode().Perm()&0o077 != 0 && !strings.Contains(path, "/docker") && !strings.Contains(path, "/kube") {
+				t.Errorf("directory %s has mode %v, want 0700", path, info.Mode().Perm())
+			}
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, s := range secrets {
+			if bytes.Contains(data, []byte(s)) {
+				t.Errorf("%s holds a secret (%.6s…) in plaintext", path, s)
+			}
+		}
+		// .gitconfig is git's own file, written by `git config`, with git's mode.
+		if info.Mode().Perm()&0o077 != 0 && filepath.Base(path) != ".gitconfig" {
+			t.Errorf("file %s has mode %v, want 0600", path, info.Mode().Perm())
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The run must have exercised what it claims: tokens were answered.
+	answered := 0
+	for _, o := range outs {
+		if o.tokenOnStdout && strings.Contains(o.stdout, "eyJ") {
+			answered++
+		}
+	}
+	if answered < 8 {
+		t.Errorf("only %d commands answered with a token; the run is not exercising the helpers", answered)
+	}
+}
