@@ -350,3 +350,39 @@ func TestParseClaims(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileTiming: an interval of 0 means RFC 8628's 5 s; an interval
+// longer than the code's life ends at the code's expiry without a poll;
+// an expires_in of 0 or less is replaced by the default lifetime.
+func TestHostileTiming(t *testing.T) {
+	t.Run("interval 0", func(t *testing.T) {
+		c, _ := scripted(t, answer{status: 200, body: `{"device_code":"d","user_code":"u","verification_uri":"https://a/d","expires_in":300,"interval":0}`})
+		d, err := c.Start(context.Background())
+		if err != nil || d.Interval != DefaultInterval {
+			t.Fatalf("interval = %v, %v; want %v", d.Interval, err, DefaultInterval)
+		}
+	})
+	t.Run("interval 10000", func(t *testing.T) {
+		c, n := scripted(t, pending())
+		now := time.Now()
+		c.now = func() time.Time { return now }
+		var waited time.Duration
+		c.sleep = func(ctx context.Context, d time.Duration) error { waited += d; now = now.Add(d); return nil }
+		_, err := c.Poll(context.Background(), &DeviceAuth{DeviceCode: "d", Interval: 10000 * time.Second, Expiry: now.Add(300 * time.Second)})
+		if !errors.Is(err, ErrExpiredToken) || *n != 0 || waited > 300*time.Second {
+			t.Fatalf("err = %v after %d polls and %v; want ErrExpiredToken, 0 polls, at most the 300 s lifetime", err, *n, waited)
+		}
+	})
+	for _, exp := range []string{"0", "-30"} {
+		t.Run("expires_in "+exp, func(t *testing.T) {
+			c, _ := scripted(t, answer{status: 200, body: `{"device_code":"d","user_code":"u","verification_uri":"https://a/d","expires_in":` + exp + `}`})
+			d, err := c.Start(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if life := time.Until(d.Expiry); life < DefaultCodeLifetime-5*time.Second || life > DefaultCodeLifetime {
+				t.Errorf("lifetime = %v, want the default %v", life, DefaultCodeLifetime)
+			}
+		})
+	}
+}
