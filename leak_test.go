@@ -51,7 +51,7 @@ func TestNoLeaks(t *testing.T) {
 	runAW("", false, "setup", "git", "--host", "git.example.com")
 	runAW("", false, "setup", "docker", "--registry", "registry.example.com")
 	runAW("", false, "setup", "terraform", "--host", "app.terraform.io")
-	runAW("", false, "login")
+	runAW("", false, "login", "--verbose")
 	runAW("", true, "token")
 	runAW("", true, "token", "--json")
 	runAW("", false, "status")
@@ -64,11 +64,11 @@ func TestNoLeaks(t *testing.T) {
 	runAW("", true, "exec", "--", "sh", "-c", `printf '%s\n' "$AUTHWRAP_TOKEN"`)
 	runAW("", false, "exec", "--", "sh", "-c", `tr '\0' ' ' < /proc/self/cmdline`)
 	time.Sleep(3100 * time.Millisecond) // the access token expires: refreshes follow
-	runAW("", true, "token")
+	runAW("", true, "token", "--verbose")
 	runAW(gitReq, true, "git-credential", "get")
 	srv.Fail(authkittest.Refresh, authkittest.Fault{Status: 503}, authkittest.Fault{Status: 503}, authkittest.Fault{Status: 503})
 	time.Sleep(3100 * time.Millisecond)
-	runAW("", false, "token") // fails, with the server's error on stderr
+	runAW("", false, "token", "-v") // fails, with the server's error on stderr
 	runAW("", false, "status")
 	srv.RevokeSessions()
 	runAW("", false, "token") // the session has ended
@@ -126,6 +126,16 @@ func TestNoLeaks(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// --verbose logged the requests, with the secrets' names but not their values.
+	logged := ""
+	for _, o := range outs {
+		logged += o.stderr
+	}
+	for _, want := range []string{"device_code=[redacted]", "grant_type=refresh_token", "refresh_token=[redacted]", "503 Service Unavailable"} {
+		if !strings.Contains(logged, want) {
+			t.Errorf("--verbose logged no %q", want)
+		}
 	}
 	// The run must have exercised what it claims: tokens were answered.
 	answered := 0

@@ -66,6 +66,7 @@ type Globals struct {
 	KeyringBackend string `name:"keyring-backend" env:"AUTHWRAP_KEYRING_BACKEND" help:"Storage backend: keyctl, secret-service, pass, file, keychain or wincred (default: the first that works)."`
 	Config         string `type:"path" env:"AUTHWRAP_CONFIG" help:"Configuration file (default $XDG_CONFIG_HOME/authwrap/config.toml)."`
 	CAFile         string `name:"ca-file" type:"path" env:"AUTHWRAP_CA_FILE" help:"PEM file of extra CA certificates to trust (a private CA, a TLS-inspecting proxy)."`
+	Verbose        bool   `short:"v" env:"AUTHWRAP_VERBOSE" help:"Log each request to the authorization server on stderr (secrets masked)."`
 
 	stdout, stderr io.Writer
 	client         *http.Client
@@ -305,23 +306,29 @@ func (g *Globals) manager(p helper.Profile, store helper.Store, prompter helper.
 // transport (which honours HTTPS_PROXY and NO_PROXY), trusting the CAs
 // in --ca-file as well as the system's.
 func (g *Globals) httpClient() (*http.Client, error) {
-	if g.CAFile == "" {
+	if g.CAFile == "" && !g.Verbose {
 		return nil, nil
 	}
-	pem, err := os.ReadFile(g.CAFile)
-	if err != nil {
-		return nil, fmt.Errorf("--ca-file: %w", err)
-	}
-	pool, err := x509.SystemCertPool()
-	if err != nil || pool == nil {
-		pool = x509.NewCertPool()
-	}
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("--ca-file: no PEM certificates in %s", g.CAFile)
-	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
-	return &http.Client{Transport: tr}, nil
+	if g.CAFile != "" {
+		pem, err := os.ReadFile(g.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("--ca-file: %w", err)
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("--ca-file: no PEM certificates in %s", g.CAFile)
+		}
+		tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
+	var rt http.RoundTripper = tr
+	if g.Verbose {
+		rt = &helper.VerboseTransport{Base: tr, Log: func(line string) { fmt.Fprintf(g.stderr, "authwrap: %s\n", line) }}
+	}
+	return &http.Client{Transport: rt}, nil
 }
 
 // setup resolves the chosen profile and opens the store.

@@ -1,0 +1,62 @@
+package helper
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// VerboseTransport logs each request to the authorization server, one
+// line per request: method, URL, the form's grant_type and client_id,
+// the status and the time taken. It never logs a body's secrets
+// (device_code, refresh_token) or any answer body.
+type VerboseTransport struct {
+	// Base sends the requests; http.DefaultTransport when nil.
+	Base http.RoundTripper
+	// Log receives each line.
+	Log func(line string)
+}
+
+// RoundTrip implements http.RoundTripper.
+func (v *VerboseTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	base := v.Base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	var fields []string
+	if req.Body != nil && strings.HasPrefix(req.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		body, err := io.ReadAll(io.LimitReader(req.Body, 64<<10))
+		_ = req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		form, _ := url.ParseQuery(string(body))
+		for _, k := range []string{"grant_type", "client_id", "organization_id"} {
+			if v := form.Get(k); v != "" {
+				fields = append(fields, k+"="+Inert(v))
+			}
+		}
+		for _, k := range []string{"device_code", "refresh_token"} {
+			if form.Has(k) {
+				fields = append(fields, k+"=[redacted]")
+			}
+		}
+	}
+	start := time.Now()
+	resp, err := base.RoundTrip(req)
+	took := time.Since(start).Round(time.Millisecond)
+	u := *req.URL
+	u.RawQuery, u.User = "", nil
+	line := fmt.Sprintf("%s %s %s", req.Method, Inert(u.String()), strings.Join(fields, " "))
+	if err != nil {
+		v.Log(fmt.Sprintf("%s: failed after %s: %v", strings.TrimSpace(line), took, err))
+		return nil, err
+	}
+	v.Log(fmt.Sprintf("%s: %s in %s", strings.TrimSpace(line), resp.Status, took))
+	return resp, nil
+}
