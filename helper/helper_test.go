@@ -332,3 +332,32 @@ func (d *deviceAuth) Start(context.Context) (*flow.DeviceAuth, error) {
 func (d *deviceAuth) Poll(context.Context, *flow.DeviceAuth) (*flow.Token, error) {
 	return nil, flow.ErrAccessDenied
 }
+
+// blockingAuth's refresh waits until the context ends.
+type blockingAuth struct{ fakeAuth }
+
+func (b *blockingAuth) Refresh(ctx context.Context, _ flow.Secret, _ flow.RefreshOptions) (*flow.Token, error) {
+	<-ctx.Done()
+	return nil, context.Cause(ctx)
+}
+
+// TestTokenInterrupted: cancelling during a refresh ends Token with the
+// cause, rather than falling back to the old, still valid token.
+func TestTokenInterrupted(t *testing.T) {
+	store := memStore{}
+	s := testSession("p")
+	profile := Profile{Name: "p", ClientID: "client_t", APIURL: "http://127.0.0.1:1"}
+	s.Server, s.ClientID, s.Expiry = profile.Server(), profile.ClientID, time.Now().Add(10*time.Second)
+	_ = store.Save(s)
+	m := &Manager{Profile: profile, Store: store, Auth: &blockingAuth{}, LockDir: t.TempDir()}
+	stop := errors.New("interrupted")
+	ctx, cancel := context.WithCancelCause(context.Background())
+	go func() { time.Sleep(50 * time.Millisecond); cancel(stop) }()
+	got, err := m.Token(ctx, time.Minute)
+	if !errors.Is(err, stop) || got != nil {
+		t.Fatalf("Token = %v, %v; want the interruption", got, err)
+	}
+	if _, ok := store["p"]; !ok {
+		t.Error("the session must be kept")
+	}
+}

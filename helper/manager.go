@@ -224,6 +224,10 @@ func (m *Manager) Token(ctx context.Context, minTTL time.Duration) (*Session, er
 		if rerr == nil {
 			return next, nil
 		}
+		if ctx.Err() != nil {
+			// Interrupted (Ctrl-C, a deadline): stop, do not fall back.
+			return nil, context.Cause(ctx)
+		}
 		if !errors.Is(rerr, flow.ErrReauthenticate) {
 			if s.ValidFor(0) {
 				m.notify("warning: could not refresh the session for %s (%v); using the current token, valid for %s",
