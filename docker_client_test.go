@@ -31,6 +31,7 @@ func TestDockerClient(t *testing.T) {
 		"HOME": home, "XDG_CONFIG_HOME": home + "/config", "XDG_STATE_HOME": home + "/state",
 		"AUTHWRAP_KEYRING_BACKEND": "file", "AUTHWRAP_FILE_DIR": home + "/keyring", "AUTHWRAP_FILE_PASSPHRASE": "pw",
 		"AUTHWRAP_API_URL": srv.URL, "AUTHWRAP_CLIENT_ID": srv.Config.ClientID, "AUTHWRAP_NO_PROMPT": "1",
+		"HTTPS_PROXY": deadProxy, "HTTP_PROXY": deadProxy, "NO_PROXY": "127.0.0.1,localhost",
 	}
 	if err := os.MkdirAll(home+"/config/authwrap", 0o700); err != nil {
 		t.Fatal(err)

@@ -30,6 +30,9 @@ func TestMain(m *testing.M) {
 	})
 }
 
+// deadProxy is a loopback port where nothing listens.
+const deadProxy = "http://127.0.0.1:9"
+
 // servers holds each running script's local AuthKit server.
 var servers sync.Map // *testscript.TestScript -> *authkittest.Server
 
@@ -55,6 +58,13 @@ func TestScripts(t *testing.T) {
 				"AUTHWRAP_NO_PROMPT":       "1",
 				"BROWSER":                  "none",
 				"NO_COLOR":                 "1",
+				// Nothing in a script may reach a non-loopback address: any
+				// request that is not to loopback goes to a proxy port where
+				// nothing listens, and fails (Go never proxies loopback; curl
+				// and git honour no_proxy).
+				"HTTPS_PROXY": deadProxy, "https_proxy": deadProxy,
+				"HTTP_PROXY": deadProxy, "http_proxy": deadProxy,
+				"NO_PROXY": "127.0.0.1,localhost,::1", "no_proxy": "127.0.0.1,localhost,::1",
 			} {
 				e.Setenv(k, v)
 			}

@@ -30,7 +30,8 @@ func TestNoLeaks(t *testing.T) {
 	env := append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+home+"/config", "XDG_STATE_HOME="+home+"/state",
 		"XDG_DATA_HOME="+home+"/data", "AUTHWRAP_KEYRING_BACKEND=file", "AUTHWRAP_FILE_PASSPHRASE=pw",
 		"AUTHWRAP_API_URL="+srv.URL, "AUTHWRAP_CLIENT_ID="+srv.Config.ClientID, "AUTHWRAP_NO_PROMPT=1",
-		"DOCKER_CONFIG="+home+"/docker", "KUBECONFIG="+home+"/kube/config")
+		"DOCKER_CONFIG="+home+"/docker", "KUBECONFIG="+home+"/kube/config",
+		"HTTPS_PROXY="+deadProxy, "HTTP_PROXY="+deadProxy, "NO_PROXY=127.0.0.1,localhost")
 
 	type output struct {
 		args           []string
