@@ -44,7 +44,6 @@ func (c *DemoCmd) Run(ctx context.Context, g *Globals) error {
 	if err != nil {
 		return err
 	}
-	store.Probes[0].Reason = "a throwaway keyring for this demo"
 	profile := helper.Profile{Name: "demo", ClientID: srv.Config.ClientID, APIURL: srv.URL}
 	m := &helper.Manager{Profile: profile, Store: store, LockDir: filepath.Join(dir, "state"),
 		Notify: func(msg string) { fmt.Fprintf(g.stderr, "authwrap: %s\n", msg) }}

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/authwrap/authwrap/flow"
-	"github.com/authwrap/authwrap/internal/fsutil"
 )
 
 // DefaultProfile is the profile used when none is named.
@@ -115,6 +114,3 @@ func xdgDir(env, fallback string) string {
 	}
 	return filepath.Join(home, fallback)
 }
-
-// ensurePrivateDir creates dir with mode 0700.
-func ensurePrivateDir(dir string) error { return fsutil.PrivateDir(dir) }

@@ -120,6 +120,43 @@ func TestSplitSession(t *testing.T) {
 	}
 }
 
+// TestAppsAreSeparate: two programs (Apps) never see each other's
+// sessions, on the shared user keyring above all.
+func TestAppsAreSeparate(t *testing.T) {
+	backends := []string{"file"}
+	if _, err := OpenStore(StoreOptions{Backend: "keyctl"}); err == nil || os.Getenv("AUTHWRAP_REQUIRE_KEYCTL") == "1" {
+		backends = append(backends, "keyctl")
+	}
+	dataHome := t.TempDir()
+	t.Setenv("XDG_DATA_HOME", dataHome)
+	t.Setenv("AUTHWRAP_FILE_DIR", "")
+	pass := func(string) (string, error) { return "pw", nil }
+	for _, b := range backends {
+		one, err := OpenStore(StoreOptions{App: "apptest-one", Backend: b, Passphrase: pass})
+		if err != nil {
+			t.Fatal(err)
+		}
+		two, err := OpenStore(StoreOptions{App: "apptest-two", Backend: b, Passphrase: pass})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := testSession("shared-name")
+		if err := one.Save(s); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = one.Delete("shared-name") })
+		if _, err := two.Load("shared-name"); !errors.Is(err, ErrNoSession) {
+			t.Errorf("%s: app two reads app one's session: %v", b, err)
+		}
+		if err := two.Delete("shared-name"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := one.Load("shared-name"); err != nil {
+			t.Errorf("%s: deleting in app two removed app one's session: %v", b, err)
+		}
+	}
+}
+
 func TestKeyctlStore(t *testing.T) {
 	ks, err := OpenStore(StoreOptions{Backend: "keyctl"})
 	if err != nil {

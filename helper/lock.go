@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"github.com/authwrap/authwrap/internal/fsutil"
 )
 
 // ErrLockTimeout means another authwrap held the profile's lock for longer
@@ -43,7 +45,7 @@ var errSatisfied = errors.New("satisfied while waiting for the lock")
 // releases it. A process that dies holding it releases it too: the kernel
 // drops flock locks with the last descriptor.
 func lockProfile(ctx context.Context, w lockWait) (func(), error) {
-	if err := ensurePrivateDir(w.dir); err != nil {
+	if err := fsutil.PrivateDir(w.dir); err != nil {
 		return nil, fmt.Errorf("creating the state directory: %w", err)
 	}
 	fl := flock.New(filepath.Join(w.dir, w.profile+".lock"), flock.SetPermissions(0o600))

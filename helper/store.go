@@ -16,6 +16,7 @@ import (
 
 	"github.com/authwrap/authwrap/flow"
 	"github.com/authwrap/authwrap/helper/internal/keyringenv"
+	"github.com/authwrap/authwrap/internal/fsutil"
 )
 
 // keyring's init has run by now (this package imports it): put the
@@ -375,7 +376,7 @@ func OpenStore(o StoreOptions) (*KeyringStore, error) {
 			return nil, fmt.Errorf("%w: %s: %v", ErrNoBackend, o.Backend, err)
 		}
 		return &KeyringStore{ring: ring, Backend: o.Backend,
-			Probes: []Probe{{Backend: o.Backend, Used: true, Reason: "chosen by AUTHWRAP_KEYRING_BACKEND, --keyring-backend or the config"}}}, nil
+			Probes: []Probe{{Backend: o.Backend, Used: true, Reason: "named explicitly"}}}, nil
 	}
 	var probes []Probe
 	for _, b := range Backends() {
@@ -422,21 +423,19 @@ const keyctlPerm = 0x3f3f0000
 func openBackend(b string, o StoreOptions) (keyring.Keyring, error) {
 	cfg := keyring.Config{
 		AllowedBackends:          []keyring.BackendType{keyring.BackendType(b)},
-		ServiceName:              "authwrap",
+		ServiceName:              o.App,
 		KeyCtlScope:              "user",
 		KeyCtlPerm:               keyctlPerm,
 		LibSecretCollectionName:  "login",
-		PassPrefix:               "authwrap",
+		PassPrefix:               o.App,
 		FileDir:                  o.FileDir,
 		FilePasswordFunc:         o.Passphrase,
 		KeychainTrustApplication: true,
 	}
 	if b == string(keyring.FileBackend) {
-		if err := ensurePrivateDir(o.FileDir); err != nil {
+		if err := fsutil.PrivateDir(o.FileDir); err != nil {
 			return nil, err
 		}
-	}
-	if b == string(keyring.FileBackend) {
 		return keyring.Open(cfg)
 	}
 	// Opening can succeed where use fails (keyctl under a seccomp profile,
