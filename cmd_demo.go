@@ -66,7 +66,7 @@ func (c *DemoCmd) Run(ctx context.Context, g *Globals) error {
 	if err != nil {
 		return err
 	}
-	say("  signed in as %s%s", who(s), orgSuffix(s))
+	say("  signed in as %s%s", s.Who(), orgSuffix(s))
 	say("")
 	say("Step 2 of 3: authwrap token")
 	say("  `authwrap token` prints the access token alone on stdout, for $(authwrap token) in scripts.")

@@ -40,18 +40,8 @@ func (c *LoginCmd) Run(ctx context.Context, g *Globals) error {
 		}
 	}
 	fmt.Fprintf(g.stderr, "authwrap: signed in to %s as %s%s; the session is stored in %s\n",
-		s.Profile, who(s), orgSuffix(s), storeName(m))
+		s.Profile, s.Who(), orgSuffix(s), storeName(m))
 	return nil
-}
-
-func who(s *helper.Session) string {
-	if s.Email != "" {
-		return helper.Inert(s.Email)
-	}
-	if s.UserID != "" {
-		return helper.Inert(s.UserID)
-	}
-	return "an unnamed user"
 }
 
 func orgSuffix(s *helper.Session) string {

@@ -42,10 +42,7 @@ type NotSignedInError struct {
 
 // Error gives the one-line hint.
 func (e *NotSignedInError) Error() string {
-	app := e.App
-	if app == "" {
-		app = DefaultApp
-	}
+	app := cmp.Or(e.App, DefaultApp)
 	if e.Reason != "" {
 		return fmt.Sprintf("not signed in to %s (%s): run `%s login%s`", e.Profile, e.Reason, app, profileFlag(e.Profile))
 	}
@@ -220,26 +217,22 @@ func (m *Manager) Token(ctx context.Context, minTTL time.Duration) (*Session, er
 	s, err := m.Load()
 	switch {
 	case err == nil && !s.RefreshToken.IsZero():
-		next, rerr := m.refreshLocked(ctx, s)
-		if rerr == nil {
+		var next *Session
+		next, err = m.refreshWith(ctx, s, flow.RefreshOptions{})
+		switch {
+		case err == nil:
 			return next, nil
-		}
-		if ctx.Err() != nil {
+		case ctx.Err() != nil:
 			// Interrupted (Ctrl-C, a deadline): stop, do not fall back.
 			return nil, context.Cause(ctx)
+		case errors.Is(err, ErrNotSignedIn): // the session ended: sign in below
+		case s.ValidFor(0):
+			m.notify("warning: could not refresh the session for %s (%v); using the current token, valid for %s",
+				m.Profile.Name, err, roundDur(time.Until(s.Expiry)))
+			return s, nil
+		default:
+			return nil, fmt.Errorf("could not refresh the session for %s: %w; the session is kept, try again", m.Profile.Name, err)
 		}
-		if !errors.Is(rerr, flow.ErrReauthenticate) {
-			if s.ValidFor(0) {
-				m.notify("warning: could not refresh the session for %s (%v); using the current token, valid for %s",
-					m.Profile.Name, rerr, roundDur(time.Until(s.Expiry)))
-				return s, nil
-			}
-			return nil, fmt.Errorf("could not refresh the session for %s: %w; the session is kept, try again", m.Profile.Name, rerr)
-		}
-		if derr := m.Store.Delete(m.Profile.Name); derr != nil {
-			return nil, derr
-		}
-		err = m.notSignedIn("the session has ended", rerr)
 	case err == nil:
 		err = m.notSignedIn("the token expired and there is no refresh token", nil)
 	}
@@ -250,7 +243,7 @@ func (m *Manager) Token(ctx context.Context, minTTL time.Duration) (*Session, er
 	if fi, serr := os.Stat(marker); serr == nil && m.PromptCooldown > 0 && time.Since(fi.ModTime()) < m.PromptCooldown {
 		return nil, m.notSignedIn("a sign-in failed moments ago", nil)
 	}
-	s, err = m.signInLocked(ctx)
+	s, err = m.signInWith(ctx, m.Prompter)
 	if err != nil {
 		if m.PromptCooldown > 0 {
 			_ = os.WriteFile(marker, nil, 0o600)
@@ -258,7 +251,7 @@ func (m *Manager) Token(ctx context.Context, minTTL time.Duration) (*Session, er
 		return nil, err
 	}
 	_ = os.Remove(marker)
-	m.notify("signed in to %s as %s", m.Profile.Name, Inert(firstNonEmpty(s.Email, s.UserID)))
+	m.notify("signed in to %s as %s", m.Profile.Name, s.Who())
 	return s, nil
 }
 
@@ -269,15 +262,6 @@ func (m *Manager) lockDir() string {
 	return StateDir(DefaultApp)
 }
 
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
 // Login signs in afresh, replacing any stored session, under the lock.
 // With no Prompter it prints plain lines on stderr.
 func (m *Manager) Login(ctx context.Context) (*Session, error) {
@@ -286,10 +270,11 @@ func (m *Manager) Login(ctx context.Context) (*Session, error) {
 		return nil, err
 	}
 	defer unlock()
-	if m.Prompter == nil {
-		return m.signInWith(ctx, &TerminalPrompter{Out: os.Stderr})
+	p := m.Prompter
+	if p == nil {
+		p = &TerminalPrompter{Out: os.Stderr}
 	}
-	return m.signInLocked(ctx)
+	return m.signInWith(ctx, p)
 }
 
 // Logout deletes the profile's stored session, readable or not. WorkOS
@@ -304,8 +289,6 @@ func (m *Manager) Logout(ctx context.Context) error {
 	return m.Store.Delete(m.Profile.Name)
 }
 
-// lock takes the profile's lock. If satisfied is not nil and reports true
-// while waiting, lock returns errSatisfied without the lock.
 // SwitchOrganization moves the session to another organization the user
 // belongs to (WorkOS User Management), through the refresh grant's
 // organization_id, and saves the new pair. The server refuses an
@@ -320,14 +303,7 @@ func (m *Manager) SwitchOrganization(ctx context.Context, orgID string) (*Sessio
 	if err != nil {
 		return nil, err
 	}
-	next, err := m.refreshWith(ctx, s, flow.RefreshOptions{OrganizationID: orgID})
-	if errors.Is(err, flow.ErrReauthenticate) {
-		if derr := m.Store.Delete(m.Profile.Name); derr != nil {
-			return nil, derr
-		}
-		return nil, m.notSignedIn("the session has ended", err)
-	}
-	return next, err
+	return m.refreshWith(ctx, s, flow.RefreshOptions{OrganizationID: orgID})
 }
 
 // Invalidate drops the stored access token if it is tok (a server refused
@@ -347,6 +323,8 @@ func (m *Manager) Invalidate(ctx context.Context, tok flow.Secret) error {
 	return m.Store.Save(s)
 }
 
+// lock takes the profile's lock. If satisfied is not nil and reports true
+// while waiting, lock returns errSatisfied without the lock.
 func (m *Manager) lock(ctx context.Context, satisfied func() bool) (func(), error) {
 	dir := m.lockDir()
 	wait := m.LockWait
@@ -359,16 +337,22 @@ func (m *Manager) lock(ctx context.Context, satisfied func() bool) (func(), erro
 		}})
 }
 
-func (m *Manager) refreshLocked(ctx context.Context, s *Session) (*Session, error) {
-	return m.refreshWith(ctx, s, flow.RefreshOptions{})
-}
-
+// refreshWith refreshes s under the lock and saves the rotated pair.
+// When the server says the session is over (invalid_grant and its kin),
+// the session is deleted and the error is a *NotSignedInError; any other
+// failure leaves the session as it was.
 func (m *Manager) refreshWith(ctx context.Context, s *Session, opts flow.RefreshOptions) (*Session, error) {
 	a, err := m.auth(ctx)
 	if err != nil {
 		return nil, err
 	}
 	tok, err := refreshRetrying(ctx, a, s.RefreshToken, opts)
+	if errors.Is(err, flow.ErrReauthenticate) {
+		if derr := m.Store.Delete(m.Profile.Name); derr != nil {
+			return nil, derr
+		}
+		return nil, m.notSignedIn("the session has ended", err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -416,10 +400,8 @@ func refreshRetrying(ctx context.Context, a Authenticator, rt flow.Secret, opts 
 	}
 }
 
-func (m *Manager) signInLocked(ctx context.Context) (*Session, error) {
-	return m.signInWith(ctx, m.Prompter)
-}
-
+// signInWith runs a device sign-in shown by prompter (the lock is held)
+// and saves the session.
 func (m *Manager) signInWith(ctx context.Context, prompter Prompter) (*Session, error) {
 	a, err := m.auth(ctx)
 	if err != nil {
@@ -430,9 +412,9 @@ func (m *Manager) signInWith(ctx context.Context, prompter Prompter) (*Session, 
 		return nil, err
 	}
 	host, _ := os.Hostname()
-	who := "authwrap"
+	who := cmp.Or(m.App, DefaultApp)
 	if u, err := user.Current(); err == nil {
-		who = "authwrap (user " + u.Username + ")"
+		who += " (user " + u.Username + ")"
 	}
 	done := prompter.Prompt(ctx, SignIn{Profile: m.Profile, Device: d, Host: host, User: who})
 	tok, err := a.Poll(ctx, d)

@@ -1,6 +1,7 @@
 package helper
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -57,6 +58,12 @@ type Session struct {
 // ValidFor reports whether the access token stays valid for at least d.
 func (s *Session) ValidFor(d time.Duration) bool {
 	return s != nil && !s.AccessToken.IsZero() && (s.Expiry.IsZero() || time.Until(s.Expiry) > d)
+}
+
+// Who names the signed-in user for a person: the email, else the user
+// ID, made safe to print.
+func (s *Session) Who() string {
+	return Inert(cmp.Or(s.Email, s.UserID, "an unnamed user"))
 }
 
 // Fresh reports whether the access token may be handed to a caller that
@@ -156,10 +163,7 @@ type CorruptError struct {
 
 // Error says what is wrong and how to fix it.
 func (e *CorruptError) Error() string {
-	app := e.App
-	if app == "" {
-		app = DefaultApp
-	}
+	app := cmp.Or(e.App, DefaultApp)
 	return fmt.Sprintf("the stored session for %s is unreadable (%s): run `%s logout%s` and sign in again",
 		e.Profile, e.Reason, app, profileFlag(e.Profile))
 }
