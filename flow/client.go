@@ -2,6 +2,7 @@ package flow
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -287,8 +288,18 @@ func (c *Client) do(ctx context.Context, method, endpoint string, form url.Value
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return decodeJSON(data, out)
 	}
+	// An error answer ends up in messages and logs: whatever a server
+	// echoes of the secrets it was sent is masked first.
+	for _, k := range secretFields {
+		if v := form.Get(k); v != "" {
+			data = bytes.ReplaceAll(data, []byte(v), []byte(redacted))
+		}
+	}
 	return parseError(resp, data, endpoint)
 }
+
+// secretFields are the form fields that carry secrets.
+var secretFields = []string{"device_code", "refresh_token"}
 
 func (c *Client) networkError(ctx context.Context, endpoint string, err error) error {
 	if ctx.Err() != nil && errors.Is(ctx.Err(), context.Canceled) {
@@ -326,8 +337,8 @@ func parseError(resp *http.Response, data []byte, endpoint string) error {
 	}
 	_ = decodeJSON(bytes.TrimSpace(data), &b)
 	e := &Error{
-		Code:        firstNonEmpty(b.Error, b.Code),
-		Description: firstNonEmpty(b.ErrorDescription, b.Message),
+		Code:        cmp.Or(b.Error, b.Code),
+		Description: cmp.Or(b.ErrorDescription, b.Message),
 		StatusCode:  resp.StatusCode,
 		RetryAfter:  retryAfter(resp.Header.Get("Retry-After"), time.Now()),
 		Endpoint:    endpoint,
@@ -353,15 +364,6 @@ func retryAfter(v string, now time.Time) time.Duration {
 		return min(t.Sub(now), time.Hour)
 	}
 	return 0
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 func (c *Client) clock() time.Time {

@@ -386,3 +386,25 @@ func TestHostileTiming(t *testing.T) {
 		})
 	}
 }
+
+// TestServerEchoIsMasked: a server that echoes the refresh token or the
+// device code in an error answer cannot get it into a message or a log.
+func TestServerEchoIsMasked(t *testing.T) {
+	const rt = "rt_SECRET_REFRESH_TOKEN_VALUE"
+	c, _ := scripted(t, fail(400, `{"error":"invalid_grant `+rt+`","error_description":"token `+rt+` already used"}`))
+	_, err := c.Refresh(context.Background(), rt, RefreshOptions{})
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) {
+		t.Fatalf("err = %v", err)
+	}
+	for _, text := range []string{err.Error(), re.Error(), string(re.Body), re.ErrorDescription} {
+		if strings.Contains(text, "SECRET") {
+			t.Errorf("the refresh token reached the error: %q", text)
+		}
+	}
+	c, _ = scripted(t, fail(400, `{"code":"bad","message":"device code dc_SECRET_DEVICE_CODE is unknown"}`))
+	_, err = c.Poll(context.Background(), &DeviceAuth{DeviceCode: "dc_SECRET_DEVICE_CODE", Interval: time.Nanosecond, Expiry: time.Now().Add(time.Minute)})
+	if err == nil || strings.Contains(err.Error(), "SECRET") {
+		t.Errorf("the device code reached the error: %v", err)
+	}
+}
