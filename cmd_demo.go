@@ -44,9 +44,16 @@ func (c *DemoCmd) Run(ctx context.Context, g *Globals) error {
 	if err != nil {
 		return err
 	}
-	profile := helper.Profile{Name: "demo", ClientID: srv.Config.ClientID, APIURL: srv.URL}
-	m := &helper.Manager{Profile: profile, Store: store, LockDir: filepath.Join(dir, "state"),
-		Notify: func(msg string) { fmt.Fprintf(g.stderr, "authwrap: %s\n", msg) }}
+	m, err := helper.New(helper.Options{
+		Profile:  helper.Profile{Name: "demo", ClientID: srv.Config.ClientID, APIURL: srv.URL},
+		Store:    store,
+		StateDir: filepath.Join(dir, "state"),
+		Prompter: g.terminalPrompter(!c.NoBrowser && !c.AutoApprove),
+		Notify:   func(msg string) { fmt.Fprintf(g.stderr, "authwrap: %s\n", msg) },
+	})
+	if err != nil {
+		return err
+	}
 	out := g.stdout
 	say := func(format string, a ...any) { fmt.Fprintf(out, format+"\n", a...) }
 
@@ -60,8 +67,6 @@ func (c *DemoCmd) Run(ctx context.Context, g *Globals) error {
 	} else {
 		say("  Open the URL below in a browser, check the code and press Approve.")
 	}
-	prompter := g.terminalPrompter(!c.NoBrowser && !c.AutoApprove)
-	m.Prompter = prompter
 	s, err := m.Login(ctx)
 	if err != nil {
 		return err

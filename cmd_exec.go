@@ -55,10 +55,12 @@ func (c *ExecCmd) Run(ctx context.Context, g *Globals) error {
 	if err != nil {
 		return &exitError{code: 127, err: fmt.Errorf("command not found: %s", argv[0])}
 	}
+	// The terminal stays open for --serve, whose endpoint may need to sign
+	// in again; exec closes it (the descriptor is close-on-exec).
 	var release func()
 	m.Prompter, release = g.onDemandPrompter()
+	defer release()
 	s, err := m.Token(ctx, c.MinTTL)
-	release()
 	if err != nil {
 		return err
 	}

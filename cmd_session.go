@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -138,33 +137,29 @@ type status struct {
 
 // Run prints the status; exit 1 when a profile shown is not signed in.
 func (c *StatusCmd) Run(g *Globals) error {
-	names := []string{""}
-	if c.All {
-		cfg, err := g.loadConfig()
-		if err != nil {
-			return err
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	names := []string{""} // the chosen profile
+	if entries := cfg.Entries(""); c.All && len(entries) > 0 {
+		names = names[:0]
+		for _, e := range entries {
+			names = append(names, e.Name)
 		}
-		names = nil
-		for name := range cfg.Profiles {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		if len(names) == 0 {
-			names = []string{""}
-		}
+	}
+	store, err := g.openStore(cfg)
+	if err != nil {
+		return err
 	}
 	var all []status
 	var problems []string
 	for _, name := range names {
-		sub := *g
-		if name != "" {
-			sub.Profile = name
-		}
-		m, store, err := sub.setup()
+		e, err := g.resolve(cfg, name)
 		if err != nil {
 			return err
 		}
-		st := buildStatus(m, store)
+		st := buildStatus(g.manager(e.Profile, store, nil), store)
 		all = append(all, st)
 		if !st.SignedIn {
 			problems = append(problems, st.Problem)
@@ -275,17 +270,13 @@ func (c *LogoutCmd) Run(ctx context.Context, g *Globals) error {
 	if err := m.Logout(ctx); err != nil {
 		return err
 	}
-	if loadErr != nil && isNotSignedIn(loadErr) {
+	var nse *helper.NotSignedInError
+	if errors.As(loadErr, &nse) && nse.Reason == "" {
 		fmt.Fprintf(g.stderr, "authwrap: %s was not signed in; nothing to remove\n", m.Profile.Name)
 		return nil
 	}
 	fmt.Fprintf(g.stderr, "authwrap: signed out of %s: the local session is deleted (it ends on the server when it expires)\n", m.Profile.Name)
 	return nil
-}
-
-func isNotSignedIn(err error) bool {
-	nse, ok := err.(*helper.NotSignedInError)
-	return ok && nse.Reason == ""
 }
 
 // VersionCmd prints the version.

@@ -257,9 +257,6 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
 }
 
-// isTerminal reports whether w is a terminal.
-func isTerminal(w io.Writer) bool { return helper.IsTerminal(w) }
-
 // noPrompt reports whether the environment forbids prompting: scripts
 // and CI must fail fast instead of waiting for a person.
 func noPrompt() bool {
@@ -368,12 +365,12 @@ func (g *Globals) onDemandPrompter() (helper.Prompter, func()) {
 		return nil, func() {}
 	}
 	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
-		if isTerminal(tty) {
+		if helper.IsTerminal(tty) {
 			return helper.NewTerminalPrompter(tty), func() { tty.Close() }
 		}
 		tty.Close()
 	}
-	if isTerminal(g.stderr) {
+	if helper.IsTerminal(g.stderr) {
 		return g.terminalPrompter(true), func() {}
 	}
 	return nil, func() {}

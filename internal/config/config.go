@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/BurntSushi/toml"
 
@@ -48,6 +50,19 @@ type Config struct {
 	KeyringBackend string `toml:"keyring_backend,omitempty"`
 	// Profiles by name.
 	Profiles map[string]*Entry `toml:"profiles,omitempty"`
+}
+
+// Entries returns the profiles sorted by name (only the named one when
+// only is set), so that every search through them has one answer.
+func (c *Config) Entries(only string) []*Entry {
+	var out []*Entry
+	for name, e := range c.Profiles {
+		if only == "" || name == only {
+			out = append(out, e)
+		}
+	}
+	slices.SortFunc(out, func(a, b *Entry) int { return strings.Compare(a.Name, b.Name) })
+	return out
 }
 
 // ErrConfig marks an unreadable or invalid configuration file.

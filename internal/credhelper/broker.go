@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/docker/docker-credential-helpers/credentials"
@@ -156,15 +155,25 @@ func (d *dockerHelper) Delete(serverURL string) error {
 	if err != nil {
 		return credentials.NewErrCredentialsNotFound()
 	}
-	_, m, err := d.b.manager(t)
-	if err != nil {
+	if _, _, err := d.b.manager(t); err != nil {
 		return credentials.NewErrCredentialsNotFound()
+	}
+	return d.b.forget(d.ctx, t)
+}
+
+// forget drops t's profile's cached access token, so its next use
+// refreshes; the session (the refresh token) stays. Nothing to forget is
+// not an error.
+func (b *Broker) forget(ctx context.Context, t Target) error {
+	_, m, err := b.manager(t)
+	if err != nil {
+		return nil
 	}
 	s, err := m.Load()
 	if err != nil {
 		return nil
 	}
-	return m.Invalidate(d.ctx, s.AccessToken)
+	return m.Invalidate(ctx, s.AccessToken)
 }
 
 // Get is docker's get: the token for a configured registry, or docker's
@@ -188,15 +197,7 @@ func (d *dockerHelper) Get(serverURL string) (string, string, error) {
 // List is docker's list: every configured host with its username.
 func (d *dockerHelper) List() (map[string]string, error) {
 	out := map[string]string{}
-	names := make([]string, 0, len(d.b.Config.Profiles))
-	for name := range d.b.Config.Profiles {
-		if d.b.Only == "" || name == d.b.Only {
-			names = append(names, name)
-		}
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		p := d.b.Config.Profiles[name]
+	for _, p := range d.b.Config.Entries(d.b.Only) {
 		for _, h := range p.Hosts {
 			if _, ok := out[h]; !ok {
 				out[h] = p.User()

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -129,15 +128,7 @@ func ParseTargetURL(raw string) (Target, error) {
 // named profile when only is set. Profiles are searched by name, so the
 // answer does not depend on map order.
 func ProfileFor(c *config.Config, t Target, only string) (*config.Entry, error) {
-	names := make([]string, 0, len(c.Profiles))
-	for name := range c.Profiles {
-		if only == "" || name == only {
-			names = append(names, name)
-		}
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		p := c.Profiles[name]
+	for _, p := range c.Entries(only) {
 		for _, h := range p.Hosts {
 			if ch, err := CanonicalHost(h, t.Scheme); err == nil && ch == t.Host {
 				return p, nil

@@ -55,13 +55,5 @@ func (b *Broker) TerraformForget(ctx context.Context, host string) error {
 	if err != nil {
 		return nil
 	}
-	_, m, err := b.manager(t)
-	if err != nil {
-		return nil
-	}
-	s, err := m.Load()
-	if err != nil {
-		return nil
-	}
-	return m.Invalidate(ctx, s.AccessToken)
+	return b.forget(ctx, t)
 }
