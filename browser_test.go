@@ -100,10 +100,7 @@ func TestBrowserApproval(t *testing.T) {
 	srv := authkittest.NewServer(authkittest.Config{Interval: time.Second})
 	defer srv.Close()
 	home := t.TempDir()
-	env := append(os.Environ(),
-		"HOME="+home, "XDG_CONFIG_HOME="+home+"/config", "XDG_STATE_HOME="+home+"/state",
-		"AUTHWRAP_KEYRING_BACKEND=file", "AUTHWRAP_FILE_DIR="+home+"/keyring", "AUTHWRAP_FILE_PASSPHRASE=pw",
-		"AUTHWRAP_API_URL="+srv.URL, "AUTHWRAP_CLIENT_ID="+srv.Config.ClientID, "AUTHWRAP_NO_PROMPT=1")
+	env := serverEnv(home, srv)
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.DisableGPU,

@@ -27,25 +27,17 @@ func TestDockerClient(t *testing.T) {
 	srv := authkittest.NewServer(authkittest.Config{Interval: time.Second, AutoApprove: time.Millisecond})
 	defer srv.Close()
 	home := t.TempDir()
-	env := map[string]string{
-		"HOME": home, "XDG_CONFIG_HOME": home + "/config", "XDG_STATE_HOME": home + "/state",
-		"AUTHWRAP_KEYRING_BACKEND": "file", "AUTHWRAP_FILE_DIR": home + "/keyring", "AUTHWRAP_FILE_PASSPHRASE": "pw",
-		"AUTHWRAP_API_URL": srv.URL, "AUTHWRAP_CLIENT_ID": srv.Config.ClientID, "AUTHWRAP_NO_PROMPT": "1",
-		"HTTPS_PROXY": deadProxy, "HTTP_PROXY": deadProxy, "NO_PROXY": "127.0.0.1,localhost",
-	}
-	if err := os.MkdirAll(home+"/config/authwrap", 0o700); err != nil {
+	env := isolatedEnv(home)
+	env["AUTHWRAP_API_URL"], env["AUTHWRAP_CLIENT_ID"] = srv.URL, srv.Config.ClientID
+	if err := os.MkdirAll(home+"/.config/authwrap", 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(home+"/config/authwrap/config.toml",
+	if err := os.WriteFile(home+"/.config/authwrap/config.toml",
 		[]byte("[profiles.default]\nhosts = [\"registry.example.com:5000\"]\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	var envList []string
-	for k, v := range env {
-		envList = append(envList, k+"="+v)
-	}
 	login := exec.Command(bin, "login")
-	login.Env = envList
+	login.Env = serverEnv(home, srv)
 	if out, err := login.CombinedOutput(); err != nil {
 		t.Fatalf("login: %v\n%s", err, out)
 	}

@@ -33,6 +33,38 @@ func TestMain(m *testing.M) {
 // deadProxy is a loopback port where nothing listens.
 const deadProxy = "http://127.0.0.1:9"
 
+// isolatedEnv is the environment every test runs authwrap in: its own
+// home and XDG directories under home, the file keyring with a fixed
+// passphrase, no prompting, no browser, no colour, and any request that
+// is not to loopback sent to a proxy port where nothing listens, so that
+// nothing a test runs can reach a real host (Go never proxies loopback;
+// curl and git honour no_proxy).
+func isolatedEnv(home string) map[string]string {
+	return map[string]string{
+		"HOME":                     home,
+		"XDG_CONFIG_HOME":          filepath.Join(home, ".config"),
+		"XDG_STATE_HOME":           filepath.Join(home, ".local", "state"),
+		"XDG_DATA_HOME":            filepath.Join(home, ".local", "share"),
+		"AUTHWRAP_KEYRING_BACKEND": "file",
+		"AUTHWRAP_FILE_PASSPHRASE": "test-passphrase",
+		"AUTHWRAP_NO_PROMPT":       "1",
+		"BROWSER":                  "none",
+		"NO_COLOR":                 "1",
+		"HTTPS_PROXY":              deadProxy, "https_proxy": deadProxy,
+		"HTTP_PROXY": deadProxy, "http_proxy": deadProxy,
+		"NO_PROXY": "127.0.0.1,localhost,::1", "no_proxy": "127.0.0.1,localhost,::1",
+	}
+}
+
+// serverEnv is isolatedEnv pointed at srv, as os/exec wants it.
+func serverEnv(home string, srv *authkittest.Server, extra ...string) []string {
+	env := os.Environ()
+	for k, v := range isolatedEnv(home) {
+		env = append(env, k+"="+v)
+	}
+	return append(env, append([]string{"AUTHWRAP_API_URL=" + srv.URL, "AUTHWRAP_CLIENT_ID=" + srv.Config.ClientID}, extra...)...)
+}
+
 // servers holds each running script's local AuthKit server.
 var servers sync.Map // *testscript.TestScript -> *authkittest.Server
 
@@ -48,24 +80,7 @@ func TestScripts(t *testing.T) {
 			if err := os.MkdirAll(home, 0o700); err != nil {
 				return err
 			}
-			for k, v := range map[string]string{
-				"HOME":                     home,
-				"XDG_CONFIG_HOME":          filepath.Join(home, ".config"),
-				"XDG_STATE_HOME":           filepath.Join(home, ".local", "state"),
-				"XDG_DATA_HOME":            filepath.Join(home, ".local", "share"),
-				"AUTHWRAP_KEYRING_BACKEND": "file",
-				"AUTHWRAP_FILE_PASSPHRASE": "test-passphrase",
-				"AUTHWRAP_NO_PROMPT":       "1",
-				"BROWSER":                  "none",
-				"NO_COLOR":                 "1",
-				// Nothing in a script may reach a non-loopback address: any
-				// request that is not to loopback goes to a proxy port where
-				// nothing listens, and fails (Go never proxies loopback; curl
-				// and git honour no_proxy).
-				"HTTPS_PROXY": deadProxy, "https_proxy": deadProxy,
-				"HTTP_PROXY": deadProxy, "http_proxy": deadProxy,
-				"NO_PROXY": "127.0.0.1,localhost,::1", "no_proxy": "127.0.0.1,localhost,::1",
-			} {
+			for k, v := range isolatedEnv(home) {
 				e.Setenv(k, v)
 			}
 			return nil

@@ -27,11 +27,7 @@ func TestNoLeaks(t *testing.T) {
 		AccessTokenTTL: 3 * time.Second})
 	defer srv.Close()
 	home := t.TempDir()
-	env := append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+home+"/config", "XDG_STATE_HOME="+home+"/state",
-		"XDG_DATA_HOME="+home+"/data", "AUTHWRAP_KEYRING_BACKEND=file", "AUTHWRAP_FILE_PASSPHRASE=pw",
-		"AUTHWRAP_API_URL="+srv.URL, "AUTHWRAP_CLIENT_ID="+srv.Config.ClientID, "AUTHWRAP_NO_PROMPT=1",
-		"DOCKER_CONFIG="+home+"/docker", "KUBECONFIG="+home+"/kube/config",
-		"HTTPS_PROXY="+deadProxy, "HTTP_PROXY="+deadProxy, "NO_PROXY=127.0.0.1,localhost")
+	env := serverEnv(home, srv, "DOCKER_CONFIG="+home+"/docker", "KUBECONFIG="+home+"/kube/config")
 
 	type output struct {
 		args           []string
@@ -80,17 +76,24 @@ func TestNoLeaks(t *testing.T) {
 	if len(secrets) < 6 {
 		t.Fatalf("only %d secrets issued: the run did not exercise sign-in and refresh", len(secrets))
 	}
-	isAccess := map[string]bool{}
-	for _, s := range secrets {
-		isAccess[s] = strings.HasPrefix(s, "eyJ") // JWTs: access (and ID) tokens
+	// kind names a secret in failure messages without showing any of it
+	// (authkittest prefixes refresh tokens rt_ and device codes dc_).
+	kind := func(s string) string {
+		switch {
+		case strings.HasPrefix(s, "eyJ"):
+			return "a JWT (access or ID token)"
+		case strings.HasPrefix(s, "rt_"):
+			return "a refresh token"
+		}
+		return "a device code"
 	}
 	for _, o := range outs {
 		for _, s := range secrets {
 			if strings.Contains(o.stderr, s) {
-				t.Errorf("authwrap %v: a secret (%.6s…) on stderr", o.args, s)
+				t.Errorf("authwrap %v: %s on stderr", o.args, kind(s))
 			}
-			if strings.Contains(o.stdout, s) && (!isAccess[s] || !o.tokenOnStdout) {
-				t.Errorf("authwrap %v: a secret (%.6s…) on stdout where no protocol puts it", o.args, s)
+			if strings.Contains(o.stdout, s) && (!strings.HasPrefix(s, "eyJ") || !o.tokenOnStdout) {
+				t.Errorf("authwrap %v: %s on stdout where no protocol puts it", o.args, kind(s))
 			}
 		}
 	}
@@ -116,7 +119,7 @@ func TestNoLeaks(t *testing.T) {
 		}
 		for _, s := range secrets {
 			if bytes.Contains(data, []byte(s)) {
-				t.Errorf("%s holds a secret (%.6s…) in plaintext", path, s)
+				t.Errorf("%s holds %s in plaintext", path, kind(s))
 			}
 		}
 		// .gitconfig is git's own file, written by `git config`, with git's mode.

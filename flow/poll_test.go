@@ -191,13 +191,10 @@ func TestPollCancel(t *testing.T) {
 	c, _ := scripted(t, pending())
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
-	start := time.Now()
+	// The interval is an hour: only the cancellation can end this wait.
 	_, err := c.Poll(ctx, device(time.Hour, 2*time.Hour))
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
-	}
-	if time.Since(start) > 5*time.Second {
-		t.Fatal("Poll did not return promptly after cancel")
 	}
 }
 

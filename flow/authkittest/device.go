@@ -65,7 +65,7 @@ func (s *Server) handleDeviceAuthorization(w http.ResponseWriter, r *http.Reques
 	}
 	now := time.Now()
 	dc := &deviceCode{
-		deviceCode: randomString(32),
+		deviceCode: "dc_" + randomString(32),
 		userCode:   newUserCode(),
 		standard:   standard,
 		scope:      form.Get("scope"),
