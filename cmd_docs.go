@@ -3,10 +3,10 @@ package main
 import (
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/alecthomas/kong"
 
+	"github.com/authwrap/authwrap/internal/credhelper"
 	"github.com/authwrap/authwrap/internal/manpage"
 )
 
@@ -40,16 +40,8 @@ func (c *CompletionCmd) Run(g *Globals) error {
 	if err != nil || os.Getenv("AUTHWRAP_COMPLETION_BIN") != "" {
 		exe = "authwrap" // for the release output: whatever authwrap is on PATH
 	}
-	_, err = fmt.Fprintf(g.stdout, completionHooks[c.Shell], shellWord(exe), "authwrap")
+	_, err = fmt.Fprintf(g.stdout, completionHooks[c.Shell], credhelper.ShellQuote(exe), "authwrap")
 	return err
-}
-
-// shellWord quotes s for sh when it needs it.
-func shellWord(s string) string {
-	if strings.ContainsAny(s, " '\"\\$`!*?[]{}()<>|&;#~\t\n") {
-		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-	}
-	return s
 }
 
 // ManCmd prints the man page, generated from the command-line model.

@@ -11,10 +11,6 @@ import (
 // MaxDockerInput bounds what a docker credential helper reads from stdin.
 const MaxDockerInput = 1 << 20
 
-// DockerActions are the operations docker calls a helper with.
-var DockerActions = []string{credentials.ActionGet, credentials.ActionStore, credentials.ActionErase,
-	credentials.ActionList, credentials.ActionVersion}
-
 // ServeDocker answers one docker credential helper call with docker's own
 // codec (github.com/docker/docker-credential-helpers/credentials), so the
 // JSON shapes and error strings are exactly docker's. It reads at most

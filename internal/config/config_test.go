@@ -100,3 +100,25 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// TestSetHostKeepsTheRest edits a hand-written file: comments, other
+// settings and a multi-line hosts array.
+func TestSetHostKeepsTheRest(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.toml")
+	before := "# mine\n[profiles.work]\nclient_id = \"c\" # the app\nhosts = [\n  \"a.example.com\",\n  \"b.example.com\",\n]\nusername = \"oauth2\"\n\n[profiles.other]\nclient_id = \"d\"\n"
+	if err := os.WriteFile(path, []byte(before), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := &Entry{Profile: helper.Profile{Name: "work", ClientID: "c"}}
+	if err := SetHost(path, e, "c.example.com", false); err != nil {
+		t.Fatal(err)
+	}
+	if err := SetHost(path, e, "a.example.com", true); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(path)
+	want := "# mine\n[profiles.work]\nclient_id = \"c\" # the app\nhosts = [\"b.example.com\", \"c.example.com\"]\nusername = \"oauth2\"\n\n[profiles.other]\nclient_id = \"d\"\n"
+	if string(got) != want {
+		t.Errorf("file after edits:\n%s\nwant:\n%s", got, want)
+	}
+}

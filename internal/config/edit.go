@@ -88,9 +88,11 @@ func replaceHosts(lines []string, start int, hostsLine string) []string {
 			break
 		}
 		if k, _, ok := strings.Cut(t, "="); ok && strings.TrimSpace(k) == "hosts" {
-			end := i
-			for end < len(lines)-1 && strings.Count(strings.Join(lines[i:end+1], ""), "[") > strings.Count(strings.Join(lines[i:end+1], ""), "]") {
+			// The array may span lines: it ends where its brackets close.
+			end, depth := i, strings.Count(lines[i], "[")-strings.Count(lines[i], "]")
+			for depth > 0 && end < len(lines)-1 {
 				end++
+				depth += strings.Count(lines[end], "[") - strings.Count(lines[end], "]")
 			}
 			return slices.Concat(lines[:i], []string{hostsLine}, lines[end+1:])
 		}

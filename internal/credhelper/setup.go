@@ -17,14 +17,15 @@ import (
 // HelperCommand is how git runs authwrap: a shell snippet with the
 // binary's path quoted for sh, and the profile when one was named.
 func HelperCommand(exe, profile string) string {
-	cmd := "!" + shellQuote(exe) + " git-credential"
+	cmd := "!" + ShellQuote(exe) + " git-credential"
 	if profile != "" {
-		cmd += " --profile " + shellQuote(profile)
+		cmd += " --profile " + ShellQuote(profile)
 	}
 	return cmd
 }
 
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+// ShellQuote quotes s as one word for sh.
+func ShellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // SetupGit points git's global config at authwrap for t, as `gh auth
 // setup-git` does: the inherited helper list is reset for that URL

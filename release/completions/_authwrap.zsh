@@ -1,2 +1,2 @@
 autoload -U +X bashcompinit && bashcompinit
-complete -o default -C authwrap authwrap
+complete -o default -C 'authwrap' authwrap

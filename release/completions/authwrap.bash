@@ -1,1 +1,1 @@
-complete -o default -C authwrap authwrap
+complete -o default -C 'authwrap' authwrap

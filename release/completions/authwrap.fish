@@ -2,6 +2,6 @@ function __complete_authwrap
     set -lx COMP_LINE (commandline -cp)
     test -z (commandline -ct)
     and set COMP_LINE "$COMP_LINE "
-    authwrap
+    'authwrap'
 end
 complete -f -c authwrap -a "(__complete_authwrap)"
