@@ -240,7 +240,7 @@ func (m *Manager) Token(ctx context.Context, minTTL time.Duration) (*Session, er
 		return nil, err
 	}
 	marker := filepath.Join(m.lockDir(), m.Profile.Name+".signin-failed")
-	if fi, serr := os.Stat(marker); serr == nil && m.PromptCooldown > 0 && time.Since(fi.ModTime()) < m.PromptCooldown {
+	if m.PromptCooldown > 0 && recentFile(marker, m.PromptCooldown) {
 		return nil, m.notSignedIn("a sign-in failed moments ago", nil)
 	}
 	s, err = m.signInWith(ctx, m.Prompter)
@@ -253,6 +253,12 @@ func (m *Manager) Token(ctx context.Context, minTTL time.Duration) (*Session, er
 	_ = os.Remove(marker)
 	m.notify("signed in to %s as %s", m.Profile.Name, s.Who())
 	return s, nil
+}
+
+// recentFile reports whether path exists and was written within d.
+func recentFile(path string, d time.Duration) bool {
+	fi, err := os.Stat(path)
+	return err == nil && time.Since(fi.ModTime()) < d
 }
 
 func (m *Manager) lockDir() string {

@@ -106,7 +106,7 @@ func (t *TerminalPrompter) Prompt(ctx context.Context, s SignIn) func(error) {
 		tick := time.NewTicker(250 * time.Millisecond)
 		defer tick.Stop()
 		for i := 0; ; i++ {
-			left := time.Until(d.Expiry).Truncate(time.Second)
+			left := roundDur(time.Until(d.Expiry)).Truncate(time.Second)
 			fmt.Fprintf(w, "\r\033[K%c waiting for approval… code expires in %d:%02d (Ctrl-C to cancel)",
 				frames[i%len(frames)], int(left.Minutes()), int(left.Seconds())%60)
 			select {
