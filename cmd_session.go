@@ -117,12 +117,15 @@ type StatusCmd struct {
 
 // status is what `authwrap status` shows; it never holds a secret.
 type status struct {
-	Profile        string         `json:"profile"`
-	Server         string         `json:"server"`
-	Flavour        string         `json:"flavour"`
-	ClientID       string         `json:"client_id"`
-	SignedIn       bool           `json:"signed_in"`
-	Problem        string         `json:"problem,omitempty"`
+	Profile  string `json:"profile"`
+	Server   string `json:"server"`
+	Flavour  string `json:"flavour"`
+	ClientID string `json:"client_id"`
+	SignedIn bool   `json:"signed_in"`
+	Problem  string `json:"problem,omitempty"`
+	// Unreadable: the keyring would not give the session out (locked,
+	// unreachable), so whether there is one is unknown.
+	Unreadable     bool           `json:"unreadable,omitempty"`
 	User           string         `json:"user,omitempty"`
 	Email          string         `json:"email,omitempty"`
 	OrganizationID string         `json:"organization_id,omitempty"`
@@ -196,6 +199,8 @@ func buildStatus(m *helper.Manager, store *helper.KeyringStore) status {
 	s, err := m.Load()
 	if err != nil {
 		st.Problem = err.Error()
+		var ce *helper.CorruptError
+		st.Unreadable = !errors.Is(err, helper.ErrNotSignedIn) && !errors.As(err, &ce)
 		return st
 	}
 	exp := s.Expiry.UTC()
@@ -218,7 +223,9 @@ func printStatus(w io.Writer, st status) {
 	row("profile", st.Profile)
 	row("server", st.Server+" ("+st.Flavour+")")
 	row("client", st.ClientID)
-	if !st.SignedIn {
+	if !st.SignedIn && st.Unreadable {
+		row("signed in", "unknown (the keyring could not be read)")
+	} else if !st.SignedIn {
 		row("signed in", "no")
 	} else {
 		user := st.Email

@@ -242,14 +242,29 @@ func runCommand(kctx *kong.Context, g *Globals, stderr io.Writer) int {
 		return intr.exitCode()
 	}
 	fmt.Fprintf(stderr, "authwrap: error: %s\n", oneLine(err.Error()))
-	var ce *flow.CertificateError
-	if errors.As(err, &ce) {
-		fmt.Fprintf(stderr, "authwrap: hint: if %s uses a private CA or sits behind a TLS-inspecting proxy, pass its CA certificate with --ca-file FILE or AUTHWRAP_CA_FILE\n", ce.Host)
+	if h := hint(err); h != "" {
+		fmt.Fprintf(stderr, "authwrap: hint: %s\n", h)
 	}
 	if ee != nil {
 		return ee.code
 	}
 	return 1
+}
+
+// hint says what to do about an error a person can fix, or "".
+func hint(err error) string {
+	var ce *flow.CertificateError
+	switch {
+	case errors.As(err, &ce):
+		return fmt.Sprintf("if %s uses a private CA or sits behind a TLS-inspecting proxy, pass its CA certificate with --ca-file FILE or AUTHWRAP_CA_FILE", ce.Host)
+	case errors.Is(err, helper.ErrKeyringLocked):
+		return "unlock the keyring: on a desktop, in its session; over SSH, `gnome-keyring-daemon --replace --unlock` reads the keyring's password on stdin; or pick another backend with --keyring-backend"
+	case errors.Is(err, helper.ErrKeyringFull):
+		return "the session stored before is kept; make room (a full disk, or the kernel key quota: see /proc/key-users and `keyctl show @u`) and try again"
+	case errors.Is(err, helper.ErrStateDir):
+		return "authwrap keeps its lock files in $XDG_STATE_HOME/authwrap (default ~/.local/state/authwrap): make it writable, or point XDG_STATE_HOME at a directory that is"
+	}
+	return ""
 }
 
 // oneLine keeps an error message on one line, so scripts get one line.

@@ -46,7 +46,7 @@ var errSatisfied = errors.New("satisfied while waiting for the lock")
 // drops flock locks with the last descriptor.
 func lockProfile(ctx context.Context, w lockWait) (func(), error) {
 	if err := fsutil.PrivateDir(w.dir); err != nil {
-		return nil, fmt.Errorf("creating the state directory: %w", err)
+		return nil, fmt.Errorf("%w: creating %s: %w", ErrStateDir, w.dir, err)
 	}
 	fl := flock.New(filepath.Join(w.dir, w.profile+".lock"), flock.SetPermissions(0o600))
 	start := time.Now()
@@ -56,7 +56,7 @@ func lockProfile(ctx context.Context, w lockWait) (func(), error) {
 	for {
 		ok, err := fl.TryLock()
 		if err != nil {
-			return nil, fmt.Errorf("locking %s: %w", fl.Path(), err)
+			return nil, fmt.Errorf("%w: locking %s: %w", ErrStateDir, fl.Path(), err)
 		}
 		if ok {
 			return func() { _ = fl.Unlock() }, nil

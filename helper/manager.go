@@ -367,7 +367,7 @@ func (m *Manager) refreshWith(ctx context.Context, s *Session, opts flow.Refresh
 		next.Email = s.Email // the standard flavour does not repeat it
 	}
 	if err := m.Store.Save(next); err != nil {
-		return nil, fmt.Errorf("the session was refreshed but could not be saved: %w", err)
+		return nil, fmt.Errorf("the refreshed session could not be saved: %w", err)
 	}
 	return next, nil
 }
@@ -409,6 +409,12 @@ func refreshRetrying(ctx context.Context, a Authenticator, rt flow.Secret, opts 
 // signInWith runs a device sign-in shown by prompter (the lock is held)
 // and saves the session.
 func (m *Manager) signInWith(ctx context.Context, prompter Prompter) (*Session, error) {
+	// A keyring that cannot be read (locked, unreachable) would not take
+	// the new session either: say so before the person approves a code.
+	var ce *CorruptError
+	if _, err := m.Store.Load(m.Profile.Name); err != nil && !errors.Is(err, ErrNoSession) && !errors.As(err, &ce) {
+		return nil, fmt.Errorf("not starting a sign-in: %w", err)
+	}
 	a, err := m.auth(ctx)
 	if err != nil {
 		return nil, err

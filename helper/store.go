@@ -218,7 +218,7 @@ func (k *KeyringStore) read(profile string) ([]byte, error) {
 		return nil, ErrNoSession
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading the %s keyring: %w", k.Backend, err)
+		return nil, fmt.Errorf("reading the %s keyring: %w", k.Backend, classify(err))
 	}
 	gen, n, ok := parseParts(it.Data)
 	if !ok {
@@ -282,7 +282,7 @@ func (k *KeyringStore) set(key string, data []byte, profile string) error {
 	err := k.ring.Set(keyring.Item{Key: key, Data: data,
 		Label: "authwrap session (" + profile + ")", Description: "authwrap OAuth session"})
 	if err != nil {
-		return fmt.Errorf("saving to the %s keyring: %w", k.Backend, err)
+		return fmt.Errorf("saving to the %s keyring: %w", k.Backend, classify(err))
 	}
 	return nil
 }
@@ -440,7 +440,7 @@ func openBackend(b string, o StoreOptions) (keyring.Keyring, error) {
 		if err := fsutil.PrivateDir(o.FileDir); err != nil {
 			return nil, err
 		}
-		return keyring.Open(cfg)
+		return openFileRing(cfg)
 	}
 	// Opening can succeed where use fails (keyctl under a seccomp profile,
 	// a locked secret service), and a bus can make a caller wait for a

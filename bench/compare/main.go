@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command compare times commands side by side: it runs each command N
 // times, alternating between them so that machine noise falls on all
 // alike, and prints the median, quartiles and peak RSS of each, and each

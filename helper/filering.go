@@ -1,0 +1,115 @@
+package helper
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/99designs/keyring"
+)
+
+// stagingPrefix starts the name of the directory a file keyring item is
+// written in before it is renamed into place.
+const stagingPrefix = ".staging-"
+
+// atomicFileRing is the keyring library's file backend with one change:
+// Set writes the encrypted item into a fresh staging directory beside the
+// others, flushes it to disk and renames it over the old file. The
+// library writes in place (truncate, then write), so a full disk, a crash
+// or a reader at the wrong moment would see a cut session; here the old
+// item stays whole until the new one is complete.
+type atomicFileRing struct {
+	keyring.Keyring
+	dir string
+	cfg keyring.Config
+}
+
+// openFileRing opens the file backend on cfg.FileDir with atomic Set. The
+// passphrase is asked once for both the directory and its staging copies.
+func openFileRing(cfg keyring.Config) (keyring.Keyring, error) {
+	ask := cfg.FilePasswordFunc
+	var (
+		mu   sync.Mutex
+		pass string
+	)
+	cfg.FilePasswordFunc = func(prompt string) (string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if pass != "" {
+			return pass, nil
+		}
+		p, err := ask(prompt)
+		if err == nil {
+			pass = p
+		}
+		return p, err
+	}
+	ring, err := keyring.Open(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &atomicFileRing{Keyring: ring, dir: cfg.FileDir, cfg: cfg}, nil
+}
+
+// Set implements keyring.Keyring: write aside, sync, rename.
+func (r *atomicFileRing) Set(it keyring.Item) error {
+	stage, err := os.MkdirTemp(r.dir, stagingPrefix)
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(stage)
+	cfg := r.cfg
+	cfg.FileDir = stage
+	staged, err := keyring.Open(cfg)
+	if err != nil {
+		return err
+	}
+	if err := staged.Set(it); err != nil {
+		return err
+	}
+	entries, err := os.ReadDir(stage)
+	if err != nil {
+		return err
+	}
+	if len(entries) != 1 {
+		return fmt.Errorf("file keyring: expected one staged item in %s, found %d", stage, len(entries))
+	}
+	name := entries[0].Name()
+	if err := syncPath(filepath.Join(stage, name)); err != nil {
+		return err
+	}
+	if err := os.Rename(filepath.Join(stage, name), filepath.Join(r.dir, name)); err != nil {
+		return err
+	}
+	// The rename is durable once the directory is: best effort, since not
+	// every system lets a directory be synced.
+	_ = syncPath(r.dir)
+	return nil
+}
+
+// Keys implements keyring.Keyring, leaving out staging directories.
+func (r *atomicFileRing) Keys() ([]string, error) {
+	keys, err := r.Keyring.Keys()
+	out := keys[:0]
+	for _, k := range keys {
+		if !strings.HasPrefix(k, stagingPrefix) {
+			out = append(out, k)
+		}
+	}
+	return out, err
+}
+
+// syncPath flushes a file or directory to disk.
+func syncPath(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

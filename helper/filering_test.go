@@ -1,0 +1,85 @@
+package helper
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+// TestFileRingReplacesWhole: readers racing a writer always see a whole
+// session, the passphrase is asked once, and no staging directory is
+// left or listed. The keyring library's own file backend truncates and
+// then writes, so a reader could see a cut file.
+func TestFileRingReplacesWhole(t *testing.T) {
+	dir := t.TempDir()
+	var asked atomic.Int32
+	ks, err := OpenStore(StoreOptions{Backend: "file", FileDir: dir, Passphrase: func(string) (string, error) {
+		asked.Add(1)
+		return "pw", nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := testSession("p")
+	// Larger than one read() so that a torn file is likely to be seen.
+	s.AccessToken = s.AccessToken + s.AccessToken
+	if err := ks.Save(s); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	var reads, bad atomic.Int32
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, err := ks.Load("p"); err != nil {
+					bad.Add(1)
+					t.Errorf("Load during a save: %v", err)
+					return
+				}
+				reads.Add(1)
+			}
+		}()
+	}
+	for range 40 {
+		if err := ks.Save(s); err != nil {
+			t.Error(err)
+			break
+		}
+	}
+	close(stop)
+	wg.Wait()
+	if reads.Load() == 0 {
+		t.Fatal("no read ran alongside the saves")
+	}
+	if n := asked.Load(); n != 1 {
+		t.Errorf("passphrase asked %d times, want 1", n)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), stagingPrefix) {
+			t.Errorf("staging left behind: %s", filepath.Join(dir, e.Name()))
+		}
+	}
+	if fi, err := os.Stat(filepath.Join(dir, "session.p")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("session file: %v, mode %v; want 0600", err, fi.Mode().Perm())
+	}
+	// A staging directory left by a crash is not a key.
+	if err := os.Mkdir(filepath.Join(dir, stagingPrefix+"123"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := ks.ring.Keys()
+	if err != nil || len(keys) != 1 || keys[0] != "session.p" {
+		t.Errorf("Keys() = %q, %v; want [session.p]", keys, err)
+	}
+}

@@ -1,0 +1,34 @@
+package helper
+
+import (
+	"errors"
+	"fmt"
+	"syscall"
+)
+
+// ErrKeyringLocked means the keyring holds the session but will not give
+// it out until it is unlocked (a locked secret-service collection).
+var ErrKeyringLocked = errors.New("the keyring is locked")
+
+// ErrKeyringFull means the keyring refused to store the session for lack
+// of room: the kernel's key quota for keyctl, a full disk for the file
+// backend. The session stored before is kept.
+var ErrKeyringFull = errors.New("the keyring is full")
+
+// ErrStateDir means the state directory, which holds the profiles' lock
+// files, cannot be created or written.
+var ErrStateDir = errors.New("the state directory is not usable")
+
+// classify adds ErrKeyringLocked or ErrKeyringFull to a backend error
+// that is one, keeping the backend's own words.
+func classify(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, syscall.EDQUOT), errors.Is(err, syscall.ENOSPC):
+		return fmt.Errorf("%w: %w", ErrKeyringFull, err)
+	case isLocked(err):
+		return fmt.Errorf("%w: %w", ErrKeyringLocked, err)
+	}
+	return err
+}
