@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,13 +24,19 @@ import (
 
 func TestMain(m *testing.M) {
 	main := func() { os.Exit(run(helperArgs(os.Args), os.Stdout, os.Stderr)) }
-	testscript.Main(m, map[string]func(){
+	cmds := map[string]func(){
 		"authwrap":                       main,
 		"git-credential-authwrap":        main,
 		"docker-credential-authwrap":     main,
 		"terraform-credentials-authwrap": main,
-	})
+	}
+	maps.Copy(cmds, testCmds)
+	testscript.Main(m, cmds)
 }
+
+// testCmds are further programs the test binary can be run as, on some
+// systems only.
+var testCmds = map[string]func(){}
 
 // deadProxy is a loopback port where nothing listens.
 const deadProxy = "http://127.0.0.1:9"

@@ -3,6 +3,7 @@ package helper
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"syscall"
 )
 
@@ -25,7 +26,9 @@ func classify(err error) error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, syscall.EDQUOT), errors.Is(err, syscall.ENOSPC):
+	case errors.Is(err, syscall.EDQUOT), errors.Is(err, syscall.ENOSPC),
+		// The keyctl backend formats the errno into its message.
+		strings.HasSuffix(err.Error(), syscall.EDQUOT.Error()):
 		return fmt.Errorf("%w: %w", ErrKeyringFull, err)
 	case isLocked(err):
 		return fmt.Errorf("%w: %w", ErrKeyringLocked, err)

@@ -1,0 +1,230 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/authwrap/authwrap/flow/authkittest"
+)
+
+func init() { testCmds["keyquota"] = keyquotaMain }
+
+// junkKey names the keys keyquota fill adds.
+func junkKey(i int) string { return fmt.Sprintf("authwrap-test-junk.%d", i) }
+
+// keyquotaMain fills, frees or clears the calling user's kernel key quota:
+//
+//	keyquota fill    add 1000-byte keys to @u until the kernel says EDQUOT
+//	keyquota drop    unlink them, and wait (up to 5 s) until 2000 bytes fit
+//	keyquota clear   empty @u
+func keyquotaMain() {
+	fail := func(err error) {
+		fmt.Fprintln(os.Stderr, "keyquota:", err)
+		os.Exit(1)
+	}
+	junk := []byte(strings.Repeat("x", 1000))
+	switch strings.Join(os.Args[1:], " ") {
+	case "fill":
+		for i := 0; ; i++ {
+			if _, err := unix.AddKey("user", junkKey(i), junk, unix.KEY_SPEC_USER_KEYRING); err != nil {
+				if !errors.Is(err, unix.EDQUOT) {
+					fail(err)
+				}
+				fmt.Printf("quota full after %d keys\n", i)
+				return
+			}
+		}
+	case "drop":
+		for i := 0; ; i++ {
+			id, err := unix.KeyctlSearch(unix.KEY_SPEC_USER_KEYRING, "user", junkKey(i), 0)
+			if err != nil {
+				break
+			}
+			if _, err := unix.KeyctlInt(unix.KEYCTL_UNLINK, id, unix.KEY_SPEC_USER_KEYRING, 0, 0); err != nil {
+				fail(err)
+			}
+		}
+		// The kernel frees the quota when it collects the keys, shortly after.
+		for start := time.Now(); ; time.Sleep(20 * time.Millisecond) {
+			id, err := unix.AddKey("user", "authwrap-test-room", append(junk, junk...), unix.KEY_SPEC_USER_KEYRING)
+			if err == nil {
+				_, _ = unix.KeyctlInt(unix.KEYCTL_UNLINK, id, unix.KEY_SPEC_USER_KEYRING, 0, 0)
+				fmt.Println("quota freed")
+				return
+			}
+			if time.Since(start) > 5*time.Second {
+				fail(fmt.Errorf("quota still full after 5 s: %w", err))
+			}
+		}
+	case "clear":
+		if _, err := unix.KeyctlInt(unix.KEYCTL_CLEAR, unix.KEY_SPEC_USER_KEYRING, 0, 0, 0); err != nil {
+			fail(err)
+		}
+	default:
+		fail(errors.New("usage: keyquota fill|drop|clear"))
+	}
+}
+
+// TestUnprivilegedUser runs authwrap as a user without root's powers, so
+// that file permissions and the kernel's key quota apply: CI runs the
+// suite as root, where neither ever fails. It needs root (to switch
+// users with setpriv) and skips otherwise.
+func TestUnprivilegedUser(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("needs root, to run authwrap as an unprivileged user")
+	}
+	if _, err := exec.LookPath("setpriv"); err != nil {
+		t.Skip("needs setpriv (util-linux)")
+	}
+	t.Parallel()
+	// A uid with no account and no keys of its own; per process, so that
+	// parallel runs do not share a quota.
+	uid := strconv.Itoa(60000 + os.Getpid()%5000)
+	root, err := os.MkdirTemp("", "authwrap-unpriv-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(root) })
+	if err := os.Chmod(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"authwrap", "keyquota"} {
+		if err := copyFile(self, filepath.Join(root, name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	home := filepath.Join(root, "home")
+	if err := os.Mkdir(home, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	n, _ := strconv.Atoi(uid)
+	if err := os.Chown(home, n, n); err != nil {
+		t.Fatal(err)
+	}
+	// A state directory this user cannot create anything in.
+	readOnly := filepath.Join(root, "root-owned")
+	if err := os.Mkdir(readOnly, 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	srv := authkittest.NewServer(authkittest.Config{Interval: time.Second, AutoApprove: time.Millisecond,
+		AccessTokenTTL: 6 * time.Second, RefreshGrace: time.Minute})
+	t.Cleanup(srv.Close)
+	type result struct {
+		stdout, stderr string
+		code           int
+	}
+	as := func(extraEnv []string, name string, args ...string) result {
+		t.Helper()
+		cmd := exec.Command("setpriv", append([]string{"--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--",
+			filepath.Join(root, name)}, args...)...)
+		cmd.Env = serverEnv(home, srv, extraEnv...)
+		cmd.Dir = root
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		var ee *exec.ExitError
+		if err != nil && !errors.As(err, &ee) {
+			t.Fatalf("%s %v: %v", name, args, err)
+		}
+		return result{out.String(), errb.String(), cmd.ProcessState.ExitCode()}
+	}
+	t.Cleanup(func() { as(nil, "keyquota", "clear") })
+
+	t.Run("state directory not writable", func(t *testing.T) {
+		ro := []string{"XDG_STATE_HOME=" + readOnly}
+		before := srv.Requests(authkittest.DeviceAuthorization)
+		r := as(ro, "authwrap", "login")
+		if r.code != 1 || !strings.Contains(r.stderr, "error: the state directory is not usable: creating "+filepath.Join(readOnly, "authwrap")) ||
+			!strings.Contains(r.stderr, "permission denied") || !strings.Contains(r.stderr, "hint: authwrap keeps its lock files in $XDG_STATE_HOME/authwrap") {
+			t.Errorf("login with a read-only state directory: exit %d, stderr:\n%s", r.code, r.stderr)
+		}
+		if got := srv.Requests(authkittest.DeviceAuthorization); got != before {
+			t.Errorf("a sign-in started (%d device authorizations) though its lock could not be taken", got-before)
+		}
+		// Signed in with a usable state directory, a fresh token still
+		// reads without the lock; a refresh needs it and says why not.
+		if r := as(nil, "authwrap", "login"); r.code != 0 {
+			t.Fatalf("login: exit %d: %s", r.code, r.stderr)
+		}
+		fresh := as(ro, "authwrap", "token", "--min-ttl", "0s")
+		if fresh.code != 0 || !strings.HasPrefix(fresh.stdout, "eyJ") {
+			t.Errorf("fresh token with a read-only state directory: exit %d, stderr:\n%s", fresh.code, fresh.stderr)
+		}
+		time.Sleep(time.Second) // past the first tenth of the token's life
+		r = as(ro, "authwrap", "token", "--min-ttl", "60s")
+		if r.code != 1 || !strings.Contains(r.stderr, "the state directory is not usable") {
+			t.Errorf("refresh with a read-only state directory: exit %d, stderr:\n%s", r.code, r.stderr)
+		}
+		if again := as(nil, "authwrap", "token", "--min-ttl", "0s"); again.stdout != fresh.stdout {
+			t.Error("the session changed after a refresh that could not lock")
+		}
+	})
+
+	t.Run("keyctl quota full", func(t *testing.T) {
+		kc := []string{"AUTHWRAP_KEYRING_BACKEND=keyctl"}
+		if r := as(kc, "authwrap", "login"); r.code != 0 {
+			t.Fatalf("login: exit %d: %s", r.code, r.stderr)
+		}
+		before := as(kc, "authwrap", "token", "--min-ttl", "0s").stdout
+		if r := as(nil, "keyquota", "fill"); r.code != 0 {
+			t.Fatalf("keyquota fill: %s", r.stderr)
+		}
+		time.Sleep(time.Second) // past the first tenth of the token's life
+		refreshes := srv.Requests(authkittest.Refresh)
+		r := as(kc, "authwrap", "token", "--min-ttl", "60s")
+		if srv.Requests(authkittest.Refresh) == refreshes {
+			t.Fatal("no refresh was attempted")
+		}
+		if r.code != 0 || r.stdout != before {
+			t.Errorf("with the quota full, token should serve the stored, still valid token: exit %d", r.code)
+		}
+		if !strings.Contains(r.stderr, "warning: could not refresh the session for default (the refreshed session could not be saved: saving to the keyctl keyring: the keyring is full:") ||
+			!strings.Contains(r.stderr, "disk quota exceeded") {
+			t.Errorf("stderr does not say the keyring is full:\n%s", r.stderr)
+		}
+		if r := as(nil, "keyquota", "drop"); r.code != 0 {
+			t.Fatalf("keyquota drop: %s", r.stderr)
+		}
+		r = as(kc, "authwrap", "token", "--min-ttl", "60s")
+		if r.code != 0 || r.stdout == before || r.stderr != "" {
+			t.Errorf("with room again, token should refresh and save: exit %d, stderr:\n%s", r.code, r.stderr)
+		}
+		if again := as(kc, "authwrap", "token", "--min-ttl", "0s"); again.stdout != r.stdout {
+			t.Error("the refreshed session was not saved")
+		}
+	})
+}
+
+// copyFile copies src to dst with mode perm.
+func copyFile(src, dst string, perm os.FileMode) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, perm)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
