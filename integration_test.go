@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,9 +36,51 @@ func TestMain(m *testing.M) {
 	testscript.Main(m, cmds)
 }
 
-// testCmds are further programs the test binary can be run as, on some
-// systems only.
-var testCmds = map[string]func(){}
+// testCmds are further programs the test binary can be run as, for
+// scripts' shell code; some systems add their own.
+var testCmds = map[string]func(){"authkit-requests": authkitRequestsMain}
+
+// authkitRequestsMain prints how many requests an endpoint of the server
+// at AUTHWRAP_API_URL has had; with a number, it first waits (up to 10 s)
+// until there were at least that many. A shell script uses it to act
+// when authwrap has reached a step, instead of sleeping:
+//
+//	authkit-requests ENDPOINT [AT-LEAST]
+func authkitRequestsMain() {
+	fail := func(format string, a ...any) {
+		fmt.Fprintf(os.Stderr, "authkit-requests: "+format+"\n", a...)
+		os.Exit(1)
+	}
+	if len(os.Args) < 2 || len(os.Args) > 3 {
+		fail("usage: authkit-requests ENDPOINT [AT-LEAST]")
+	}
+	atLeast := 0
+	if len(os.Args) == 3 {
+		var err error
+		if atLeast, err = strconv.Atoi(os.Args[2]); err != nil {
+			fail("%v", err)
+		}
+	}
+	for start := time.Now(); ; time.Sleep(10 * time.Millisecond) {
+		resp, err := http.Get(os.Getenv("AUTHWRAP_API_URL") + "/_authkittest/stats")
+		if err != nil {
+			fail("%v", err)
+		}
+		var stats struct{ Requests map[string]int }
+		err = json.NewDecoder(resp.Body).Decode(&stats)
+		resp.Body.Close()
+		if err != nil {
+			fail("%v", err)
+		}
+		if n := stats.Requests[os.Args[1]]; n >= atLeast {
+			fmt.Println(n)
+			return
+		}
+		if time.Since(start) > 10*time.Second {
+			fail("%s had %d requests after 10 s, want at least %d", os.Args[1], stats.Requests[os.Args[1]], atLeast)
+		}
+	}
+}
 
 // deadProxy is a loopback port where nothing listens.
 const deadProxy = "http://127.0.0.1:9"
