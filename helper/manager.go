@@ -70,6 +70,10 @@ const (
 	DefaultMinTTL = 30 * time.Second
 	// RequestTimeout bounds each request to the authorization server.
 	RequestTimeout = 15 * time.Second
+	// DefaultRefreshTimeout bounds a refresh, its retries included, so that
+	// a server that accepts and never answers holds a git or docker
+	// command up for this long at most.
+	DefaultRefreshTimeout = 20 * time.Second
 )
 
 // Manager gets valid tokens for one profile: from the store when fresh,
@@ -97,6 +101,9 @@ type Manager struct {
 	LockDir string
 	// LockWait bounds the wait for the lock; DefaultLockWait when zero.
 	LockWait time.Duration
+	// RefreshTimeout bounds a refresh, retries included;
+	// DefaultRefreshTimeout when zero.
+	RefreshTimeout time.Duration
 	// PromptCooldown, when set, stops Token from prompting again for this
 	// long after a sign-in on demand failed (denied, expired, cancelled):
 	// docker build asks for every registry in a row, and a person who said
@@ -352,7 +359,7 @@ func (m *Manager) refreshWith(ctx context.Context, s *Session, opts flow.Refresh
 	if err != nil {
 		return nil, err
 	}
-	tok, err := refreshRetrying(ctx, a, s.RefreshToken, opts)
+	tok, err := refreshRetrying(ctx, a, s.RefreshToken, opts, cmp.Or(m.RefreshTimeout, DefaultRefreshTimeout))
 	if errors.Is(err, flow.ErrReauthenticate) {
 		if derr := m.Store.Delete(m.Profile.Name); derr != nil {
 			return nil, derr
@@ -381,11 +388,19 @@ const (
 	refreshMaxRetryAfter = 5 * time.Second
 )
 
-func refreshRetrying(ctx context.Context, a Authenticator, rt flow.Secret, opts flow.RefreshOptions) (*flow.Token, error) {
+// refreshRetrying refreshes, retrying transient failures within budget.
+// When the budget runs out it returns the last failure, not the deadline.
+func refreshRetrying(ctx context.Context, a Authenticator, rt flow.Secret, opts flow.RefreshOptions, budget time.Duration) (*flow.Token, error) {
+	outer := ctx
+	ctx, cancel := context.WithTimeout(ctx, budget)
+	defer cancel()
 	wait := refreshFirstBackoff
 	for attempt := 1; ; attempt++ {
 		tok, err := a.Refresh(ctx, rt, opts)
-		if err == nil || !flow.IsTransient(err) || attempt == refreshAttempts {
+		if err == nil || !flow.IsTransient(err) || attempt == refreshAttempts || ctx.Err() != nil {
+			if err != nil && outer.Err() == nil && ctx.Err() != nil {
+				err = fmt.Errorf("gave up after %s: %w", budget, err)
+			}
 			return tok, err
 		}
 		var fe *flow.Error
@@ -395,11 +410,17 @@ func refreshRetrying(ctx context.Context, a Authenticator, rt flow.Secret, opts 
 			}
 			wait = fe.RetryAfter
 		}
+		if dl, _ := ctx.Deadline(); time.Until(dl) < wait {
+			return nil, fmt.Errorf("gave up after %s: %w", budget, err)
+		}
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return nil, context.Cause(ctx)
+			if outer.Err() != nil {
+				return nil, context.Cause(outer)
+			}
+			return nil, fmt.Errorf("gave up after %s: %w", budget, err)
 		case <-t.C:
 		}
 		wait *= 2
