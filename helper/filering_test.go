@@ -12,7 +12,8 @@ import (
 // TestFileRingReplacesWhole: readers racing a writer always see a whole
 // session, the passphrase is asked once, and no staging directory is
 // left or listed. The keyring library's own file backend truncates and
-// then writes, so a reader could see a cut file.
+// then writes, so a reader could see a cut file. The readers use a store
+// of their own on the same directory, as another process would.
 func TestFileRingReplacesWhole(t *testing.T) {
 	dir := t.TempDir()
 	var asked atomic.Int32
@@ -20,6 +21,10 @@ func TestFileRingReplacesWhole(t *testing.T) {
 		asked.Add(1)
 		return "pw", nil
 	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := OpenStore(StoreOptions{Backend: "file", FileDir: dir, Passphrase: func(string) (string, error) { return "pw", nil }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +47,7 @@ func TestFileRingReplacesWhole(t *testing.T) {
 					return
 				default:
 				}
-				if _, err := ks.Load("p"); err != nil {
+				if _, err := other.Load("p"); err != nil {
 					bad.Add(1)
 					t.Errorf("Load during a save: %v", err)
 					return

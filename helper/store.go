@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/99designs/keyring"
@@ -180,7 +181,9 @@ type Store interface {
 }
 
 // KeyringStore is a Store on one github.com/99designs/keyring backend.
+// It is safe for concurrent use; the library's backends are not all.
 type KeyringStore struct {
+	mu   sync.Mutex
 	ring keyring.Keyring
 	// Backend is the backend in use, spelled as the keyring library does.
 	Backend string
@@ -204,6 +207,8 @@ func partKey(profile, gen string, i int) string {
 
 // Load implements Store.
 func (k *KeyringStore) Load(profile string) (*Session, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
 	data, err := k.read(profile)
 	if err != nil {
 		return nil, err
@@ -253,6 +258,8 @@ func parseParts(b []byte) (gen string, n int, ok bool) {
 // under a new generation first, then the index item, then the old parts are
 // removed: a crash at any point leaves a readable session.
 func (k *KeyringStore) Save(s *Session) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
 	data, err := encodeSession(s)
 	if err != nil {
 		return err
@@ -298,6 +305,8 @@ func (k *KeyringStore) removeParts(profile string, index []byte) {
 
 // Delete implements Store.
 func (k *KeyringStore) Delete(profile string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
 	if it, err := k.ring.Get(itemKey(profile)); err == nil {
 		k.removeParts(profile, it.Data)
 	}
