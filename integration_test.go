@@ -25,7 +25,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	main := func() { os.Exit(run(helperArgs(os.Args), os.Stdout, os.Stderr)) }
+	main := func() { os.Exit(transcribed(func() int { return run(helperArgs(os.Args), os.Stdout, os.Stderr) })) }
 	cmds := map[string]func(){
 		"authwrap":                       main,
 		"git-credential-authwrap":        main,
@@ -120,9 +120,38 @@ func serverEnv(home string, srv *authkittest.Server, extra ...string) []string {
 // servers holds each running script's local AuthKit server.
 var servers sync.Map // *testscript.TestScript -> *authkittest.Server
 
+// scriptServers holds every server each script started, for the leak
+// check at its end.
+var scriptServers sync.Map // $WORK -> *serverList
+
+// serverList is a list of servers safe for concurrent use.
+type serverList struct {
+	mu   sync.Mutex
+	list []*authkittest.Server
+}
+
+func (l *serverList) add(s *authkittest.Server) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.list = append(l.list, s)
+}
+
+// secrets returns every secret the servers issued.
+func (l *serverList) secrets() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, s := range l.list {
+		out = append(out, s.IssuedSecrets()...)
+	}
+	return out
+}
+
 // TestScripts runs testdata/script/*.txtar: the real binary, with stdin,
 // stdout, stderr and exit status asserted, against a local AuthKit server
-// each script starts with `authkit start`.
+// each script starts with `authkit start`. At the end of each script,
+// every secret its servers issued is looked for in the argv, stdout and
+// stderr of every authwrap run and in every file under its home.
 func TestScripts(t *testing.T) {
 	t.Parallel()
 	testscript.Run(t, testscript.Params{
@@ -135,6 +164,20 @@ func TestScripts(t *testing.T) {
 			for k, v := range isolatedEnv(home) {
 				e.Setenv(k, v)
 			}
+			transcripts := filepath.Join(e.WorkDir, ".transcripts")
+			if err := os.Mkdir(transcripts, 0o700); err != nil {
+				return err
+			}
+			e.Setenv(transcriptVar, transcripts)
+			e.Defer(func() {
+				started, ok := scriptServers.LoadAndDelete(e.WorkDir)
+				if !ok {
+					return
+				}
+				if err := checkTranscripts(transcripts, home, started.(*serverList).secrets()); err != nil {
+					e.T().Fatal(err)
+				}
+			})
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {
@@ -220,6 +263,8 @@ func authkitCmd(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		srv := authkittest.NewServer(cfg)
 		servers.Store(ts, srv)
+		started, _ := scriptServers.LoadOrStore(ts.Getenv("WORK"), &serverList{})
+		started.(*serverList).add(srv)
 		ts.Defer(srv.Close)
 		url := srv.URL
 		if useTLS {

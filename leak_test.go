@@ -76,17 +76,7 @@ func TestNoLeaks(t *testing.T) {
 	if len(secrets) < 6 {
 		t.Fatalf("only %d secrets issued: the run did not exercise sign-in and refresh", len(secrets))
 	}
-	// kind names a secret in failure messages without showing any of it
-	// (authkittest prefixes refresh tokens rt_ and device codes dc_).
-	kind := func(s string) string {
-		switch {
-		case strings.HasPrefix(s, "eyJ"):
-			return "a JWT (access or ID token)"
-		case strings.HasPrefix(s, "rt_"):
-			return "a refresh token"
-		}
-		return "a device code"
-	}
+	kind := secretKind
 	for _, o := range outs {
 		for _, s := range secrets {
 			if strings.Contains(o.stderr, s) {
@@ -151,4 +141,16 @@ func TestNoLeaks(t *testing.T) {
 	if answered < 8 {
 		t.Errorf("only %d commands answered with a token; the run is not exercising the helpers", answered)
 	}
+}
+
+// secretKind names a secret in a failure message without showing any of
+// it (authkittest prefixes refresh tokens rt_ and device codes dc_).
+func secretKind(s string) string {
+	switch {
+	case strings.HasPrefix(s, "eyJ"):
+		return "a JWT (access or ID token)"
+	case strings.HasPrefix(s, "rt_"):
+		return "a refresh token"
+	}
+	return "a device code"
 }
