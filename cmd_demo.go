@@ -85,7 +85,8 @@ func (c *DemoCmd) Run(ctx context.Context, g *Globals) error {
 		claims.Subject, claims.SessionID, claims.OrganizationID, time.Until(claims.ExpiresAt).Round(time.Second))
 	say("")
 	say("Step 3 of 3: authwrap status")
-	printStatus(out, buildStatus(m, store))
+	st, _ := buildStatus(m, store) // a problem shows in the status itself
+	printStatus(out, st)
 	say("")
 	say("Done: the demo server and its storage are gone.")
 	say("Next: point authwrap at your own WorkOS app (see README: Configuration):")

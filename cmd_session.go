@@ -156,16 +156,16 @@ func (c *StatusCmd) Run(g *Globals) error {
 		return err
 	}
 	var all []status
-	var problems []string
+	var problems []error
 	for _, name := range names {
 		e, err := g.resolve(cfg, name)
 		if err != nil {
 			return err
 		}
-		st := buildStatus(g.manager(e.Profile, store, nil), store)
+		st, err := buildStatus(g.manager(e.Profile, store, nil), store)
 		all = append(all, st)
-		if !st.SignedIn {
-			problems = append(problems, st.Problem)
+		if err != nil {
+			problems = append(problems, err)
 		}
 	}
 	if c.JSON {
@@ -186,13 +186,22 @@ func (c *StatusCmd) Run(g *Globals) error {
 			printStatus(g.stdout, st)
 		}
 	}
-	if len(problems) > 0 {
-		return &exitError{code: 1, err: errors.New(strings.Join(problems, "; "))}
+	switch len(problems) {
+	case 0:
+		return nil
+	case 1:
+		return &exitError{code: 1, err: problems[0]}
 	}
-	return nil
+	msgs := make([]string, len(problems))
+	for i, p := range problems {
+		msgs[i] = p.Error()
+	}
+	return &exitError{code: 1, err: errors.New(strings.Join(msgs, "; "))}
 }
 
-func buildStatus(m *helper.Manager, store *helper.KeyringStore) status {
+// buildStatus reads the profile's session into a status; the error is why it
+// is not signed in (no session, unreadable, foreign), nil when it is.
+func buildStatus(m *helper.Manager, store *helper.KeyringStore) (status, error) {
 	p := m.Profile
 	st := status{Profile: p.Name, Server: p.Server(), Flavour: p.Flavour().String(), ClientID: p.ClientID,
 		Storage: store.Backend, Probes: store.Probes}
@@ -201,7 +210,7 @@ func buildStatus(m *helper.Manager, store *helper.KeyringStore) status {
 		st.Problem = err.Error()
 		var ce *helper.CorruptError
 		st.Unreadable = !errors.Is(err, helper.ErrNotSignedIn) && !errors.As(err, &ce)
-		return st
+		return st, err
 	}
 	exp := s.Expiry.UTC()
 	st.SignedIn = true
@@ -210,7 +219,7 @@ func buildStatus(m *helper.Manager, store *helper.KeyringStore) status {
 	st.Expired = !s.ValidFor(0)
 	st.Token = s.AccessToken.Masked()
 	st.Refreshable = !s.RefreshToken.IsZero()
-	return st
+	return st, nil
 }
 
 func printStatus(w io.Writer, st status) {
