@@ -32,13 +32,18 @@ func findChromium(t *testing.T) string {
 	return ""
 }
 
-// buildAuthwrap builds the real binary once per test.
+// buildAuthwrap returns the authwrap binary for a test that runs it
+// itself: a copy of this test binary named authwrap, which runs
+// authwrap's main (see TestMain), as the scripts do.
 func buildAuthwrap(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "authwrap")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	self, err := os.Executable()
 	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "authwrap")
+	if err := copyFile(self, bin, 0o755); err != nil {
+		t.Fatal(err)
 	}
 	return bin
 }

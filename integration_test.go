@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"os"
@@ -383,4 +384,22 @@ func rawSessionCmd(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	// "session.<profile>" is helper's item key.
 	ts.Check(ring.Set(keyring.Item{Key: "session." + args[0], Data: []byte(ts.ReadFile(args[1]))}))
+}
+
+// copyFile copies src to dst with mode perm.
+func copyFile(src, dst string, perm os.FileMode) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, perm)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
