@@ -250,6 +250,7 @@ func (c *Client) do(ctx context.Context, method, endpoint string, form url.Value
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	start := time.Now()
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
@@ -271,7 +272,7 @@ func (c *Client) do(ctx context.Context, method, endpoint string, form url.Value
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return c.networkError(ctx, endpoint, err)
+		return c.networkError(ctx, endpoint, err, time.Since(start))
 	}
 	defer resp.Body.Close()
 	limit := c.MaxResponseBytes
@@ -280,7 +281,7 @@ func (c *Client) do(ctx context.Context, method, endpoint string, form url.Value
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return c.networkError(ctx, endpoint, err)
+		return c.networkError(ctx, endpoint, err, time.Since(start))
 	}
 	if int64(len(data)) > limit {
 		return fmt.Errorf("%w: the answer from %s is larger than %d bytes", ErrBadResponse, endpoint, limit)
@@ -301,7 +302,11 @@ func (c *Client) do(ctx context.Context, method, endpoint string, form url.Value
 // secretFields are the form fields that carry secrets.
 var secretFields = []string{"device_code", "refresh_token"}
 
-func (c *Client) networkError(ctx context.Context, endpoint string, err error) error {
+// networkError classifies a failure to get an answer: the caller's
+// cancellation as itself, a certificate failure as a *CertificateError
+// (not worth retrying), anything else as transient, saying how long it
+// waited when a deadline ended it.
+func (c *Client) networkError(ctx context.Context, endpoint string, err error, waited time.Duration) error {
 	if ctx.Err() != nil && errors.Is(ctx.Err(), context.Canceled) {
 		if cause := context.Cause(ctx); cause != nil {
 			return cause
@@ -321,6 +326,11 @@ func (c *Client) networkError(ctx context.Context, endpoint string, err error) e
 			inner = cve.Err
 		}
 		return &CertificateError{Host: host, Err: inner}
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		// The server took the request and did not answer in time (or the
+		// caller's own deadline came first).
+		return &transientError{fmt.Errorf("no answer from %s after %s: %w", endpoint, waited.Round(100*time.Millisecond), err)}
 	}
 	return &transientError{fmt.Errorf("cannot reach %s: %w", endpoint, err)}
 }
