@@ -86,6 +86,7 @@ func (c *DemoCmd) Run(ctx context.Context, g *Globals) error {
 	say("")
 	say("Step 3 of 3: authwrap status")
 	st, _ := buildStatus(m, store) // a problem shows in the status itself
+	st.Probes = []helper.Probe{{Backend: "file", Used: true, Reason: "a throwaway file keyring for this demo"}}
 	printStatus(out, st)
 	say("")
 	say("Done: the demo server and its storage are gone.")
