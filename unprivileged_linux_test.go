@@ -122,7 +122,7 @@ func TestUnprivilegedUser(t *testing.T) {
 	}
 
 	srv := authkittest.NewServer(authkittest.Config{Interval: time.Second, AutoApprove: time.Millisecond,
-		AccessTokenTTL: 6 * time.Second, RefreshGrace: time.Minute})
+		AccessTokenTTL: 20 * time.Second, RefreshGrace: time.Minute})
 	t.Cleanup(srv.Close)
 	type result struct {
 		stdout, stderr string
@@ -165,7 +165,7 @@ func TestUnprivilegedUser(t *testing.T) {
 		if fresh.code != 0 || !strings.HasPrefix(fresh.stdout, "eyJ") {
 			t.Errorf("fresh token with a read-only state directory: exit %d, stderr:\n%s", fresh.code, fresh.stderr)
 		}
-		time.Sleep(time.Second) // past the first tenth of the token's life
+		time.Sleep(2100 * time.Millisecond) // past the first tenth of the token's life
 		r = as(ro, "authwrap", "token", "--min-ttl", "60s")
 		if r.code != 1 || !strings.Contains(r.stderr, "the state directory is not usable") {
 			t.Errorf("refresh with a read-only state directory: exit %d, stderr:\n%s", r.code, r.stderr)
@@ -184,7 +184,7 @@ func TestUnprivilegedUser(t *testing.T) {
 		if r := as(nil, "keyquota", "fill"); r.code != 0 {
 			t.Fatalf("keyquota fill: %s", r.stderr)
 		}
-		time.Sleep(time.Second) // past the first tenth of the token's life
+		time.Sleep(2100 * time.Millisecond) // past the first tenth of the token's life
 		refreshes := srv.Requests(authkittest.Refresh)
 		r := as(kc, "authwrap", "token", "--min-ttl", "60s")
 		if srv.Requests(authkittest.Refresh) == refreshes {

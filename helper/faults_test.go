@@ -169,9 +169,9 @@ func wantText(sub string, is ...error) func(error) string {
 // itself, as a success or a clear error, and the stored session survives
 // unless the server said invalid_grant. With -faultreport FILE it uses the
 // real timeouts (15 s a request, 20 s a refresh) and writes the table with
-// the time each took; otherwise 1 s and 3 s, to keep the suite quick.
+// the time each took; otherwise 2 s and 5 s, to keep the suite quick.
 func TestFaults(t *testing.T) {
-	reqTimeout, refreshTimeout := time.Second, 3*time.Second
+	reqTimeout, refreshTimeout := 2*time.Second, 5*time.Second
 	if *faultReport != "" {
 		reqTimeout, refreshTimeout = RequestTimeout, DefaultRefreshTimeout
 	}
