@@ -1,12 +1,16 @@
 package helper
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/authwrap/authwrap/flow/authkittest"
 )
 
 // TestFileRingReplacesWhole: readers racing a writer always see a whole
@@ -86,5 +90,53 @@ func TestFileRingReplacesWhole(t *testing.T) {
 	keys, err := ks.ring.Keys()
 	if err != nil || len(keys) != 1 || keys[0] != "session.p" {
 		t.Errorf("Keys() = %q, %v; want [session.p]", keys, err)
+	}
+}
+
+// TestManagerConcurrentGoroutines: one Manager, its store on the file
+// keyring, 16 goroutines asking for a token at once when it has expired:
+// one refresh between them, one token for all (run it with -race).
+func TestManagerConcurrentGoroutines(t *testing.T) {
+	srv := authkittest.NewServer(authkittest.Config{Interval: time.Second, AutoApprove: time.Millisecond})
+	defer srv.Close()
+	store, err := OpenStore(StoreOptions{Backend: "file", FileDir: t.TempDir(), Passphrase: func(string) (string, error) { return "pw", nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := New(Options{App: "authwrap-goroutines", Profile: Profile{ClientID: srv.Config.ClientID, APIURL: srv.URL},
+		Store: store, StateDir: t.TempDir(), Prompter: PromptFunc(func(context.Context, SignIn) func(error) { return func(error) {} })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s, err := m.Login(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Invalidate(ctx, s.AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	tokens := make([]string, 16)
+	for i := range tokens {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got, err := m.Token(ctx, time.Minute)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			tokens[i] = got.AccessToken.Reveal()
+		}()
+	}
+	wg.Wait()
+	if n := srv.Requests(authkittest.Refresh); n != 1 {
+		t.Errorf("%d refresh requests, want 1", n)
+	}
+	for _, tok := range tokens {
+		if tok != tokens[0] || tok == s.AccessToken.Reveal() {
+			t.Fatal("the goroutines did not all get the one refreshed token")
+		}
 	}
 }
