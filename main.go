@@ -261,6 +261,8 @@ func hint(err error) string {
 		return "unlock the keyring: on a desktop, in its session; over SSH, `gnome-keyring-daemon --replace --unlock` reads the keyring's password on stdin; or pick another backend with --keyring-backend"
 	case errors.Is(err, helper.ErrKeyringFull):
 		return "the session stored before is kept; make room (a full disk, or the kernel key quota: see /proc/key-users and `keyctl show @u`) and try again"
+	case errors.Is(err, helper.ErrWrongPassphrase):
+		return "check AUTHWRAP_FILE_PASSPHRASE (or what was typed); if the passphrase is lost, `authwrap logout` removes the session and `authwrap login` stores a new one under a new passphrase"
 	case errors.Is(err, helper.ErrStateDir):
 		return "authwrap keeps its lock files in $XDG_STATE_HOME/authwrap (default ~/.local/state/authwrap): make it writable, or point XDG_STATE_HOME at a directory that is"
 	}

@@ -31,20 +31,21 @@ type atomicFileRing struct {
 func openFileRing(cfg keyring.Config) (keyring.Keyring, error) {
 	ask := cfg.FilePasswordFunc
 	var (
-		mu   sync.Mutex
-		pass string
+		mu     sync.Mutex
+		asked  bool
+		pass   string
+		askErr error
 	)
+	// Asked once: the answer, or the failure (an empty line, Ctrl-C),
+	// stands for the rest of the process.
 	cfg.FilePasswordFunc = func(prompt string) (string, error) {
 		mu.Lock()
 		defer mu.Unlock()
-		if pass != "" {
-			return pass, nil
+		if !asked {
+			asked = true
+			pass, askErr = ask(prompt)
 		}
-		p, err := ask(prompt)
-		if err == nil {
-			pass = p
-		}
-		return p, err
+		return pass, askErr
 	}
 	ring, err := keyring.Open(cfg)
 	if err != nil {

@@ -32,6 +32,9 @@ func classify(err error) error {
 		return fmt.Errorf("%w: %w", ErrKeyringFull, err)
 	case isLocked(err):
 		return fmt.Errorf("%w: %w", ErrKeyringLocked, err)
+	case strings.Contains(err.Error(), "integrity check failed"):
+		// The file backend's decryption (jose) with another passphrase.
+		return fmt.Errorf("%w: %w", ErrWrongPassphrase, err)
 	}
 	return err
 }

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/99designs/keyring"
-	"golang.org/x/term"
 
 	"github.com/authwrap/authwrap/flow"
 	"github.com/authwrap/authwrap/helper/internal/keyringenv"
@@ -494,11 +493,25 @@ func filePassphrase(prompt string) (string, error) {
 		return "", ErrNoPassphrase
 	}
 	defer tty.Close()
-	fmt.Fprintf(tty, "authwrap: %s: ", prompt)
-	pw, err := term.ReadPassword(int(tty.Fd()))
+	pw, err := readHidden(tty, "authwrap: "+prompt+": ")
 	fmt.Fprintln(tty)
 	if err != nil {
-		return "", fmt.Errorf("reading the passphrase: %w", err)
+		return "", err
 	}
-	return string(pw), nil
+	if pw == "" {
+		return "", ErrEmptyPassphrase
+	}
+	return pw, nil
 }
+
+// ErrPassphraseInterrupted means the person pressed Ctrl-C (or the
+// process was told to stop) at the passphrase prompt.
+var ErrPassphraseInterrupted = errors.New("the passphrase prompt was interrupted")
+
+// ErrEmptyPassphrase means the person entered nothing at the passphrase
+// prompt.
+var ErrEmptyPassphrase = errors.New("no passphrase was entered for the file keyring")
+
+// ErrWrongPassphrase means the file keyring's passphrase does not open
+// the stored session.
+var ErrWrongPassphrase = errors.New("the passphrase does not open the file keyring")

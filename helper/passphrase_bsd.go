@@ -1,0 +1,11 @@
+//go:build darwin || freebsd || netbsd || openbsd
+
+package helper
+
+import "golang.org/x/sys/unix"
+
+// Terminal attribute requests on macOS and the BSDs.
+const (
+	ioctlGetTermios = unix.TIOCGETA
+	ioctlSetTermios = unix.TIOCSETA
+)

@@ -1,0 +1,9 @@
+package helper
+
+import "golang.org/x/sys/unix"
+
+// Terminal attribute requests on Linux.
+const (
+	ioctlGetTermios = unix.TCGETS
+	ioctlSetTermios = unix.TCSETS
+)
