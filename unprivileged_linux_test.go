@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -172,6 +173,47 @@ func TestUnprivilegedUser(t *testing.T) {
 		}
 		if again := as(nil, "authwrap", "token", "--min-ttl", "0s"); again.stdout != fresh.stdout {
 			t.Error("the session changed after a refresh that could not lock")
+		}
+	})
+
+	t.Run("no HOME", func(t *testing.T) {
+		// A service or `env -i` leaves HOME unset, and this uid has no
+		// account: authwrap keeps to a directory of its own under /tmp,
+		// and refuses one that another user made there first.
+		noHome := []string{"HOME=", "XDG_STATE_HOME=", "XDG_DATA_HOME=", "XDG_CONFIG_HOME="}
+		own := filepath.Join(os.TempDir(), "authwrap-home-"+uid)
+		t.Cleanup(func() { _ = os.RemoveAll(own) })
+		// Another user got there first, leaving it open to all.
+		if err := os.Mkdir(own, 0o777); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(own, 0o777); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chown(own, 4243, 4243); err != nil {
+			t.Fatal(err)
+		}
+		r := as(noHome, "authwrap", "login")
+		if r.code != 1 || !strings.Contains(r.stderr, own+" belongs to another user (uid 4243), not to this one (uid "+uid+")") {
+			t.Errorf("login with the fallback directory squatted: exit %d, stderr:\n%s", r.code, r.stderr)
+		}
+		if err := os.RemoveAll(own); err != nil {
+			t.Fatal(err)
+		}
+		if r := as(noHome, "authwrap", "login"); r.code != 0 {
+			t.Fatalf("login with no HOME: exit %d: %s", r.code, r.stderr)
+		}
+		for _, dir := range []string{own, filepath.Join(own, ".local", "state", "authwrap"), filepath.Join(own, ".local", "share", "authwrap", "keyring")} {
+			fi, err := os.Stat(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st := fi.Sys().(*syscall.Stat_t); strconv.Itoa(int(st.Uid)) != uid || fi.Mode().Perm()&0o077 != 0 {
+				t.Errorf("%s: owner %d, mode %v; want %s, 0700", dir, st.Uid, fi.Mode().Perm(), uid)
+			}
+		}
+		if r := as(noHome, "authwrap", "token"); r.code != 0 || !strings.HasPrefix(r.stdout, "eyJ") {
+			t.Errorf("token with no HOME: exit %d: %s", r.code, r.stderr)
 		}
 	})
 

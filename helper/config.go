@@ -3,6 +3,7 @@ package helper
 import (
 	"fmt"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strings"
 
@@ -108,9 +109,18 @@ func xdgDir(env, fallback string) string {
 	if d := os.Getenv(env); d != "" && filepath.IsAbs(d) {
 		return d
 	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		home = os.TempDir()
+	return filepath.Join(homeDir(), fallback)
+}
+
+// homeDir is $HOME, else the account's home directory (a service or
+// `env -i` may leave HOME unset), else a directory of this user's own
+// under the temporary directory: never a path other users share.
+func homeDir() string {
+	if home, err := os.UserHomeDir(); err == nil && filepath.IsAbs(home) {
+		return home
 	}
-	return filepath.Join(home, fallback)
+	if u, err := user.Current(); err == nil && filepath.IsAbs(u.HomeDir) {
+		return u.HomeDir
+	}
+	return filepath.Join(os.TempDir(), fmt.Sprintf("authwrap-home-%d", os.Getuid()))
 }

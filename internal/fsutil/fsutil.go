@@ -4,15 +4,23 @@ package fsutil
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 )
 
 // PrivateDir creates dir with mode 0700, and tightens it if it exists
-// with wider permissions.
+// with wider permissions. It refuses a directory that another user could
+// swap or empty: one that belongs to another user, or that sits in such
+// a directory (OpenSSH checks key paths the same way), or in one anyone
+// may write in without the sticky bit that /tmp has. Directories of root
+// are trusted otherwise; the directory itself is tightened to 0700.
 func PrivateDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	if err := checkOwners(dir); err != nil {
 		return err
 	}
 	fi, err := os.Stat(dir)
@@ -52,4 +60,33 @@ func WriteAtomic(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(f.Name(), path)
+}
+
+// checkOwners walks from dir up to the root and fails on a directory
+// another user controls.
+func checkOwners(dir string) error {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	me := os.Getuid()
+	for p := abs; ; p = filepath.Dir(p) {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return err
+		}
+		owner, ok := ownerOf(fi)
+		if !ok {
+			return nil // no uids here
+		}
+		switch {
+		case owner != me && owner != 0:
+			return fmt.Errorf("%s belongs to another user (uid %d), not to this one (uid %d); authwrap keeps its files only where no one else can replace them", p, owner, me)
+		case p != abs && fi.Mode().Perm()&0o002 != 0 && fi.Mode()&os.ModeSticky == 0:
+			return fmt.Errorf("%s may be written by anyone (mode %v, no sticky bit); authwrap keeps its files only where no one else can replace them", p, fi.Mode().Perm())
+		}
+		if filepath.Dir(p) == p {
+			return nil
+		}
+	}
 }
