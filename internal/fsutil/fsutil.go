@@ -62,13 +62,15 @@ func WriteAtomic(path string, data []byte) error {
 	return os.Rename(f.Name(), path)
 }
 
-// checkOwners walks from dir up to the root and fails on a directory
-// another user controls.
+// checkOwners walks from dir up to the home directory (when dir is in
+// it; else up to the root, as OpenSSH's safe_path does) and fails on a
+// directory another user controls.
 func checkOwners(dir string) error {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return err
 	}
+	home, _ := os.UserHomeDir()
 	me := os.Getuid()
 	for p := abs; ; p = filepath.Dir(p) {
 		fi, err := os.Stat(p)
@@ -85,7 +87,7 @@ func checkOwners(dir string) error {
 		case p != abs && fi.Mode().Perm()&0o002 != 0 && fi.Mode()&os.ModeSticky == 0:
 			return fmt.Errorf("%s may be written by anyone (mode %v, no sticky bit); authwrap keeps its files only where no one else can replace them", p, fi.Mode().Perm())
 		}
-		if filepath.Dir(p) == p {
+		if filepath.Dir(p) == p || p == filepath.Clean(home) {
 			return nil
 		}
 	}
