@@ -17,11 +17,10 @@ import (
 
 // readHidden shows prompt on the terminal tty, then reads a line from it
 // without echo (turned off before the prompt shows, so that nothing typed
-// at once is echoed). Unlike
-// term.ReadPassword, Ctrl-C (or SIGTERM, SIGHUP) ends the wait: the
-// terminal gets its echo back and the error is ErrPassphraseInterrupted.
-// The read goes through Go's poller (a terminal is pollable), so a
-// deadline can stop it.
+// at once is echoed). Unlike term.ReadPassword, Ctrl-C (or SIGTERM,
+// SIGHUP) ends the wait: the terminal gets its echo back and the error is
+// ErrPassphraseInterrupted. The read goes through Go's poller (a terminal
+// is pollable), so a deadline can stop it.
 func readHidden(tty *os.File, prompt string) (string, error) {
 	rc, err := tty.SyscallConn()
 	if err != nil {
@@ -66,8 +65,9 @@ func readHidden(tty *os.File, prompt string) (string, error) {
 		}
 		return strings.TrimRight(r.line, "\r\n"), nil
 	case sig := <-sigs:
-		_ = tty.SetReadDeadline(time.Now()) // ends the read
-		<-res
+		if tty.SetReadDeadline(time.Now()) == nil { // ends the read
+			<-res
+		}
 		return "", fmt.Errorf("%w (%v)", ErrPassphraseInterrupted, sig)
 	}
 }
