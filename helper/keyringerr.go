@@ -17,11 +17,11 @@ var ErrKeyringLocked = errors.New("the keyring is locked")
 var ErrKeyringFull = errors.New("the keyring is full")
 
 // ErrStateDir means the state directory, which holds the profiles' lock
-// files, cannot be created or written.
+// files, cannot be created or written, or is not safely the user's own.
 var ErrStateDir = errors.New("the state directory is not usable")
 
-// classify adds ErrKeyringLocked or ErrKeyringFull to a backend error
-// that is one, keeping the backend's own words.
+// classify adds ErrKeyringFull, ErrKeyringLocked or ErrWrongPassphrase to
+// a backend error that is one, keeping the backend's own words.
 func classify(err error) error {
 	switch {
 	case err == nil:
