@@ -50,14 +50,10 @@ func (c *KubectlCredentialCmd) Run(ctx context.Context, g *Globals) error {
 	if err != nil {
 		return err
 	}
-	release := func() {}
-	if info.Interactive {
-		m.Prompter, release = g.onDemandPrompter()
-	}
-	defer release()
-	s, err := m.Token(ctx, credhelper.HelperMinTTL)
+	s, release, err := g.tokenOnDemand(ctx, m, credhelper.HelperMinTTL, info.Interactive)
 	if err != nil {
 		return err
 	}
+	release()
 	return json.NewEncoder(g.stdout).Encode(protocol.NewExecCredential(info, s.AccessToken.Reveal(), s.Expiry))
 }

@@ -57,13 +57,11 @@ func (c *ExecCmd) Run(ctx context.Context, g *Globals) error {
 	}
 	// The terminal stays open for --serve, whose endpoint may need to sign
 	// in again; exec closes it (the descriptor is close-on-exec).
-	var release func()
-	m.Prompter, release = g.onDemandPrompter()
-	defer release()
-	s, err := m.Token(ctx, c.MinTTL)
+	s, release, err := g.tokenOnDemand(ctx, m, c.MinTTL, true)
 	if err != nil {
 		return err
 	}
+	defer release()
 	set := map[string]string{
 		"AUTHWRAP_PROFILE":          m.Profile.Name,
 		"AUTHWRAP_TOKEN_EXPIRES_AT": s.Expiry.UTC().Format(time.RFC3339),

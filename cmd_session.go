@@ -72,13 +72,11 @@ func (c *TokenCmd) Run(ctx context.Context, g *Globals) error {
 	if err != nil {
 		return err
 	}
-	var release func()
-	m.Prompter, release = g.onDemandPrompter()
-	defer release()
-	s, err := m.Token(ctx, c.MinTTL)
+	s, release, err := g.tokenOnDemand(ctx, m, c.MinTTL, true)
 	if err != nil {
 		return err
 	}
+	release()
 	if c.JSON {
 		return json.NewEncoder(g.stdout).Encode(struct {
 			Token     string    `json:"token"`

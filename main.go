@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/alecthomas/kong"
 	"github.com/willabides/kongplete"
@@ -49,7 +50,7 @@ type CLI struct {
 	TerraformCredentials TerraformCredentialsCmd `cmd:"" name:"terraform-credentials" help:"Terraform's and OpenTofu's credentials helper (also as terraform-credentials-authwrap)."`
 	KubectlCredential    KubectlCredentialCmd    `cmd:"" name:"kubectl-credential" help:"kubectl's exec credential plugin."`
 	Exec                 ExecCmd                 `cmd:"" help:"Run a command with a valid token in its environment."`
-	Setup                SetupCmd                `cmd:"" help:"Configure git, docker or Terraform to get tokens from authwrap."`
+	Setup                SetupCmd                `cmd:"" help:"Configure git, docker, Terraform or kubectl to get tokens from authwrap."`
 	Completion           CompletionCmd           `cmd:"" help:"Print the shell code that completes authwrap's commands and flags (bash, zsh or fish)."`
 	Man                  ManCmd                  `cmd:"" help:"Print the man page (roff): authwrap man | man -l -"`
 	DevServer            DevServerCmd            `cmd:"" name:"dev-server" help:"Run a local AuthKit-compatible server for development and tests."`
@@ -370,6 +371,22 @@ func (g *Globals) terminalPrompter(openBrowser bool) *helper.TerminalPrompter {
 		p.Open = nil
 	}
 	return p
+}
+
+// tokenOnDemand returns m's token; with prompt set it may sign in on
+// demand, shown where onDemandPrompter says. The returned function
+// releases the terminal: exec --serve keeps it for its endpoint.
+func (g *Globals) tokenOnDemand(ctx context.Context, m *helper.Manager, minTTL time.Duration, prompt bool) (*helper.Session, func(), error) {
+	release := func() {}
+	if prompt {
+		m.Prompter, release = g.onDemandPrompter()
+	}
+	s, err := m.Token(ctx, minTTL)
+	if err != nil {
+		release()
+		return nil, nil, err
+	}
+	return s, release, nil
 }
 
 // onDemandPrompter returns a prompt for a sign-in the caller did not ask

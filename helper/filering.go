@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"github.com/99designs/keyring"
+
+	"github.com/authwrap/authwrap/internal/fsutil"
 )
 
 // stagingPrefix starts the name of the directory a file keyring item is
@@ -78,16 +80,10 @@ func (r *atomicFileRing) Set(it keyring.Item) error {
 		return fmt.Errorf("file keyring: expected one staged item in %s, found %d", stage, len(entries))
 	}
 	name := entries[0].Name()
-	if err := syncPath(filepath.Join(stage, name)); err != nil {
+	if err := fsutil.SyncFile(filepath.Join(stage, name)); err != nil {
 		return err
 	}
-	if err := os.Rename(filepath.Join(stage, name), filepath.Join(r.dir, name)); err != nil {
-		return err
-	}
-	// The rename is durable once the directory is: best effort, since not
-	// every system lets a directory be synced.
-	_ = syncPath(r.dir)
-	return nil
+	return fsutil.Replace(filepath.Join(stage, name), filepath.Join(r.dir, name))
 }
 
 // Keys implements keyring.Keyring, leaving out staging directories.
@@ -100,17 +96,4 @@ func (r *atomicFileRing) Keys() ([]string, error) {
 		}
 	}
 	return out, err
-}
-
-// syncPath flushes a file or directory to disk.
-func syncPath(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	err = f.Sync()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }

@@ -29,7 +29,9 @@ func (v *VerboseTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 	var fields []string
 	if req.Body != nil && strings.HasPrefix(req.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
-		body, err := io.ReadAll(io.LimitReader(req.Body, 64<<10))
+		// The whole body, put back as it was: a form is small, and a
+		// limit here would cut the request.
+		body, err := io.ReadAll(req.Body)
 		_ = req.Body.Close()
 		if err != nil {
 			return nil, err

@@ -34,8 +34,8 @@ func PrivateDir(dir string) error {
 }
 
 // WriteAtomic writes data to a temporary file beside path (0600; the
-// directory is created 0700 if missing) and renames it over path, so a
-// crash or a full disk leaves the old file whole.
+// directory is created 0700 if missing), flushes it to disk and renames it
+// over path, so a crash or a full disk leaves the old file whole.
 func WriteAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
@@ -56,10 +56,39 @@ func WriteAtomic(path string, data []byte) error {
 		f.Close()
 		return err
 	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(f.Name(), path)
+	return Replace(f.Name(), path)
+}
+
+// Replace renames a complete, already written file over path and flushes
+// the directory, so that the rename survives a crash. The file must be
+// synced first (WriteAtomic does; SyncFile for a file written by others).
+func Replace(tmp, path string) error {
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	// Best effort: not every system lets a directory be synced.
+	_ = SyncFile(filepath.Dir(path))
+	return nil
+}
+
+// SyncFile flushes a file or directory to disk.
+func SyncFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // checkOwners walks from dir up to the home directory (when dir is in
