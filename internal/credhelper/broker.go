@@ -155,25 +155,26 @@ func (d *dockerHelper) Delete(serverURL string) error {
 	if err != nil {
 		return credentials.NewErrCredentialsNotFound()
 	}
-	if _, _, err := d.b.manager(t); err != nil {
+	ours, err := d.b.forget(d.ctx, t)
+	if !ours {
 		return credentials.NewErrCredentialsNotFound()
 	}
-	return d.b.forget(d.ctx, t)
+	return err
 }
 
 // forget drops t's profile's cached access token, so its next use
-// refreshes; the session (the refresh token) stays. Nothing to forget is
-// not an error.
-func (b *Broker) forget(ctx context.Context, t Target) error {
+// refreshes; the session (the refresh token) stays. ours is false when no
+// profile serves t; nothing to forget is not an error.
+func (b *Broker) forget(ctx context.Context, t Target) (ours bool, err error) {
 	_, m, err := b.manager(t)
 	if err != nil {
-		return nil
+		return false, nil
 	}
 	s, err := m.Load()
 	if err != nil {
-		return nil
+		return true, nil
 	}
-	return m.Invalidate(ctx, s.AccessToken)
+	return true, m.Invalidate(ctx, s.AccessToken)
 }
 
 // Get is docker's get: the token for a configured registry, or docker's

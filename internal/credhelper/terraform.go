@@ -55,5 +55,6 @@ func (b *Broker) TerraformForget(ctx context.Context, host string) error {
 	if err != nil {
 		return nil
 	}
-	return b.forget(ctx, t)
+	_, err = b.forget(ctx, t)
+	return err
 }
