@@ -26,7 +26,7 @@ const transcriptVar = "AUTHWRAP_TEST_TRANSCRIPT"
 // is `exec`, which replaces the process: a copy would die with it.
 func transcribed(main func() int) int {
 	dir := os.Getenv(transcriptVar)
-	if dir == "" || len(os.Args) > 1 && os.Args[1] == "exec" {
+	if dir == "" || command(os.Args) == "exec" {
 		return main()
 	}
 	base := filepath.Join(dir, strconv.Itoa(os.Getpid())+"-"+strconv.FormatInt(time.Now().UnixNano(), 36))
@@ -88,23 +88,35 @@ func teeFD(fd int, path string) (stop func(), err error) {
 	}, nil
 }
 
-// tokenAnswers reports whether the protocol of the command in argv puts
-// the access token on stdout.
-func tokenAnswers(argv []string) bool {
+// command returns the authwrap command argv runs (its first word that
+// names one, after the helper names git-credential-authwrap and kin), or
+// "" for none.
+func command(argv []string) (cmd string) {
 	words := argv[1:]
 	if name := filepath.Base(argv[0]); name != "authwrap" {
 		words = append([]string{strings.TrimSuffix(name, "-authwrap")}, words...)
 	}
 	for i, w := range words {
 		switch w {
-		case "token", "kubectl-credential":
-			return true
 		case "git-credential", "docker-credential", "terraform-credentials":
-			return i+1 < len(words) && words[i+1] == "get"
-		case "login", "logout", "status", "switch-org", "setup", "exec", "version",
-			"demo", "dev-server", "completion", "man":
-			return false
+			if i+1 < len(words) {
+				return w + " " + words[i+1]
+			}
+			return w
+		case "token", "kubectl-credential", "login", "logout", "status", "switch-org", "setup", "exec",
+			"version", "demo", "dev-server", "completion", "man":
+			return w
 		}
+	}
+	return ""
+}
+
+// tokenAnswers reports whether the protocol of the command in argv puts
+// the access token on stdout.
+func tokenAnswers(argv []string) bool {
+	switch command(argv) {
+	case "token", "kubectl-credential", "git-credential get", "docker-credential get", "terraform-credentials get":
+		return true
 	}
 	return false
 }
