@@ -237,8 +237,14 @@ func runCommand(kctx *kong.Context, g *Globals, stderr io.Writer) int {
 	if errors.As(err, &ee) && ee.quiet {
 		return ee.code
 	}
+	// A signal cancels ctx; a prompt that saw the same signal first (the
+	// passphrase) says so itself, before ctx may be cancelled.
 	var intr *interrupted
-	if errors.As(err, &intr) || errors.As(context.Cause(ctx), &intr) {
+	var se *helper.SignalError
+	if errors.As(err, &se) {
+		intr = &interrupted{se.Signal}
+	}
+	if intr != nil || errors.As(err, &intr) || errors.As(context.Cause(ctx), &intr) {
 		fmt.Fprintln(stderr, "\nauthwrap: interrupted; nothing was stored")
 		return intr.exitCode()
 	}

@@ -68,6 +68,6 @@ func readHidden(tty *os.File, prompt string) (string, error) {
 		if tty.SetReadDeadline(time.Now()) == nil { // ends the read
 			<-res
 		}
-		return "", fmt.Errorf("%w (%v)", ErrPassphraseInterrupted, sig)
+		return "", &SignalError{Signal: sig}
 	}
 }

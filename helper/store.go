@@ -505,8 +505,24 @@ func filePassphrase(prompt string) (string, error) {
 }
 
 // ErrPassphraseInterrupted means the person pressed Ctrl-C (or the
-// process was told to stop) at the passphrase prompt.
+// process was told to stop) at the passphrase prompt. The error returned
+// is a *SignalError, which says which signal.
 var ErrPassphraseInterrupted = errors.New("the passphrase prompt was interrupted")
+
+// SignalError is a wait for the person that a signal ended. It is
+// ErrPassphraseInterrupted (errors.Is).
+type SignalError struct {
+	// Signal is the signal received.
+	Signal os.Signal
+}
+
+// Error implements error.
+func (e *SignalError) Error() string {
+	return fmt.Sprintf("%v (%v)", ErrPassphraseInterrupted, e.Signal)
+}
+
+// Unwrap makes a SignalError ErrPassphraseInterrupted.
+func (e *SignalError) Unwrap() error { return ErrPassphraseInterrupted }
 
 // ErrEmptyPassphrase means the person entered nothing at the passphrase
 // prompt.
