@@ -115,6 +115,9 @@ func (c *Client) Start(ctx context.Context) (*DeviceAuth, error) {
 	if r.DeviceCode == "" || r.UserCode == "" || r.VerificationURI == "" {
 		return nil, fmt.Errorf("starting sign-in: %w: device_code, user_code or verification_uri missing", ErrBadResponse)
 	}
+	if len(r.DeviceCode) > MaxTokenLength || !isVSChars(r.DeviceCode) {
+		return nil, fmt.Errorf("starting sign-in: %w: the device_code is not a printable ASCII string of at most %d bytes", ErrBadResponse, MaxTokenLength)
+	}
 	d := &DeviceAuth{
 		DeviceCode:              Secret(r.DeviceCode),
 		UserCode:                r.UserCode,
@@ -266,15 +269,17 @@ func (c *Client) do(ctx context.Context, method, endpoint string, form url.Value
 	if c.UserAgent != "" {
 		req.Header.Set("User-Agent", c.UserAgent)
 	}
-	hc := c.HTTPClient
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	resp, err := hc.Do(req)
+	resp, err := noRedirects(c.HTTPClient).Do(req)
 	if err != nil {
 		return c.networkError(ctx, endpoint, err, time.Since(start))
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		// Every request here carries a secret or decides where the next
+		// one goes: a redirect is an error, never followed.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+		return &RedirectError{Endpoint: endpoint, StatusCode: resp.StatusCode, Location: resp.Header.Get("Location")}
+	}
 	limit := c.MaxResponseBytes
 	if limit <= 0 {
 		limit = DefaultMaxResponseBytes
@@ -298,6 +303,28 @@ func (c *Client) do(ctx context.Context, method, endpoint string, form url.Value
 	}
 	return parseError(resp, data, endpoint)
 }
+
+// noRedirects returns hc (http.DefaultClient when nil) made to hand back
+// a redirect instead of following it: the standard client re-sends a
+// 307/308's body, refresh token included, to whatever host and scheme the
+// Location names. A client whose CheckRedirect is set is the caller's
+// own decision and is used as it is.
+func noRedirects(hc *http.Client) *http.Client {
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	if hc.CheckRedirect != nil {
+		return hc
+	}
+	cp := *hc
+	cp.CheckRedirect = RefuseRedirects
+	return &cp
+}
+
+// RefuseRedirects is an http.Client CheckRedirect function that follows
+// no redirect: the client returns the 30x answer itself, which flow turns
+// into a *RedirectError.
+func RefuseRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // secretFields are the form fields that carry secrets.
 var secretFields = []string{"device_code", "refresh_token"}

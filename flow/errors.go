@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/authwrap/authwrap/internal/safetext"
 )
 
 // Sentinel errors a caller can test with errors.Is. Errors from the server
@@ -32,11 +34,39 @@ var (
 	// ErrBadResponse means the server answered with something that is not
 	// the JSON the protocol asks for.
 	ErrBadResponse = errors.New("unexpected response from the authorization server")
+	// ErrRedirect means the server answered with a redirect, which no
+	// request carrying a secret follows; the error is a *RedirectError.
+	ErrRedirect = errors.New("the authorization server answered with a redirect, which authwrap does not follow")
+	// ErrForeignEndpoint means a discovery document names an issuer or an
+	// endpoint on another origin than the issuer it was fetched from.
+	ErrForeignEndpoint = errors.New("the discovery document points to another server")
 )
+
+// RedirectError is a 30x answer from the authorization server. authwrap
+// never follows one: a redirected POST would carry the device code or
+// the refresh token to the Location, wherever that is.
+type RedirectError struct {
+	// Endpoint is the URL that answered.
+	Endpoint string
+	// StatusCode is the 30x status.
+	StatusCode int
+	// Location is where the server wanted the request to go.
+	Location string
+}
+
+// Error names the server and where it pointed.
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("%s answered HTTP %d redirecting to %.200q; authwrap does not follow redirects from the authorization server (is the URL right? use the address the redirect names, if you trust it)",
+		e.Endpoint, e.StatusCode, e.Location)
+}
+
+// Unwrap makes a RedirectError ErrRedirect.
+func (e *RedirectError) Unwrap() error { return ErrRedirect }
 
 // Error is an error answer from the authorization server. It understands
 // both body shapes WorkOS uses: RFC 6749's {"error", "error_description"}
-// and {"code", "message"}.
+// and {"code", "message"}. Code and Description hold what the server
+// sent; Error() shows them with control characters escaped.
 //
 // It matches the sentinel that fits its code (ErrAccessDenied,
 // ErrExpiredToken, ErrReauthenticate, ErrInvalidClient, ErrTransient) with
@@ -58,12 +88,12 @@ type Error struct {
 
 // Error describes the failure in one line.
 func (e *Error) Error() string {
-	msg := e.Code
+	msg := safetext.Inert(e.Code)
 	if msg == "" {
 		msg = fmt.Sprintf("HTTP %d %s", e.StatusCode, http.StatusText(e.StatusCode))
 	}
 	if e.Description != "" {
-		msg += ": " + e.Description
+		msg += ": " + safetext.Line(e.Description)
 	}
 	return "authorization server: " + msg
 }
@@ -118,7 +148,7 @@ type CertificateError struct {
 
 // Error names the host and the reason.
 func (e *CertificateError) Error() string {
-	return fmt.Sprintf("the TLS certificate of %s is not trusted: %v", e.Host, e.Err)
+	return fmt.Sprintf("the TLS certificate of %s is not trusted: %s", e.Host, safetext.Line(e.Err.Error()))
 }
 
 // Unwrap returns the verification error.

@@ -95,6 +95,9 @@ func (c *Client) Discover(ctx context.Context, issuer string) (Provider, error) 
 	for _, wk := range []string{"/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"} {
 		var doc discoveryDoc
 		if err := c.do(ctx, http.MethodGet, b+wk, nil, &doc); err != nil {
+			if errors.Is(err, ErrRedirect) {
+				return Provider{}, fmt.Errorf("discovery at %s: %w", b, err)
+			}
 			errs = append(errs, err)
 			if IsTransient(err) {
 				break
@@ -107,14 +110,35 @@ func (c *Client) Discover(ctx context.Context, issuer string) (Provider, error) 
 		}
 		p := Provider{Flavour: Standard, Issuer: b, DeviceAuthURL: doc.DeviceAuthorizationEndpoint,
 			TokenURL: doc.TokenEndpoint, JWKSURL: doc.JWKSURI}
-		for _, u := range []string{p.DeviceAuthURL, p.TokenURL} {
-			if _, err := checkURL(u); err != nil {
-				return Provider{}, fmt.Errorf("discovery at %s: %w", b, err)
-			}
+		if err := sameOrigin(base, doc, p); err != nil {
+			return Provider{}, fmt.Errorf("discovery at %s: %w", b+wk, err)
 		}
 		return p, nil
 	}
 	return Provider{}, fmt.Errorf("discovery at %s failed: %w", b, errors.Join(errs...))
+}
+
+// sameOrigin checks a discovery document against the issuer it was
+// fetched for: its issuer, when given, must be that issuer (RFC 8414
+// section 3.3), and the endpoints that receive the device code and the
+// refresh token must be on the issuer's scheme, host and port. A document
+// that sends them elsewhere is refused, as a redirect would be.
+func sameOrigin(issuer *url.URL, doc discoveryDoc, p Provider) error {
+	if doc.Issuer != "" && strings.TrimRight(doc.Issuer, "/") != strings.TrimRight(issuer.String(), "/") {
+		return fmt.Errorf("%w: it names issuer %.120q, not %s", ErrForeignEndpoint, doc.Issuer, issuer)
+	}
+	for _, ep := range []struct{ name, raw string }{
+		{"device_authorization_endpoint", p.DeviceAuthURL}, {"token_endpoint", p.TokenURL},
+	} {
+		u, err := checkURL(ep.raw)
+		if err != nil {
+			return fmt.Errorf("%s: %w", ep.name, err)
+		}
+		if !strings.EqualFold(u.Scheme, issuer.Scheme) || !strings.EqualFold(u.Host, issuer.Host) {
+			return fmt.Errorf("%w: %s is %.120q, not on %s://%s", ErrForeignEndpoint, ep.name, ep.raw, issuer.Scheme, issuer.Host)
+		}
+	}
+	return nil
 }
 
 // CheckURL returns an error wrapping ErrInsecureURL unless raw is an https
@@ -143,11 +167,17 @@ func checkURL(raw string) (*url.URL, error) {
 	return nil, fmt.Errorf("%w: %.80q", ErrInsecureURL, raw)
 }
 
-// IsLoopback reports whether host (without port) names the local machine:
-// "localhost" or a loopback IP address.
+// IsLoopback reports whether host (without port or brackets) names the
+// local machine without asking DNS: a literal loopback IP address, or the
+// exact name "localhost" (any letter case). A name a client would look up
+// ("localhost.", "127.0.0.1.", "localhost.example") is not loopback, even
+// when it resolves there today.
 func IsLoopback(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
+	}
+	if strings.Contains(host, "%") {
+		return false // a zone: fe80::1%lo is not loopback, and %25 is URL escaping
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()

@@ -140,6 +140,9 @@ func (r *tokenResponse) token(now time.Time) (*Token, error) {
 	if r.AccessToken == "" {
 		return nil, fmt.Errorf("%w: the token answer has no access_token", ErrBadResponse)
 	}
+	if err := checkTokenSyntax(r); err != nil {
+		return nil, err
+	}
 	if r.TokenType != "" && !strings.EqualFold(r.TokenType, "bearer") {
 		return nil, fmt.Errorf("%w: token_type %.40q is not Bearer", ErrBadResponse, r.TokenType)
 	}
@@ -168,6 +171,64 @@ func (r *tokenResponse) token(now time.Time) (*Token, error) {
 		return nil, fmt.Errorf("%w: the token answer says neither expires_in nor a JWT exp", ErrBadResponse)
 	}
 	return t, nil
+}
+
+// MaxTokenLength bounds each token in a token answer. WorkOS's access
+// tokens are about a kilobyte; a token this long is the server's error,
+// and one that large would not fit an environment variable or a keyring.
+const MaxTokenLength = 16 << 10
+
+// checkTokenSyntax refuses tokens that could not be sent as they are: an
+// access token must be an RFC 6750 b64token (it goes into Authorization
+// headers, git's and docker's line protocols and shell substitutions,
+// where a CR or LF would inject headers or attributes), and a refresh or
+// ID token must be visible ASCII (RFC 6749 appendix A).
+func checkTokenSyntax(r *tokenResponse) error {
+	for _, t := range []struct {
+		name, value string
+		ok          func(string) bool
+	}{
+		{"access_token", r.AccessToken, IsB64Token},
+		{"refresh_token", r.RefreshToken, isVSChars},
+		{"id_token", r.IDToken, IsB64Token},
+	} {
+		if len(t.value) > MaxTokenLength {
+			return fmt.Errorf("%w: the %s is %d bytes long (at most %d)", ErrBadResponse, t.name, len(t.value), MaxTokenLength)
+		}
+		if t.value != "" && !t.ok(t.value) {
+			return fmt.Errorf("%w: the %s holds characters a token may not have (control characters, spaces or quotes)", ErrBadResponse, t.name)
+		}
+	}
+	return nil
+}
+
+// IsB64Token reports whether s is an RFC 6750 b64token: one or more of
+// ALPHA DIGIT "-" "." "_" "~" "+" "/", then any number of "=".
+func IsB64Token(s string) bool {
+	body := strings.TrimRight(s, "=")
+	if body == "" {
+		return false
+	}
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/'
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// isVSChars reports whether s is RFC 6749's 1*VSCHAR, less the space:
+// printable ASCII only.
+func isVSChars(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= 0x20 || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // jwtAlgorithms are the signature algorithms ParseClaims accepts in a JWT

@@ -12,11 +12,11 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	"github.com/cli/browser"
 
 	"github.com/authwrap/authwrap/flow"
+	"github.com/authwrap/authwrap/internal/safetext"
 )
 
 // SignIn is what a Prompter shows a person: who is asking, and the codes.
@@ -147,23 +147,8 @@ func roundDur(d time.Duration) time.Duration {
 
 // Inert makes server-sent text safe to show on a terminal: control
 // characters and escape sequences become visible \x.. escapes, and very
-// long text is cut.
-func Inert(s string) string {
-	const maxLen = 200
-	var b strings.Builder
-	for i, r := range s {
-		if i >= maxLen {
-			b.WriteString("…")
-			break
-		}
-		if unicode.IsControl(r) || r == unicode.ReplacementChar || (unicode.Is(unicode.Cf, r)) {
-			fmt.Fprintf(&b, "\\x%02x", r)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// long text is cut. It is the sanitiser every authwrap message uses.
+func Inert(s string) string { return safetext.Inert(s) }
 
 // SafeBrowserURL rejects URLs a browser must not be pointed at: anything
 // but https, or http on a loopback host (never javascript: or file:).

@@ -87,7 +87,7 @@ func (s *Server) serveAPI(ep Endpoint, standard bool, w http.ResponseWriter, r *
 	case Refresh:
 		s.handleRefresh(w, form, standard)
 	case Discovery:
-		s.handleDiscovery(w)
+		s.handleDiscovery(w, r)
 	case JWKS:
 		if !standard && r.PathValue("client") != s.Config.ClientID {
 			writeErrorCode(w, http.StatusNotFound, "not_found", "unknown client")
@@ -159,8 +159,22 @@ func playFault(f *Fault, w http.ResponseWriter, r *http.Request) bool {
 		}
 		panic(http.ErrAbortHandler)
 	}
+	if f.Raw != "" {
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, buf, err := hj.Hijack(); err == nil {
+				_, _ = buf.WriteString(f.Raw)
+				_ = buf.Flush()
+				_ = conn.Close()
+				return true
+			}
+		}
+		panic(http.ErrAbortHandler)
+	}
 	if f.Status == 0 {
 		return false
+	}
+	for k, v := range f.Header {
+		w.Header()[k] = v
 	}
 	if f.RetryAfter != "" {
 		w.Header().Set("Retry-After", f.RetryAfter)

@@ -137,6 +137,13 @@ type Fault struct {
 	Body string
 	// ContentType defaults to application/json.
 	ContentType string
+	// Header is added to the answer (a Location for a redirect, say).
+	Header http.Header
+	// Raw, when set, is written to the connection as the whole answer,
+	// status line and headers included, and the connection is closed:
+	// for answers no well-behaved server library would send (a status
+	// line with escape sequences, a broken header).
+	Raw string
 	// AfterProcessing applies the fault after the server has done the
 	// work: a refresh is rotated, a code consumed, and then the answer is
 	// delayed or dropped, as when a network loses a reply.

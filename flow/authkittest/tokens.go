@@ -153,12 +153,21 @@ func (s *Server) handleJWKS(w http.ResponseWriter) {
 	}}})
 }
 
-func (s *Server) handleDiscovery(w http.ResponseWriter) {
+// handleDiscovery lists the endpoints under the origin the client used
+// (as a real server does under its one public name), so a client that
+// reaches it as https://authkit.test:PORT through a proxy sees that
+// issuer.
+func (s *Server) handleDiscovery(w http.ResponseWriter, r *http.Request) {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	origin := scheme + "://" + r.Host
 	writeJSON(w, http.StatusOK, map[string]any{
-		"issuer":                                s.URL,
-		"device_authorization_endpoint":         s.URL + "/oauth2/device_authorization",
-		"token_endpoint":                        s.URL + "/oauth2/token",
-		"jwks_uri":                              s.URL + "/oauth2/jwks",
+		"issuer":                                origin,
+		"device_authorization_endpoint":         origin + "/oauth2/device_authorization",
+		"token_endpoint":                        origin + "/oauth2/token",
+		"jwks_uri":                              origin + "/oauth2/jwks",
 		"grant_types_supported":                 []string{"urn:ietf:params:oauth:grant-type:device_code", "refresh_token"},
 		"token_endpoint_auth_methods_supported": []string{"none"},
 		"scopes_supported":                      []string{"openid", "profile", "email", "offline_access"},
