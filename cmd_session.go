@@ -280,12 +280,11 @@ func (c *LogoutCmd) Run(ctx context.Context, g *Globals) error {
 	if err != nil {
 		return err
 	}
-	_, loadErr := m.Load()
-	if err := m.Logout(ctx); err != nil {
+	existed, err := m.DeleteSession(ctx)
+	if err != nil {
 		return err
 	}
-	var nse *helper.NotSignedInError
-	if errors.As(loadErr, &nse) && nse.Reason == "" {
+	if !existed {
 		fmt.Fprintf(g.stderr, "authwrap: %s was not signed in; nothing to remove\n", m.Profile.Name)
 		return nil
 	}

@@ -23,6 +23,7 @@ import (
 
 	"github.com/authwrap/authwrap/flow/authkittest"
 	"github.com/authwrap/authwrap/helper"
+	"github.com/authwrap/authwrap/internal/testkeys"
 )
 
 func TestMain(m *testing.M) {
@@ -155,6 +156,9 @@ func (l *serverList) secrets() []string {
 // stderr of every authwrap run and in every file under its home.
 func TestScripts(t *testing.T) {
 	t.Parallel()
+	// backend_keyctl and the keyctl probe use the user's real kernel
+	// keyring: what they add there goes when the scripts end.
+	t.Cleanup(testkeys.Forget(helper.DefaultApp))
 	testscript.Run(t, testscript.Params{
 		Dir: filepath.Join("testdata", "script"),
 		Setup: func(e *testscript.Env) error {

@@ -25,6 +25,7 @@ import (
 	"github.com/authwrap/authwrap/flow"
 	"github.com/authwrap/authwrap/helper"
 	"github.com/authwrap/authwrap/internal/config"
+	"github.com/authwrap/authwrap/internal/fsutil"
 )
 
 //go:generate sh -c "go run . man > release/authwrap.1"
@@ -119,6 +120,9 @@ func (i *interrupted) exitCode() int {
 
 // run parses args, runs the command and returns the exit status.
 func run(args []string, stdout, stderr io.Writer) int {
+	// No process authwrap starts (exec's command, a browser, git,
+	// kubectl) may inherit what unlocks the storage.
+	helper.TakeSecretsFromEnv()
 	if len(args) > 0 {
 		// The hot paths (scripts, git, docker, exec): a parser for the one
 		// command costs a fraction of the whole command line's. Anything it
@@ -332,6 +336,11 @@ func (g *Globals) httpClient() (*http.Client, error) {
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	if g.CAFile != "" {
+		// The CAs decide which servers receive the refresh token: a file
+		// another user could write is refused, as the config is.
+		if err := fsutil.CheckTrusted(g.CAFile); err != nil {
+			return nil, fmt.Errorf("--ca-file: %w", err)
+		}
 		pem, err := os.ReadFile(g.CAFile)
 		if err != nil {
 			return nil, fmt.Errorf("--ca-file: %w", err)

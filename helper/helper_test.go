@@ -3,6 +3,7 @@ package helper
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/99designs/keyring"
 
 	"github.com/authwrap/authwrap/flow"
+	"github.com/authwrap/authwrap/internal/testkeys"
 )
 
 func testSession(profile string) *Session {
@@ -120,6 +122,61 @@ func TestSplitSession(t *testing.T) {
 	}
 }
 
+// TestSessionBounds: a session over the split limit is refused whole
+// (the stored one is kept, no part is written), and Delete removes every
+// item of a profile even when its index is unreadable or gone, leaving
+// other profiles' items alone (profile names may hold dots).
+func TestSessionBounds(t *testing.T) {
+	ks, err := OpenStore(StoreOptions{Backend: "file", FileDir: t.TempDir(), Passphrase: func(string) (string, error) { return "pw", nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep := testSession("p")
+	if err := ks.Save(keep); err != nil {
+		t.Fatal(err)
+	}
+	huge := testSession("p")
+	huge.AccessToken = flow.Secret(strings.Repeat("h", MaxSessionBytes))
+	if err := ks.Save(huge); !errors.Is(err, ErrSessionTooLarge) {
+		t.Fatalf("saving %d bytes: %v, want ErrSessionTooLarge", MaxSessionBytes, err)
+	}
+	if keys, _ := ks.ring.Keys(); len(keys) != 1 {
+		t.Errorf("keys after a refused save = %v, want the one stored before", keys)
+	}
+	if got, err := ks.Load("p"); err != nil || got.AccessToken != keep.AccessToken {
+		t.Errorf("the stored session did not survive a refused save: %v", err)
+	}
+	// Just under the bound: stored as parts and read back.
+	big := testSession("p")
+	big.AccessToken = flow.Secret(strings.Repeat("b", MaxSessionBytes-600))
+	if err := ks.Save(big); err != nil {
+		t.Fatalf("a session within the bound: %v", err)
+	}
+	if got, err := ks.Load("p"); err != nil || got.AccessToken != big.AccessToken {
+		t.Fatalf("a session within the bound does not read back: %v", err)
+	}
+	other := testSession("p.x.1") // a profile whose key looks like a part
+	if err := ks.Save(other); err != nil {
+		t.Fatal(err)
+	}
+	for name, breakIndex := range map[string]func(){
+		"index unreadable": func() { _ = ks.ring.Set(keyring.Item{Key: itemKey("p"), Data: []byte("garbage")}) },
+		"index gone":       func() { _ = ks.ring.Remove(itemKey("p")) },
+	} {
+		if err := ks.Save(big); err != nil {
+			t.Fatal(err)
+		}
+		breakIndex()
+		if err := ks.Delete("p"); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		keys, _ := ks.ring.Keys()
+		if len(keys) != 1 || keys[0] != itemKey("p.x.1") {
+			t.Errorf("%s: keys after Delete = %v, want only the other profile's", name, keys)
+		}
+	}
+}
+
 // TestAppsAreSeparate: two programs (Apps) never see each other's
 // sessions, on the shared user keyring above all.
 func TestAppsAreSeparate(t *testing.T) {
@@ -131,12 +188,14 @@ func TestAppsAreSeparate(t *testing.T) {
 	t.Setenv("XDG_DATA_HOME", dataHome)
 	t.Setenv("AUTHWRAP_FILE_DIR", "")
 	pass := func(string) (string, error) { return "pw", nil }
+	appOne, appTwo := fmt.Sprintf("authwrap-test-%d-one", os.Getpid()), fmt.Sprintf("authwrap-test-%d-two", os.Getpid())
+	t.Cleanup(testkeys.Forget(appOne, appTwo))
 	for _, b := range backends {
-		one, err := OpenStore(StoreOptions{App: "apptest-one", Backend: b, Passphrase: pass})
+		one, err := OpenStore(StoreOptions{App: appOne, Backend: b, Passphrase: pass})
 		if err != nil {
 			t.Fatal(err)
 		}
-		two, err := OpenStore(StoreOptions{App: "apptest-two", Backend: b, Passphrase: pass})
+		two, err := OpenStore(StoreOptions{App: appTwo, Backend: b, Passphrase: pass})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -157,8 +216,13 @@ func TestAppsAreSeparate(t *testing.T) {
 	}
 }
 
+// TestKeyctlStore runs in a keyring of its own, which it leaves
+// nowhere: the user keyring is the user's real one.
 func TestKeyctlStore(t *testing.T) {
-	ks, err := OpenStore(StoreOptions{Backend: "keyctl"})
+	app := fmt.Sprintf("authwrap-test-%d", os.Getpid())
+	forget := testkeys.Forget(app)
+	t.Cleanup(forget)
+	ks, err := OpenStore(StoreOptions{App: app, Backend: "keyctl"})
 	if err != nil {
 		if os.Getenv("AUTHWRAP_REQUIRE_KEYCTL") == "1" {
 			t.Fatal(err)
@@ -166,6 +230,13 @@ func TestKeyctlStore(t *testing.T) {
 		t.Skipf("keyctl unavailable here: %v", err)
 	}
 	storeRoundTrip(t, ks)
+	if !testkeys.Exists(app) {
+		t.Fatalf("the test's keyring %s is not where Forget looks", app)
+	}
+	forget()
+	if testkeys.Exists(app) {
+		t.Errorf("the test's keyring %s is left in the user keyring", app)
+	}
 }
 
 func TestFilePassphraseNeedsTerminalOrEnv(t *testing.T) {
@@ -396,5 +467,78 @@ func TestTokenInterrupted(t *testing.T) {
 	}
 	if _, ok := store["p"]; !ok {
 		t.Error("the session must be kept")
+	}
+}
+
+// pendingAuth's sign-in waits for release before the person "approves".
+type pendingAuth struct {
+	fakeAuth
+	prompted chan struct{}
+	release  chan struct{}
+}
+
+func (p *pendingAuth) Start(context.Context) (*flow.DeviceAuth, error) {
+	return &flow.DeviceAuth{UserCode: "ABCD-EFGH", VerificationURI: "https://x/device", Expiry: time.Now().Add(time.Minute)}, nil
+}
+func (p *pendingAuth) Poll(ctx context.Context, _ *flow.DeviceAuth) (*flow.Token, error) {
+	close(p.prompted)
+	select {
+	case <-p.release:
+		return &flow.Token{AccessToken: "at_signed_in", RefreshToken: "rt_1", Expiry: time.Now().Add(time.Hour)}, nil
+	case <-ctx.Done():
+		return nil, context.Cause(ctx)
+	}
+}
+
+// TestWaitsBehindASignIn: while one process waits for a person to
+// approve its sign-in, a caller that cannot sign in itself (no Prompter:
+// no terminal, CI, AUTHWRAP_NO_PROMPT) fails as not signed in instead of
+// waiting for that person; and logout, which changes the state, waits
+// for the lock, then sees and deletes the session the sign-in stored.
+func TestWaitsBehindASignIn(t *testing.T) {
+	store, err := OpenStore(StoreOptions{Backend: "file", FileDir: t.TempDir(), Passphrase: func(string) (string, error) { return "pw", nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	profile := Profile{Name: "p", ClientID: "client_t", APIURL: "http://127.0.0.1:1"}
+	dir := t.TempDir()
+	pa := &pendingAuth{prompted: make(chan struct{}), release: make(chan struct{})}
+	signer := &Manager{Profile: profile, Store: store, Auth: pa, Prompter: &denyPrompter{}, LockDir: dir}
+	signedIn := make(chan error, 1)
+	go func() { _, err := signer.Token(context.Background(), 0); signedIn <- err }()
+	<-pa.prompted
+
+	script := &Manager{Profile: profile, Store: store, Auth: &fakeAuth{}, LockDir: dir}
+	_, err = script.Token(context.Background(), 0)
+	var nse *NotSignedInError
+	if !errors.As(err, &nse) || !strings.Contains(nse.Reason, "another process is waiting for its sign-in") {
+		t.Fatalf("a caller with no prompt behind a pending sign-in: %v", err)
+	}
+
+	logout := &Manager{Profile: profile, Store: store, Auth: &fakeAuth{}, LockDir: dir}
+	type result struct {
+		existed bool
+		err     error
+	}
+	loggedOut := make(chan result, 1)
+	go func() { e, err := logout.DeleteSession(context.Background()); loggedOut <- result{e, err} }()
+	select {
+	case r := <-loggedOut:
+		t.Fatalf("logout did not wait for the sign-in's lock: %+v", r)
+	case <-time.After(200 * time.Millisecond):
+	}
+	close(pa.release)
+	if err := <-signedIn; err != nil {
+		t.Fatal(err)
+	}
+	r := <-loggedOut
+	if r.err != nil || !r.existed {
+		t.Errorf("logout after the sign-in: existed=%v err=%v; want it to find and delete the new session", r.existed, r.err)
+	}
+	if _, err := store.Load("p"); !errors.Is(err, ErrNoSession) {
+		t.Errorf("the session is still stored after logout: %v", err)
+	}
+	if fileExists(signer.signInMarker()) {
+		t.Error("the sign-in marker is left behind")
 	}
 }

@@ -209,7 +209,24 @@ func (m *Manager) Token(ctx context.Context, minTTL time.Duration) (*Session, er
 	}
 	// While another process holds the lock (refreshing or signing in), keep
 	// reading the store: its fresh token ends the wait without the lock.
-	unlock, err := m.lock(ctx, freshNow)
+	// A caller that could not sign in itself does not wait long for
+	// another's sign-in, which waits on a person.
+	waitStart := time.Now()
+	var othersSignIn bool
+	satisfied := func() bool {
+		if freshNow() {
+			return true
+		}
+		if m.Prompter == nil && time.Since(waitStart) >= NoPromptSignInWait && fileExists(m.signInMarker()) {
+			othersSignIn = true
+			return true
+		}
+		return false
+	}
+	unlock, err := m.lock(ctx, satisfied)
+	if errors.Is(err, errSatisfied) && othersSignIn {
+		return nil, m.notSignedIn("another process is waiting for its sign-in to be approved", nil)
+	}
 	if errors.Is(err, errSatisfied) {
 		return fresh, nil
 	}
@@ -262,6 +279,24 @@ func (m *Manager) Token(ctx context.Context, minTTL time.Duration) (*Session, er
 	return s, nil
 }
 
+// NoPromptSignInWait bounds how long Token without a Prompter waits for
+// another process's sign-in (which waits on a person) before it fails
+// as not signed in. A refresh by another process is waited for as long
+// as LockWait allows.
+const NoPromptSignInWait = 3 * time.Second
+
+// signInMarker is the file a process keeps in the lock directory while it
+// signs in under the lock, so that waiters can tell a sign-in (minutes,
+// a person) from a refresh (a second).
+func (m *Manager) signInMarker() string {
+	return filepath.Join(m.lockDir(), m.Profile.Name+".signing-in")
+}
+
+func fileExists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}
+
 // recentFile reports whether path exists and was written within d.
 func recentFile(path string, d time.Duration) bool {
 	fi, err := os.Stat(path)
@@ -294,12 +329,25 @@ func (m *Manager) Login(ctx context.Context) (*Session, error) {
 // has no revocation a public client may call; the session ends on the
 // server when it expires or an administrator ends it.
 func (m *Manager) Logout(ctx context.Context) error {
+	_, err := m.DeleteSession(ctx)
+	return err
+}
+
+// DeleteSession is Logout that also says whether there was anything to
+// delete: a session of this profile, readable or not, or a stored item
+// that belongs to another server or client. It looks under the lock, so
+// a sign-in that another process is finishing is seen.
+func (m *Manager) DeleteSession(ctx context.Context) (existed bool, err error) {
 	unlock, err := m.lock(ctx, nil)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer unlock()
-	return m.Store.Delete(m.Profile.Name)
+	_, loadErr := m.Store.Load(m.Profile.Name)
+	if err := m.Store.Delete(m.Profile.Name); err != nil {
+		return false, err
+	}
+	return !errors.Is(loadErr, ErrNoSession), nil
 }
 
 // SwitchOrganization moves the session to another organization the user
@@ -444,6 +492,9 @@ func (m *Manager) signInWith(ctx context.Context, prompter Prompter) (*Session, 
 	if err != nil {
 		return nil, err
 	}
+	marker := m.signInMarker()
+	_ = os.WriteFile(marker, nil, 0o600)
+	defer os.Remove(marker)
 	host, _ := os.Hostname()
 	who := cmp.Or(m.App, DefaultApp)
 	if u, err := user.Current(); err == nil {

@@ -193,16 +193,32 @@ type KeyringStore struct {
 func itemKey(profile string) string { return "session." + profile }
 
 // Item size: Windows Credential Manager refuses items over 2560 bytes, so
-// a session larger than maxItem is split into parts.
+// a session larger than maxItem is split into at most maxParts parts.
 const (
 	maxItem     = 2500
+	maxParts    = 64
 	partsPrefix = "authwrap-parts:"
+	// genMark starts every generation written since parts got it: profile
+	// names cannot hold it, so "session.PROFILE.~" prefixes only that
+	// profile's parts, and logout can find them without the index.
+	genMark = "~"
 )
+
+// MaxSessionBytes bounds a stored session: maxParts items of maxItem.
+const MaxSessionBytes = maxItem * maxParts
+
+// ErrSessionTooLarge means a session is larger than a keyring may hold
+// (MaxSessionBytes); nothing of it was written.
+var ErrSessionTooLarge = errors.New("the session is too large to store")
 
 // partKey names part i of generation gen of a split session.
 func partKey(profile, gen string, i int) string {
 	return fmt.Sprintf("%s.%s.%d", itemKey(profile), gen, i)
 }
+
+// partsPrefixOf prefixes the keys of every part of profile's sessions
+// written with genMark.
+func partsPrefixOf(profile string) string { return itemKey(profile) + "." + genMark }
 
 // Load implements Store.
 func (k *KeyringStore) Load(profile string) (*Session, error) {
@@ -247,7 +263,7 @@ func parseParts(b []byte) (gen string, n int, ok bool) {
 	}
 	gen, count, found := strings.Cut(rest, ":")
 	n, err := strconv.Atoi(count)
-	if !found || err != nil || n < 1 || n > 64 {
+	if !found || err != nil || n < 1 || n > maxParts {
 		return "", 0, false
 	}
 	return gen, n, true
@@ -263,10 +279,14 @@ func (k *KeyringStore) Save(s *Session) error {
 	if err != nil {
 		return err
 	}
+	if len(data) > MaxSessionBytes {
+		return fmt.Errorf("%w: %d bytes, at most %d (the server's tokens are unusually large); the session stored before is kept",
+			ErrSessionTooLarge, len(data), MaxSessionBytes)
+	}
 	old, _ := k.ring.Get(itemKey(s.Profile))
 	main := data
 	if len(data) > maxItem {
-		gen := strconv.FormatInt(time.Now().UnixNano(), 36)
+		gen := genMark + strconv.FormatInt(time.Now().UnixNano(), 36)
 		n := 0
 		for off := 0; off < len(data); off += maxItem {
 			n++
@@ -302,19 +322,32 @@ func (k *KeyringStore) removeParts(profile string, index []byte) {
 	}
 }
 
-// Delete implements Store.
+// Delete implements Store. It removes every item of the profile: the
+// parts its index names, and every part any generation left behind
+// (found by their key, so an unreadable or missing index leaves none).
 func (k *KeyringStore) Delete(profile string) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if it, err := k.ring.Get(itemKey(profile)); err == nil {
 		k.removeParts(profile, it.Data)
 	}
-	err := k.ring.Remove(itemKey(profile))
-	if err == nil || errors.Is(err, keyring.ErrKeyNotFound) || os.IsNotExist(err) {
-		return nil
+	if keys, err := k.ring.Keys(); err == nil {
+		for _, key := range keys {
+			if strings.HasPrefix(key, partsPrefixOf(profile)) {
+				if err := k.ring.Remove(key); err != nil && !gone(err) {
+					return fmt.Errorf("removing from the %s keyring: %w", k.Backend, err)
+				}
+			}
+		}
 	}
-	return fmt.Errorf("removing from the %s keyring: %w", k.Backend, err)
+	if err := k.ring.Remove(itemKey(profile)); err != nil && !gone(err) {
+		return fmt.Errorf("removing from the %s keyring: %w", k.Backend, err)
+	}
+	return nil
 }
+
+// gone reports whether err means the item was not there to remove.
+func gone(err error) bool { return errors.Is(err, keyring.ErrKeyNotFound) || os.IsNotExist(err) }
 
 // Probe is the outcome of trying one backend.
 type Probe struct {
@@ -482,10 +515,48 @@ const probeTimeout = 3 * time.Second
 // neither AUTHWRAP_FILE_PASSPHRASE nor a terminal to ask on.
 var ErrNoPassphrase = errors.New("the file keyring needs a passphrase: set AUTHWRAP_FILE_PASSPHRASE or run on a terminal")
 
-// filePassphrase reads AUTHWRAP_FILE_PASSPHRASE, or asks on /dev/tty. It
-// never touches stdin or stdout, which may carry a protocol.
+// PassphraseVar is the environment variable that holds the file
+// keyring's passphrase.
+const PassphraseVar = "AUTHWRAP_FILE_PASSPHRASE"
+
+// envSecrets holds the values TakeSecretsFromEnv took out of the
+// environment.
+var envSecrets struct {
+	sync.Mutex
+	passphrase string
+}
+
+// UnlockVars are the environment variables that unlock authwrap's
+// storage. No process authwrap starts may inherit them.
+var UnlockVars = []string{PassphraseVar}
+
+// TakeSecretsFromEnv moves the variables that unlock the storage
+// (UnlockVars) out of the process environment into memory, where the
+// file keyring still finds them: every process started afterwards (the
+// command of `authwrap exec`, a browser, git) gets an environment without
+// them. Call it first thing in main.
+func TakeSecretsFromEnv() {
+	envSecrets.Lock()
+	defer envSecrets.Unlock()
+	if p, ok := os.LookupEnv(PassphraseVar); ok {
+		if p != "" {
+			envSecrets.passphrase = p
+		}
+		_ = os.Unsetenv(PassphraseVar)
+	}
+}
+
+// filePassphrase reads AUTHWRAP_FILE_PASSPHRASE (or what
+// TakeSecretsFromEnv took of it), or asks on /dev/tty. It never touches
+// stdin or stdout, which may carry a protocol.
 func filePassphrase(prompt string) (string, error) {
-	if p, ok := os.LookupEnv("AUTHWRAP_FILE_PASSPHRASE"); ok && p != "" {
+	if p, ok := os.LookupEnv(PassphraseVar); ok && p != "" {
+		return p, nil
+	}
+	envSecrets.Lock()
+	p := envSecrets.passphrase
+	envSecrets.Unlock()
+	if p != "" {
 		return p, nil
 	}
 	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)

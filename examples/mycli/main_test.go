@@ -16,6 +16,7 @@ import (
 
 	"github.com/authwrap/authwrap/flow/authkittest"
 	"github.com/authwrap/authwrap/helper"
+	"github.com/authwrap/authwrap/internal/testkeys"
 )
 
 // TestMycli runs the example's login, get and logout against the local
@@ -25,6 +26,9 @@ func TestMycli(t *testing.T) {
 	t.Setenv("HOME", home)
 	t.Setenv("XDG_STATE_HOME", home+"/state")
 	t.Setenv("XDG_DATA_HOME", home+"/data")
+	// The kernel keyring is the user's own: whatever this test adds there
+	// goes when it ends.
+	t.Cleanup(testkeys.Forget("mycli"))
 	if _, err := helper.OpenStore(helper.StoreOptions{App: "mycli"}); err != nil {
 		t.Skipf("no keyring backend without a passphrase here: %v", err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/authwrap/authwrap/helper"
+	"github.com/authwrap/authwrap/internal/fsutil"
 )
 
 // Entry is one profile in the file.
@@ -73,9 +74,16 @@ var ErrConfig = errors.New("bad configuration")
 func Path() string { return filepath.Join(helper.XDGConfigDir(), "authwrap", "config.toml") }
 
 // Load reads the configuration at path. A missing file is an empty
-// configuration, not an error.
+// configuration, not an error. The file decides which hosts receive a
+// token, so one that another user could have written or replaced is
+// refused (fsutil.CheckTrusted), on every path that reads it.
 func Load(path string) (*Config, error) {
 	cfg := &Config{}
+	if err := fsutil.CheckTrusted(path); errors.Is(err, fs.ErrNotExist) {
+		return cfg, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return cfg, nil

@@ -10,27 +10,76 @@ import (
 	"path/filepath"
 )
 
-// PrivateDir creates dir with mode 0700, and tightens it if it exists
-// with wider permissions. It refuses a directory that another user could
-// swap or empty: one that belongs to another user, or that sits in such
-// a directory (OpenSSH checks key paths the same way), or in one anyone
-// may write in without the sticky bit that /tmp has. Directories of root
-// are trusted otherwise; the directory itself is tightened to 0700.
+// ErrUntrusted marks a file or directory that another user could have
+// written or could replace, which authwrap refuses to use.
+var ErrUntrusted = errors.New("not safe to use")
+
+// PrivateDir makes sure dir is a directory only this user controls. One
+// it creates (with its missing parents) gets mode 0700. One that already
+// exists is never changed: it is refused, with its path and the reason,
+// when another user owns it, when others may write in it (a shared
+// directory, even with the sticky bit), or when it sits in a directory
+// another user controls (OpenSSH checks key paths the same way).
+// Symbolic links are resolved first and the real path is checked.
 func PrivateDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
+	_, err := os.Lstat(dir)
+	created := errors.Is(err, fs.ErrNotExist)
+	if created {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return err
+		}
+		// The umask may have taken bits away (never added any).
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return err
+		}
 	}
-	if err := checkOwners(dir); err != nil {
-		return err
-	}
-	fi, err := os.Stat(dir)
+	real, err := filepath.EvalSymlinks(dir)
 	if err != nil {
 		return err
 	}
-	if fi.Mode().Perm()&0o077 != 0 {
-		return os.Chmod(dir, 0o700)
+	fi, err := os.Lstat(real)
+	if err != nil {
+		return err
 	}
-	return nil
+	if !fi.IsDir() {
+		return fmt.Errorf("%w: %s is not a directory", ErrUntrusted, dir)
+	}
+	if owner, ok := ownerOf(fi); ok && fi.Mode().Perm()&0o022 != 0 {
+		return fmt.Errorf("%w: %s (really %s) may be written by other users (mode %v, owner uid %d); authwrap keeps its files only in a directory of its own: point it elsewhere, or `chmod go-w` it if it is yours alone",
+			ErrUntrusted, dir, real, octal(fi), owner)
+	}
+	return checkOwners(real)
+}
+
+// CheckTrusted refuses a file whose contents decide where a token goes
+// (the configuration, a CA bundle) when another user could have written
+// it, as OpenSSH refuses such a config: it must be a regular file owned
+// by this user or root that no one else may write, and no directory above
+// it (after resolving symbolic links) may belong to another user or be
+// writable by others without the sticky bit. A missing file is
+// fs.ErrNotExist.
+func CheckTrusted(path string) error {
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return err
+	}
+	fi, err := os.Lstat(real)
+	if err != nil {
+		return err
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("%w: %s is not a regular file", ErrUntrusted, path)
+	}
+	if owner, ok := ownerOf(fi); ok {
+		me := os.Getuid()
+		switch {
+		case owner != me && owner != 0:
+			return fmt.Errorf("%w: %s belongs to another user (uid %d), not to this one (uid %d): authwrap does not take its settings from a file someone else wrote", ErrUntrusted, path, owner, me)
+		case fi.Mode().Perm()&0o022 != 0:
+			return fmt.Errorf("%w: %s may be written by other users (mode %s): run `chmod go-w %s`", ErrUntrusted, path, octal(fi), path)
+		}
+	}
+	return checkOwners(filepath.Dir(real))
 }
 
 // WriteAtomic writes data to a temporary file beside path (0600; the
@@ -91,18 +140,31 @@ func SyncFile(path string) error {
 	return err
 }
 
-// checkOwners walks from dir up to the home directory (when dir is in
-// it; else up to the root, as OpenSSH's safe_path does) and fails on a
-// directory another user controls.
+// octal shows a file's mode as chmod takes it: 0700, 1777.
+func octal(fi os.FileInfo) string {
+	m := uint32(fi.Mode().Perm())
+	if fi.Mode()&os.ModeSticky != 0 {
+		m |= 0o1000
+	}
+	return fmt.Sprintf("%04o", m)
+}
+
+// checkOwners walks from dir, a path with no symbolic links in it, up to
+// the home directory (when dir is in it; else up to the root, as
+// OpenSSH's safe_path does) and fails on a directory another user
+// controls.
 func checkOwners(dir string) error {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return err
 	}
 	home, _ := os.UserHomeDir()
+	if h, err := filepath.EvalSymlinks(home); err == nil {
+		home = h
+	}
 	me := os.Getuid()
 	for p := abs; ; p = filepath.Dir(p) {
-		fi, err := os.Stat(p)
+		fi, err := os.Lstat(p)
 		if err != nil {
 			return err
 		}
@@ -112,9 +174,9 @@ func checkOwners(dir string) error {
 		}
 		switch {
 		case owner != me && owner != 0:
-			return fmt.Errorf("%s belongs to another user (uid %d), not to this one (uid %d); authwrap keeps its files only where no one else can replace them", p, owner, me)
-		case p != abs && fi.Mode().Perm()&0o002 != 0 && fi.Mode()&os.ModeSticky == 0:
-			return fmt.Errorf("%s may be written by anyone (mode %v, no sticky bit); authwrap keeps its files only where no one else can replace them", p, fi.Mode().Perm())
+			return fmt.Errorf("%w: %s belongs to another user (uid %d), not to this one (uid %d); authwrap keeps and reads its files only where no one else can replace them", ErrUntrusted, p, owner, me)
+		case fi.Mode().Perm()&0o002 != 0 && fi.Mode()&os.ModeSticky == 0:
+			return fmt.Errorf("%w: %s may be written by anyone (mode %s, no sticky bit); authwrap keeps and reads its files only where no one else can replace them", ErrUntrusted, p, octal(fi))
 		}
 		if filepath.Dir(p) == p || p == filepath.Clean(home) {
 			return nil
