@@ -46,10 +46,22 @@ func (c *KubectlCredentialCmd) Run(ctx context.Context, g *Globals) error {
 	if err != nil {
 		return err
 	}
-	m, _, err := g.setup()
+	cfg, err := g.loadConfig()
 	if err != nil {
 		return err
 	}
+	e, err := g.resolve(cfg, "")
+	if err != nil {
+		return err
+	}
+	if err := credhelper.CheckKubeServer(cfg, e.Name, info.Server); err != nil {
+		return err
+	}
+	store, err := g.openStore(cfg)
+	if err != nil {
+		return err
+	}
+	m := g.manager(e.Profile, store, nil)
 	s, release, err := g.tokenOnDemand(ctx, m, credhelper.HelperMinTTL, info.Interactive)
 	if err != nil {
 		return err

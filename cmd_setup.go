@@ -39,16 +39,29 @@ func (c *SetupKubectlCmd) Run(g *Globals) error {
 		return err
 	}
 	path := credhelper.KubeconfigPath()
-	if err := credhelper.SetupKubectl(path, c.Cluster, e.Name, exe, c.Remove); err != nil {
+	user, context := credhelper.KubeNames(e.Name, c.Cluster)
+	res, err := credhelper.SetupKubectl(path, c.Cluster, e.Name, exe, c.Remove)
+	if err != nil {
 		return err
 	}
-	user, context := credhelper.KubeNames(e.Name, c.Cluster)
 	if c.Remove {
+		if !res.Changed {
+			fmt.Fprintf(g.stderr, "authwrap: %s has no user %s or context %s; nothing to remove\n", path, user, context)
+			return nil
+		}
 		fmt.Fprintf(g.stderr, "authwrap: removed user %s and context %s from %s\n", user, context, path)
 		return nil
 	}
-	fmt.Fprintf(g.stderr, "authwrap: %s has user %s (tokens from profile %s) and context %s; use it with `kubectl --context %s` or `kubectl config use-context %s`\n",
-		path, user, e.Name, context, context, context)
+	// The plugin answers only for a server the profile lists.
+	t, err := credhelper.ParseTargetURL(res.Server)
+	if err != nil {
+		return fmt.Errorf("cluster %s: server %s: %w", c.Cluster, res.Server, err)
+	}
+	if err := config.SetHost(g.configPath(), e, t.Host, false); err != nil {
+		return err
+	}
+	fmt.Fprintf(g.stderr, "authwrap: %s has user %s (tokens from profile %s, only for %s) and context %s; use it with `kubectl --context %s` or `kubectl config use-context %s`\n",
+		path, user, e.Name, t, context, context, context)
 	return nil
 }
 

@@ -24,6 +24,10 @@ type ExecInfo struct {
 	APIVersion string
 	// Interactive is spec.interactive: stdin is the person's terminal.
 	Interactive bool
+	// Server is spec.cluster.server, the API server kubectl will send the
+	// token to; kubectl sends it only when the kubeconfig's exec section
+	// sets provideClusterInfo. Empty when it did not.
+	Server string
 }
 
 // ParseExecInfo reads KUBERNETES_EXEC_INFO. An empty value (an old
@@ -37,6 +41,9 @@ func ParseExecInfo(v string) (ExecInfo, error) {
 		Kind       string `json:"kind"`
 		Spec       struct {
 			Interactive bool `json:"interactive"`
+			Cluster     *struct {
+				Server string `json:"server"`
+			} `json:"cluster"`
 		} `json:"spec"`
 	}
 	if err := json.Unmarshal([]byte(v), &raw); err != nil {
@@ -48,7 +55,11 @@ func ParseExecInfo(v string) (ExecInfo, error) {
 	if raw.Kind != "" && raw.Kind != "ExecCredential" {
 		return ExecInfo{}, fmt.Errorf("%w: kind %.40q is not ExecCredential", ErrExecInfo, raw.Kind)
 	}
-	return ExecInfo{APIVersion: raw.APIVersion, Interactive: raw.Spec.Interactive}, nil
+	info := ExecInfo{APIVersion: raw.APIVersion, Interactive: raw.Spec.Interactive}
+	if raw.Spec.Cluster != nil {
+		info.Server = raw.Spec.Cluster.Server
+	}
+	return info, nil
 }
 
 // ExecCredential is a plugin's answer to kubectl.

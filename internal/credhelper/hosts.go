@@ -95,12 +95,15 @@ func NewTarget(scheme, hostport string) (Target, error) {
 		return Target{}, err
 	}
 	if scheme == "http" {
-		h := host
-		if hh, _, err := net.SplitHostPort(host); err == nil {
+		// Loopback is judged on the host as the client will use it, before
+		// canonical form drops a trailing dot: "localhost." and
+		// "127.0.0.1." go to DNS, so they are not loopback.
+		h := hostport
+		if hh, _, err := net.SplitHostPort(hostport); err == nil {
 			h = hh
 		}
-		if !flow.IsLoopback(strings.Trim(h, "[]")) {
-			return Target{}, fmt.Errorf("%w: plain http to %s", ErrInsecureTarget, host)
+		if !flow.IsLoopback(strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")) {
+			return Target{}, fmt.Errorf("%w: plain http to %s", ErrInsecureTarget, hostport)
 		}
 	}
 	return Target{Scheme: scheme, Host: host}, nil

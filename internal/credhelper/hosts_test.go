@@ -82,3 +82,52 @@ func TestProfileFor(t *testing.T) {
 		t.Errorf("--profile local must not serve work's host: %v", err)
 	}
 }
+
+// TestPlainHTTPOnlyToLiteralLoopback: plain http is for the names a client
+// never looks up in DNS. A trailing dot, a search-domain name or an IPv4
+// shorthand goes to the resolver, which an attacker may control, so it is
+// refused as a target before any profile is consulted.
+func TestPlainHTTPOnlyToLiteralLoopback(t *testing.T) {
+	for _, ok := range []string{"http://localhost:8080", "http://LOCALHOST:8080", "http://127.0.0.1:8080",
+		"http://127.0.0.2", "http://[::1]:8080", "http://[0:0:0:0:0:0:0:1]:9"} {
+		if _, err := ParseTargetURL(ok); err != nil {
+			t.Errorf("ParseTargetURL(%q) = %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"http://localhost.:8080", "http://127.0.0.1.:8080", "http://localhost.localdomain",
+		"http://127.1:8080", "http://0x7f000001", "http://localhost.example.com", "http://[::1%25lo]:80"} {
+		if got, err := ParseTargetURL(bad); !errors.Is(err, ErrInsecureTarget) {
+			t.Errorf("ParseTargetURL(%q) = %v, %v; want ErrInsecureTarget", bad, got, err)
+		}
+	}
+	// git sends protocol and host apart.
+	for _, host := range []string{"localhost.:8080", "127.0.0.1.:8080", "[::1].:80"} {
+		if got, err := NewTarget("http", host); !errors.Is(err, ErrInsecureTarget) {
+			t.Errorf("NewTarget(http, %q) = %v, %v; want ErrInsecureTarget", host, got, err)
+		}
+	}
+}
+
+// TestKubeServerBinding: the kubectl plugin answers only for a cluster
+// server its profile lists, and not at all when kubectl does not say.
+func TestKubeServerBinding(t *testing.T) {
+	cfg := &config.Config{Profiles: map[string]*config.Entry{
+		"default": {Profile: helper.Profile{Name: "default"}, Hosts: []string{"k8s.example.com:6443"}},
+		"other":   {Profile: helper.Profile{Name: "other"}, Hosts: []string{"other.example.com"}},
+	}}
+	if err := CheckKubeServer(cfg, "default", "https://K8S.example.com:6443/"); err != nil {
+		t.Errorf("the bound server: %v", err)
+	}
+	for server, want := range map[string]error{
+		"":                                  ErrNoClusterInfo,
+		"https://evil.example.com:6443":     ErrUnknownHost,
+		"https://k8s.example.com":           ErrUnknownHost, // another port
+		"https://other.example.com":         ErrUnknownHost, // another profile's
+		"http://k8s.example.com:6443":       ErrInsecureTarget,
+		"https://user@k8s.example.com:6443": ErrInsecureTarget,
+	} {
+		if err := CheckKubeServer(cfg, "default", server); !errors.Is(err, want) {
+			t.Errorf("server %q: %v, want %v", server, err, want)
+		}
+	}
+}

@@ -8,9 +8,11 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/authwrap/authwrap/helper"
+	"github.com/authwrap/authwrap/internal/safetext"
 )
 
 // TokenServer hands a fresh token to one child process, as aws-vault's
@@ -28,6 +30,10 @@ type TokenServer struct {
 	minTTL time.Duration
 	host   string
 	srv    *http.Server
+
+	mu       sync.Mutex
+	conns    map[net.Conn]*connInfo
+	accepted int // connections ever accepted
 }
 
 // ServeTokens starts a TokenServer for m's profile.
@@ -47,9 +53,66 @@ func ServeTokens(m *helper.Manager, minTTL time.Duration) (*TokenServer, error) 
 		minTTL: minTTL,
 		host:   l.Addr().String(),
 	}
-	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second}
+	s.conns = map[net.Conn]*connInfo{}
+	s.srv = &http.Server{Handler: s, ConnState: s.track, MaxHeaderBytes: 8 << 10,
+		ReadHeaderTimeout: serveHeaderTimeout, ReadTimeout: serveHeaderTimeout, IdleTimeout: serveIdleTimeout}
 	go func() { _ = s.srv.Serve(l) }()
 	return s, nil
+}
+
+// Limits of the token endpoint. Any local user can connect to a loopback
+// port: whoever holds connections open without sending a request (or
+// after a refused one) must not keep the command's own requests waiting,
+// nor run the process out of descriptors.
+const (
+	// serveMaxConns caps the connections kept open; past it, the oldest
+	// one not in the middle of a request is closed for the newest.
+	serveMaxConns = 32
+	// serveHeaderTimeout closes a connection that has not sent a whole
+	// request head (and body) this long after it started.
+	serveHeaderTimeout = 2 * time.Second
+	// serveIdleTimeout closes a kept-alive connection with nothing to do.
+	serveIdleTimeout = 5 * time.Second
+)
+
+// connInfo is what the endpoint knows of one open connection.
+type connInfo struct {
+	state http.ConnState
+	since time.Time
+}
+
+// track follows each connection's state, and at the cap closes the
+// oldest connection that is not serving a request.
+func (s *TokenServer) track(c net.Conn, state http.ConnState) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch state {
+	case http.StateClosed, http.StateHijacked:
+		delete(s.conns, c)
+		return
+	case http.StateNew:
+		s.accepted++
+		s.conns[c] = &connInfo{state: state, since: time.Now()}
+	default:
+		if ci := s.conns[c]; ci != nil {
+			ci.state = state
+		}
+		return
+	}
+	for len(s.conns) > serveMaxConns {
+		var oldest net.Conn
+		var at time.Time
+		for oc, ci := range s.conns {
+			if oc != c && ci.state != http.StateActive && (oldest == nil || ci.since.Before(at)) {
+				oldest, at = oc, ci.since
+			}
+		}
+		if oldest == nil {
+			return // every other one is being served
+		}
+		_ = oldest.Close()
+		delete(s.conns, oldest)
+	}
 }
 
 // Close stops the server; later requests are refused by the system.
@@ -79,6 +142,7 @@ func (s *TokenServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte(s.Auth)) != 1:
 		w.Header().Set("WWW-Authenticate", "Bearer")
+		w.Header().Set("Connection", "close")
 		http.Error(w, "missing or wrong Authorization: send $AUTHWRAP_TOKEN_URL_AUTH", http.StatusUnauthorized)
 		return
 	}
@@ -88,7 +152,7 @@ func (s *TokenServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if errors.Is(err, helper.ErrNotSignedIn) {
 			status = http.StatusUnauthorized
 		}
-		http.Error(w, err.Error(), status)
+		http.Error(w, safetext.Line(err.Error()), status)
 		return
 	}
 	if r.Header.Get("Accept") == "application/json" {

@@ -77,10 +77,16 @@ func SetupDocker(path, registry string, remove bool) error {
 			return fmt.Errorf("%s is not valid JSON, not touching it: %v", path, err)
 		}
 	}
+	if doc == nil {
+		doc = map[string]json.RawMessage{} // the file said null
+	}
 	helpers := map[string]string{}
 	if raw, ok := doc["credHelpers"]; ok {
 		if err := json.Unmarshal(raw, &helpers); err != nil {
 			return fmt.Errorf("%s: credHelpers is not an object of strings: %v", path, err)
+		}
+		if helpers == nil {
+			helpers = map[string]string{} // "credHelpers": null
 		}
 	}
 	if remove {
