@@ -7,10 +7,12 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/authwrap/authwrap/helper"
 	"github.com/authwrap/authwrap/internal/credhelper"
 	"github.com/authwrap/authwrap/protocol"
 )
@@ -101,12 +103,14 @@ func (c *ExecCmd) Run(ctx context.Context, g *Globals) error {
 	return runChild(path, argv, environ(set))
 }
 
-// environ is this process's environment with set laid over it.
+// environ is this process's environment with set laid over it, without
+// the variables that unlock authwrap's storage (run already took them out
+// of the environment; this holds even for an environment changed since).
 func environ(set map[string]string) []string {
 	env := make([]string, 0, len(os.Environ())+len(set))
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
-		if _, ok := set[k]; !ok {
+		if _, ok := set[k]; !ok && !slices.Contains(helper.UnlockVars, k) {
 			env = append(env, kv)
 		}
 	}

@@ -222,6 +222,7 @@ func TestScripts(t *testing.T) {
 //	authkit count ENDPOINT N        assert the requests an endpoint received
 //	authkit slowdowns N             assert the slow_down answers sent
 //	authkit fail ENDPOINT STATUS|drop|drop-after|delay-after:D [RETRY-AFTER|-] [COUNT]
+//	authkit fail ENDPOINT redirect:STATUS:URL|escapes|escapes-5xx|escapes-status|token-crlf  a hostile answer
 //	authkit revoke                  end every session on the server
 //	authkit stop                    take the server down
 func authkitCmd(ts *testscript.TestScript, neg bool, args []string) {
@@ -325,7 +326,25 @@ func authkitCmd(ts *testscript.TestScript, neg bool, args []string) {
 			f.Drop = true
 		case "drop-after":
 			f.Drop, f.AfterProcessing = true, true
+		case "escapes":
+			// An error whose description and message are escape sequences.
+			f = authkittest.ErrorAnswer(400, "invalid_request", "bad request "+authkittest.Escapes)
+		case "escapes-5xx":
+			f = authkittest.ErrorAnswer(503, "server_error", "down "+authkittest.Escapes)
+		case "escapes-status":
+			// A status line whose reason phrase is escape sequences.
+			f = authkittest.RawAnswer(503, "Oops"+authkittest.Escapes, []string{"Content-Type: application/json"}, `{"error":"server_error"}`)
+		case "token-crlf":
+			f = authkittest.TokenAnswer("eyJhbGciOiJub25lIn0.e30.\r\nX-Injected: yes")
 		default:
+			if loc, ok := strings.CutPrefix(args[2], "redirect:"); ok {
+				// redirect:STATUS:URL
+				code, target, _ := strings.Cut(loc, ":")
+				status, err := strconv.Atoi(code)
+				ts.Check(err)
+				f = authkittest.Redirect(status, target)
+				break
+			}
 			if d, ok := strings.CutPrefix(args[2], "delay-after:"); ok {
 				var err error
 				f.Delay, err = time.ParseDuration(d)

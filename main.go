@@ -26,6 +26,7 @@ import (
 	"github.com/authwrap/authwrap/helper"
 	"github.com/authwrap/authwrap/internal/config"
 	"github.com/authwrap/authwrap/internal/fsutil"
+	"github.com/authwrap/authwrap/internal/safetext"
 )
 
 //go:generate sh -c "go run . man > release/authwrap.1"
@@ -70,8 +71,12 @@ type Globals struct {
 	CAFile         string `name:"ca-file" type:"path" env:"AUTHWRAP_CA_FILE" help:"PEM file of extra CA certificates to trust (a private CA, a TLS-inspecting proxy)."`
 	Verbose        bool   `short:"v" env:"AUTHWRAP_VERBOSE" help:"Log each request to the authorization server on stderr (secrets masked)."`
 
-	stdout, stderr io.Writer
-	client         *http.Client
+	// stderr is where messages go: through safetext, so that no text
+	// from outside (a server's error, a file's contents) reaches the
+	// terminal as escape sequences. term is the stream beneath it, for
+	// the sign-in prompt, which draws on the terminal on purpose.
+	stdout, stderr, term io.Writer
+	client               *http.Client
 }
 
 func main() {
@@ -175,7 +180,8 @@ func hotCommand(name string) (any, *Globals) {
 // command. With quiet set, a parse failure returns ok=false and prints
 // nothing, so the caller can retry with the full command line.
 func runParsed(cli any, g *Globals, args []string, stdout, stderr io.Writer, quiet bool) (code int, ok bool) {
-	g.stdout, g.stderr = stdout, stderr
+	g.stdout, g.stderr, g.term = stdout, safetext.Writer{W: stderr}, stderr
+	stderr = g.stderr
 	exited := -1
 	parser, err := kong.New(cli,
 		kong.Name("authwrap"),
@@ -381,7 +387,7 @@ func (g *Globals) setup() (*helper.Manager, *helper.KeyringStore, error) {
 // terminalPrompter returns the prompt for an explicit login: on stderr,
 // live when stderr is a terminal.
 func (g *Globals) terminalPrompter(openBrowser bool) *helper.TerminalPrompter {
-	p := helper.NewTerminalPrompter(g.stderr)
+	p := helper.NewTerminalPrompter(g.term)
 	if !openBrowser {
 		p.Open = nil
 	}
@@ -419,7 +425,7 @@ func (g *Globals) onDemandPrompter() (helper.Prompter, func()) {
 		}
 		tty.Close()
 	}
-	if helper.IsTerminal(g.stderr) {
+	if helper.IsTerminal(g.term) {
 		return g.terminalPrompter(true), func() {}
 	}
 	return nil, func() {}

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/authwrap/authwrap/internal/safetext"
 )
 
 // VerboseTransport logs each request to the authorization server, one
@@ -56,9 +58,10 @@ func (v *VerboseTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	u.RawQuery, u.User = "", nil
 	line := fmt.Sprintf("%s %s %s", req.Method, Inert(u.String()), strings.Join(fields, " "))
 	if err != nil {
-		v.Log(fmt.Sprintf("%s: failed after %s: %v", strings.TrimSpace(line), took, err))
+		v.Log(fmt.Sprintf("%s: failed after %s: %s", strings.TrimSpace(line), took, safetext.Line(err.Error())))
 		return nil, err
 	}
-	v.Log(fmt.Sprintf("%s: %s in %s", strings.TrimSpace(line), resp.Status, took))
+	// The status line's reason phrase is the server's text.
+	v.Log(fmt.Sprintf("%s: %s in %s", strings.TrimSpace(line), Inert(resp.Status), took))
 	return resp, nil
 }

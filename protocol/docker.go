@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/docker/docker-credential-helpers/credentials"
+
+	"github.com/authwrap/authwrap/internal/safetext"
 )
 
 // MaxDockerInput bounds what a docker credential helper reads from stdin.
@@ -24,5 +26,6 @@ func ServeDocker(h credentials.Helper, action string, in io.Reader, out io.Write
 // message alone on stdout (docker matches "credentials not found in native
 // keychain" to mean anonymous access).
 func WriteDockerError(w io.Writer, err error) {
-	_, _ = fmt.Fprintln(w, strings.TrimSpace(err.Error()))
+	// docker prints the helper's answer on the person's terminal.
+	_, _ = fmt.Fprintln(w, safetext.Line(strings.TrimSpace(err.Error())))
 }
