@@ -217,6 +217,100 @@ func TestUnprivilegedUser(t *testing.T) {
 		}
 	})
 
+	t.Run("config another user controls", func(t *testing.T) {
+		// The config decides which hosts receive the token. One planted by
+		// another user is refused on every path, the fresh-token one (no
+		// lock, no private directory) included: a config directory owned
+		// by another user, one reached through a symlink into a sticky
+		// directory, a config file of this user's that others may write.
+		kc := []string{"AUTHWRAP_KEYRING_BACKEND=keyctl"}
+		if r := as(kc, "authwrap", "login"); r.code != 0 {
+			t.Fatalf("login: exit %d: %s", r.code, r.stderr)
+		}
+		planted := "[profiles.default]\nhosts = [\"evil.example.com\"]\n"
+		plant := func(dir string, owner int) {
+			t.Helper()
+			if err := os.MkdirAll(filepath.Join(dir, "authwrap"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "authwrap", "config.toml"), []byte(planted), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range []string{dir, filepath.Join(dir, "authwrap"), filepath.Join(dir, "authwrap", "config.toml")} {
+				if err := os.Chown(p, owner, owner); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		get := "protocol=https\nhost=evil.example.com\n\n"
+		gitGet := func(env []string) result {
+			t.Helper()
+			cmd := exec.Command("setpriv", "--reuid="+uid, "--regid="+uid, "--clear-groups", "--", filepath.Join(root, "authwrap"), "git-credential", "get")
+			cmd.Env = serverEnv(home, srv, append(kc, env...)...)
+			cmd.Stdin = strings.NewReader(get)
+			var out, errb bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &errb
+			_ = cmd.Run()
+			return result{out.String(), errb.String(), cmd.ProcessState.ExitCode()}
+		}
+		theirs := filepath.Join(root, "theirs-config")
+		plant(theirs, 4243)
+		for name, env := range map[string][]string{"another user's directory": {"XDG_CONFIG_HOME=" + theirs}} {
+			if r := gitGet(env); r.code == 0 || strings.Contains(r.stdout, "password=") || !strings.Contains(r.stderr, "belongs to another user (uid 4243)") {
+				t.Errorf("%s: git-credential get: exit %d, stdout %q, stderr:\n%s", name, r.code, r.stdout, r.stderr)
+			}
+			if r := as(append(kc, env...), "authwrap", "token", "--min-ttl", "0s"); r.code == 0 || !strings.Contains(r.stderr, "belongs to another user (uid 4243)") {
+				t.Errorf("%s: fresh token: exit %d, stderr:\n%s", name, r.code, r.stderr)
+			}
+		}
+		// ~/.config/authwrap as a symlink to a directory another user made
+		// in a sticky, world-writable directory (/tmp's shape).
+		sticky := filepath.Join(root, "sticky")
+		if err := os.Mkdir(sticky, 0o777); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(sticky, 0o777|os.ModeSticky); err != nil {
+			t.Fatal(err)
+		}
+		plant(sticky, 4243)
+		if err := os.Chown(sticky, 0, 0); err != nil {
+			t.Fatal(err)
+		}
+		cfgHome := filepath.Join(home, "cfg-link")
+		if err := os.Mkdir(cfgHome, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		n, _ := strconv.Atoi(uid)
+		_ = os.Chown(cfgHome, n, n)
+		if err := os.Symlink(filepath.Join(sticky, "authwrap"), filepath.Join(cfgHome, "authwrap")); err != nil {
+			t.Fatal(err)
+		}
+		if r := gitGet([]string{"XDG_CONFIG_HOME=" + cfgHome}); r.code == 0 || strings.Contains(r.stdout, "password=") || !strings.Contains(r.stderr, "belongs to another user (uid 4243)") {
+			t.Errorf("symlink into a sticky directory: exit %d, stdout %q, stderr:\n%s", r.code, r.stdout, r.stderr)
+		}
+		// This user's own config, writable by the group: refused with the fix.
+		own := filepath.Join(home, "cfg-own")
+		plant(own, n)
+		_ = os.Chmod(filepath.Join(own, "authwrap", "config.toml"), 0o664)
+		if r := gitGet([]string{"XDG_CONFIG_HOME=" + own}); r.code == 0 || !strings.Contains(r.stderr, "chmod go-w") {
+			t.Errorf("group-writable config: exit %d, stderr:\n%s", r.code, r.stderr)
+		}
+		// Made private, it is used: the planted host is then this user's
+		// own choice.
+		_ = os.Chmod(filepath.Join(own, "authwrap", "config.toml"), 0o600)
+		if r := gitGet([]string{"XDG_CONFIG_HOME=" + own}); r.code != 0 || !strings.Contains(r.stdout, "password=eyJ") {
+			t.Errorf("the user's own private config: exit %d, stdout %q, stderr:\n%s", r.code, r.stdout, r.stderr)
+		}
+		// A CA bundle another user wrote decides which servers get the
+		// refresh token: refused the same way.
+		ca := filepath.Join(theirs, "ca.pem")
+		_ = os.WriteFile(ca, []byte("-----BEGIN CERTIFICATE-----\n"), 0o644)
+		_ = os.Chown(ca, 4243, 4243)
+		if r := as(append(kc, "AUTHWRAP_CA_FILE="+ca), "authwrap", "token", "--min-ttl", "0s"); r.code == 0 || !strings.Contains(r.stderr, "--ca-file: not safe to use") {
+			t.Errorf("another user's CA file: exit %d, stderr:\n%s", r.code, r.stderr)
+		}
+	})
+
 	t.Run("keyctl quota full", func(t *testing.T) {
 		kc := []string{"AUTHWRAP_KEYRING_BACKEND=keyctl"}
 		if r := as(kc, "authwrap", "login"); r.code != 0 {
