@@ -161,3 +161,34 @@ func TestCheckTrusted(t *testing.T) {
 		t.Errorf("a config reached through a symlink into another user's directory: %v", err)
 	}
 }
+
+// BenchmarkConfigRead: reading a config file as the hot path does, with
+// the trust check (CheckTrusted, then read) against the plain read alone,
+// side by side in one run. The config sits five directories deep.
+func BenchmarkConfigRead(b *testing.B) {
+	dir := filepath.Join(b.TempDir(), "home", "user", ".config", "authwrap")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(path, []byte("[profiles.default]\nhosts = [\"git.example.com\"]\n"), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("read", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := os.ReadFile(path); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("check+read", func(b *testing.B) {
+		for b.Loop() {
+			if err := CheckTrusted(path); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := os.ReadFile(path); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
