@@ -44,11 +44,13 @@ func (c *DemoCmd) Run(ctx context.Context, g *Globals) error {
 	if err != nil {
 		return err
 	}
+	prompter, release := g.terminalPrompter(!c.NoBrowser && !c.AutoApprove)
+	defer release()
 	m, err := helper.New(helper.Options{
 		Profile:  helper.Profile{Name: "demo", ClientID: srv.Config.ClientID, APIURL: srv.URL},
 		Store:    store,
 		StateDir: filepath.Join(dir, "state"),
-		Prompter: g.terminalPrompter(!c.NoBrowser && !c.AutoApprove),
+		Prompter: prompter,
 		Notify:   func(msg string) { fmt.Fprintf(g.stderr, "authwrap: %s\n", msg) },
 	})
 	if err != nil {

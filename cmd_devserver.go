@@ -17,6 +17,7 @@ type DevServerCmd struct {
 	RefreshGrace   time.Duration `name:"refresh-grace" default:"30s" help:"How long a used refresh token may be replayed for the same answer."`
 	AutoApprove    time.Duration `name:"auto-approve" help:"Approve each code this long after it is issued (for scripts)."`
 	Latency        time.Duration `help:"Delay every API answer this long, like a round trip to WorkOS (for benchmarks)."`
+	ChooseOrg      bool          `name:"choose-org" help:"Answer approved sign-ins with organization_selection_required, as WorkOS does for a user in several organizations (the dev user is in Acme Corp and Globex)."`
 }
 
 // Run serves until interrupted.
@@ -40,6 +41,7 @@ func (c *DevServerCmd) Run(ctx context.Context, g *Globals) error {
 	srv, err := authkittest.Listen(c.Addr, authkittest.Config{
 		ClientID: clientID, Interval: c.Interval, CodeTTL: c.CodeTTL,
 		AccessTokenTTL: c.AccessTokenTTL, RefreshGrace: grace, AutoApprove: c.AutoApprove, Latency: c.Latency,
+		OrganizationSelection: c.ChooseOrg,
 	})
 	if err != nil {
 		return err

@@ -17,7 +17,7 @@ import (
 type LoginCmd struct {
 	NoBrowser    bool   `name:"no-browser" help:"Do not open a browser; just print the URL and code."`
 	NoQR         bool   `name:"no-qr" help:"Do not draw the QR code (it is drawn only on a terminal)."`
-	Organization string `help:"Sign in to this WorkOS organization (one the user belongs to)."`
+	Organization string `help:"Sign in to this WorkOS organization: its ID, or a name only one of the user's organizations has (default: the profile's organization setting, else a menu on the terminal)."`
 }
 
 // Run signs in afresh and reports who is signed in.
@@ -26,17 +26,18 @@ func (c *LoginCmd) Run(ctx context.Context, g *Globals) error {
 	if err != nil {
 		return err
 	}
-	p := g.terminalPrompter(!c.NoBrowser)
+	if c.Organization != "" {
+		// Chosen before anything is stored: a sign-in that cannot land
+		// there stores nothing.
+		m.Profile.Organization = c.Organization
+	}
+	p, release := g.terminalPrompter(!c.NoBrowser)
+	defer release()
 	p.QR = p.QR && !c.NoQR
 	m.Prompter = p
 	s, err := m.Login(ctx)
 	if err != nil {
 		return err
-	}
-	if c.Organization != "" && c.Organization != s.OrganizationID {
-		if s, err = m.SwitchOrganization(ctx, c.Organization); err != nil {
-			return fmt.Errorf("signed in, but could not switch to organization %s: %w", c.Organization, err)
-		}
 	}
 	fmt.Fprintf(g.stderr, "authwrap: signed in to %s as %s%s; the session is stored in %s\n",
 		s.Profile, s.Who(), orgSuffix(s), storeName(m))
@@ -46,6 +47,9 @@ func (c *LoginCmd) Run(ctx context.Context, g *Globals) error {
 func orgSuffix(s *helper.Session) string {
 	if s.OrganizationID == "" {
 		return ""
+	}
+	if s.OrganizationName != "" && s.OrganizationName != s.OrganizationID {
+		return " (organization " + helper.Inert(s.OrganizationName) + ", " + helper.Inert(s.OrganizationID) + ")"
 	}
 	return " (organization " + helper.Inert(s.OrganizationID) + ")"
 }
@@ -77,6 +81,7 @@ func (c *TokenCmd) Run(ctx context.Context, g *Globals) error {
 		return err
 	}
 	release()
+	g.warnUnmetMinTTL(c.MinTTL, s)
 	if c.JSON {
 		return json.NewEncoder(g.stdout).Encode(struct {
 			Token     string    `json:"token"`
@@ -123,17 +128,21 @@ type status struct {
 	Problem  string `json:"problem,omitempty"`
 	// Unreadable: the keyring would not give the session out (locked,
 	// unreachable), so whether there is one is unknown.
-	Unreadable     bool           `json:"unreadable,omitempty"`
-	User           string         `json:"user,omitempty"`
-	Email          string         `json:"email,omitempty"`
-	OrganizationID string         `json:"organization_id,omitempty"`
-	SessionID      string         `json:"session_id,omitempty"`
-	Expires        *time.Time     `json:"expires_at,omitempty"`
-	Expired        bool           `json:"expired"`
-	Token          string         `json:"token,omitempty"`
-	Refreshable    bool           `json:"refreshable"`
-	Storage        string         `json:"storage"`
-	Probes         []helper.Probe `json:"storage_probes"`
+	Unreadable       bool   `json:"unreadable,omitempty"`
+	User             string `json:"user,omitempty"`
+	Email            string `json:"email,omitempty"`
+	OrganizationID   string `json:"organization_id,omitempty"`
+	OrganizationName string `json:"organization_name,omitempty"`
+	// Dropped: the access token was refused and dropped; the next use
+	// refreshes.
+	Dropped     bool           `json:"dropped,omitempty"`
+	SessionID   string         `json:"session_id,omitempty"`
+	Expires     *time.Time     `json:"expires_at,omitempty"`
+	Expired     bool           `json:"expired"`
+	Token       string         `json:"token,omitempty"`
+	Refreshable bool           `json:"refreshable"`
+	Storage     string         `json:"storage"`
+	Probes      []helper.Probe `json:"storage_probes"`
 }
 
 // Run prints the status; exit 1 when a profile shown is not signed in.
@@ -213,6 +222,7 @@ func buildStatus(m *helper.Manager, store *helper.KeyringStore) (status, error) 
 	exp := s.Expiry.UTC()
 	st.SignedIn = true
 	st.User, st.Email, st.OrganizationID, st.SessionID = s.UserID, s.Email, s.OrganizationID, s.SessionID
+	st.OrganizationName, st.Dropped = s.OrganizationName, s.Dropped()
 	st.Expires = &exp
 	st.Expired = !s.ValidFor(0)
 	st.Token = s.AccessToken.Masked()
@@ -242,21 +252,14 @@ func printStatus(w io.Writer, st status) {
 			user += " (" + st.User + ")"
 		}
 		row("user", user)
-		row("organization", st.OrganizationID)
+		org := st.OrganizationID
+		if st.OrganizationName != "" && st.OrganizationName != org {
+			org = st.OrganizationName + " (" + org + ")"
+		}
+		row("organization", org)
 		row("session", st.SessionID)
-		exp := st.Expires.Format(time.RFC3339)
-		if st.Expired {
-			exp += " (expired"
-		} else {
-			exp += " (in " + time.Until(*st.Expires).Round(time.Second).String()
-		}
-		if st.Refreshable {
-			exp += "; refreshes automatically)"
-		} else {
-			exp += "; no refresh token)"
-		}
 		row("access token", st.Token)
-		row("expires", exp)
+		row("expires", expiryText(st))
 	}
 	storage := st.Storage
 	if len(st.Probes) > 0 && st.Probes[len(st.Probes)-1].Reason != "" {
@@ -269,6 +272,26 @@ func printStatus(w io.Writer, st status) {
 		}
 	}
 	_ = tw.Flush()
+}
+
+// expiryText says when the access token expires, and what happens then.
+func expiryText(st status) string {
+	if st.Dropped {
+		if !st.Refreshable {
+			return "no cached access token, and no refresh token: sign in again"
+		}
+		return "no cached access token (it was refused and dropped); the next use refreshes"
+	}
+	exp := st.Expires.Format(time.RFC3339)
+	if st.Expired {
+		exp += " (expired"
+	} else {
+		exp += " (in " + time.Until(*st.Expires).Round(time.Second).String()
+	}
+	if st.Refreshable {
+		return exp + "; refreshes automatically)"
+	}
+	return exp + "; no refresh token)"
 }
 
 // LogoutCmd deletes the session.

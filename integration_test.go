@@ -217,7 +217,8 @@ func TestScripts(t *testing.T) {
 
 // authkitCmd drives the script's local server:
 //
-//	authkit start [interval=1s] [code-ttl=D] [access-ttl=D] [grace=D] [auto-approve=D] [issuer] [tls]
+//	authkit start [interval=1s] [code-ttl=D] [access-ttl=D] [grace=D] [auto-approve=D] [issuer] [tls] [choose-org]
+//	authkit require CODE            the next approved sign-in answers with this pending-authentication code
 //	authkit approve|deny|expire     act on the oldest pending code (waits up to 10 s for one)
 //	authkit count ENDPOINT N        assert the requests an endpoint received
 //	authkit slowdowns N             assert the slow_down answers sent
@@ -256,6 +257,8 @@ func authkitCmd(ts *testscript.TestScript, neg bool, args []string) {
 				cfg.AutoApprove = d
 			case "issuer":
 				issuer = true
+			case "choose-org":
+				cfg.OrganizationSelection = true
 			case "tls":
 				// https with a certificate for authkit.test from a private CA
 				// written to $WORK/ca.pem; reach it through `proxy start`.
@@ -301,6 +304,11 @@ func authkitCmd(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		act := map[string]func(string) error{"approve": srv.Approve, "deny": srv.Deny, "expire": srv.Expire}[args[0]]
 		ts.Check(act(code))
+	case "require":
+		if len(args) != 2 {
+			ts.Fatalf("usage: authkit require CODE")
+		}
+		srv.RequirePending(args[1])
 	case "count":
 		if len(args) != 3 {
 			ts.Fatalf("usage: authkit count ENDPOINT N")

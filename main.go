@@ -262,6 +262,13 @@ func runCommand(kctx *kong.Context, g *Globals, stderr io.Writer) int {
 	if h := hint(err); h != "" {
 		fmt.Fprintf(stderr, "authwrap: hint: %s\n", h)
 	}
+	var oce *helper.OrganizationChoiceError
+	if errors.As(err, &oce) {
+		fmt.Fprintln(stderr, "authwrap: the organizations offered (name, then ID):")
+		for _, line := range oce.Choices() {
+			fmt.Fprintf(stderr, "authwrap:   %s\n", line)
+		}
+	}
 	if ee != nil {
 		return ee.code
 	}
@@ -385,13 +392,20 @@ func (g *Globals) setup() (*helper.Manager, *helper.KeyringStore, error) {
 }
 
 // terminalPrompter returns the prompt for an explicit login: on stderr,
-// live when stderr is a terminal.
-func (g *Globals) terminalPrompter(openBrowser bool) *helper.TerminalPrompter {
+// live when stderr is a terminal, reading choices (the organization menu)
+// from the controlling terminal then. The returned function releases it.
+func (g *Globals) terminalPrompter(openBrowser bool) (*helper.TerminalPrompter, func()) {
 	p := helper.NewTerminalPrompter(g.term)
 	if !openBrowser {
 		p.Open = nil
 	}
-	return p
+	release := func() {}
+	if p.Live {
+		if tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0); err == nil {
+			p.Input, release = tty, func() { tty.Close() }
+		}
+	}
+	return p, release
 }
 
 // tokenOnDemand returns m's token; with prompt set it may sign in on
@@ -410,6 +424,19 @@ func (g *Globals) tokenOnDemand(ctx context.Context, m *helper.Manager, minTTL t
 	return s, release, nil
 }
 
+// warnUnmetMinTTL says, once, when --min-ttl asks for more than the
+// server's tokens live: Token then hands out the freshest there is and
+// refreshes only after a token's first tenth of life (Session.Fresh),
+// which would otherwise happen silently.
+func (g *Globals) warnUnmetMinTTL(minTTL time.Duration, s *helper.Session) {
+	life := s.Expiry.Sub(s.Issued)
+	if s.Issued.IsZero() || life <= 0 || minTTL <= life {
+		return
+	}
+	fmt.Fprintf(g.stderr, "authwrap: warning: tokens from this server live %s; --min-ttl %s cannot be met: a token is refreshed once past the first tenth of its life (%s), and the new one lives %s\n",
+		life.Round(time.Second), minTTL, (life / 10).Round(time.Second), life.Round(time.Second))
+}
+
 // onDemandPrompter returns a prompt for a sign-in the caller did not ask
 // for explicitly (token with no session), or nil when no person can see
 // one: it goes to the controlling terminal, else to stderr if that is a
@@ -419,14 +446,16 @@ func (g *Globals) onDemandPrompter() (helper.Prompter, func()) {
 	if noPrompt() {
 		return nil, func() {}
 	}
-	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+	if tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0); err == nil {
 		if helper.IsTerminal(tty) {
-			return helper.NewTerminalPrompter(tty), func() { tty.Close() }
+			p := helper.NewTerminalPrompter(tty)
+			p.Input = tty
+			return p, func() { tty.Close() }
 		}
 		tty.Close()
 	}
 	if helper.IsTerminal(g.term) {
-		return g.terminalPrompter(true), func() {}
+		return g.terminalPrompter(true)
 	}
 	return nil, func() {}
 }

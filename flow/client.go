@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/authwrap/authwrap/internal/safetext"
 )
 
 // Defaults used when a Client field is left zero.
@@ -223,6 +225,9 @@ func (c *Client) Refresh(ctx context.Context, refreshToken Secret, opts RefreshO
 		form.Set("organization_id", opts.OrganizationID)
 	}
 	tok, err := c.token(ctx, form)
+	if err != nil && opts.OrganizationID != "" {
+		return nil, err // the caller says "switching to ORG"
+	}
 	if err != nil {
 		return nil, fmt.Errorf("refreshing the session: %w", err)
 	}
@@ -327,7 +332,7 @@ func noRedirects(hc *http.Client) *http.Client {
 func RefuseRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // secretFields are the form fields that carry secrets.
-var secretFields = []string{"device_code", "refresh_token"}
+var secretFields = []string{"device_code", "refresh_token", "pending_authentication_token"}
 
 // networkError classifies a failure to get an answer: the caller's
 // cancellation as itself, a certificate failure as a *CertificateError
@@ -366,11 +371,15 @@ func (c *Client) networkError(ctx context.Context, endpoint string, err error, w
 // yields an *Error carrying the HTTP status.
 func parseError(resp *http.Response, data []byte, endpoint string) error {
 	var b struct {
-		Error            string `json:"error"`
-		ErrorDescription string `json:"error_description"`
-		ErrorURI         string `json:"error_uri"`
-		Code             string `json:"code"`
-		Message          string `json:"message"`
+		Error            string         `json:"error"`
+		ErrorDescription string         `json:"error_description"`
+		ErrorURI         string         `json:"error_uri"`
+		Code             string         `json:"code"`
+		Message          string         `json:"message"`
+		PendingToken     string         `json:"pending_authentication_token"`
+		Organizations    []Organization `json:"organizations"`
+		User             *User          `json:"user"`
+		Email            string         `json:"email"`
 	}
 	_ = decodeJSON(bytes.TrimSpace(data), &b)
 	e := &Error{
@@ -383,10 +392,42 @@ func parseError(resp *http.Response, data []byte, endpoint string) error {
 	if len(e.Description) > 300 {
 		e.Description = e.Description[:300] + "…"
 	}
+	if b.PendingToken != "" {
+		e.Pending = &PendingAuthentication{Token: Secret(b.PendingToken), Organizations: b.Organizations,
+			User: b.User, Email: b.Email}
+		// The answer's own secret stays out of the body a caller may log.
+		data = bytes.ReplaceAll(data, []byte(b.PendingToken), []byte(redacted))
+	}
 	e.retrieve = &oauth2.RetrieveError{Response: resp, Body: data, ErrorCode: e.Code,
 		ErrorDescription: e.Description, ErrorURI: b.ErrorURI}
 	return e
 }
+
+// SelectOrganization completes a sign-in that the server answered with
+// organization_selection_required (WorkOS User Management), with the
+// organization-selection grant: the pending authentication token from
+// that answer (Error.Pending.Token) and one of the organizations it
+// offered. The token is good for one use and a few minutes.
+func (c *Client) SelectOrganization(ctx context.Context, pending Secret, organizationID string) (*Token, error) {
+	if pending.IsZero() || organizationID == "" {
+		return nil, fmt.Errorf("%w: no pending authentication token or organization", ErrBadResponse)
+	}
+	form := url.Values{
+		"grant_type":                   {OrganizationSelectionGrant},
+		"pending_authentication_token": {pending.Reveal()},
+		"organization_id":              {organizationID},
+		"client_id":                    {c.ClientID},
+	}
+	tok, err := c.token(ctx, form)
+	if err != nil {
+		return nil, fmt.Errorf("signing in to organization %s: %w", safetext.Inert(organizationID), err)
+	}
+	return tok, nil
+}
+
+// OrganizationSelectionGrant is WorkOS's grant type that completes a
+// sign-in answered with organization_selection_required.
+const OrganizationSelectionGrant = "urn:workos:oauth:grant-type:organization-selection"
 
 // retryAfter parses a Retry-After header: seconds or an HTTP date.
 func retryAfter(v string, now time.Time) time.Duration {

@@ -37,6 +37,15 @@ var (
 	// ErrRedirect means the server answered with a redirect, which no
 	// request carrying a secret follows; the error is a *RedirectError.
 	ErrRedirect = errors.New("the authorization server answered with a redirect, which authwrap does not follow")
+	// ErrOrganizationSelection means the user belongs to several
+	// organizations and the sign-in must name one
+	// (organization_selection_required); the *Error's Pending holds the
+	// choices and the token to continue with.
+	ErrOrganizationSelection = errors.New("the user must choose an organization")
+	// ErrPendingAuthentication means the server wants one more step that
+	// authwrap cannot take for the person (verify the email address,
+	// enrol or answer MFA, use SSO): they finish it in the browser.
+	ErrPendingAuthentication = errors.New("the sign-in needs one more step")
 	// ErrForeignEndpoint means a discovery document names an issuer or an
 	// endpoint on another origin than the issuer it was fetched from.
 	ErrForeignEndpoint = errors.New("the discovery document points to another server")
@@ -82,8 +91,36 @@ type Error struct {
 	RetryAfter time.Duration
 	// Endpoint is the URL that answered.
 	Endpoint string
+	// Pending is set when the answer carried a pending authentication
+	// token (WorkOS's 403 organization_selection_required and its kin):
+	// the sign-in needs one more step.
+	Pending *PendingAuthentication
 
 	retrieve *oauth2.RetrieveError
+}
+
+// PendingAuthentication is what WorkOS sends with an answer that says a
+// sign-in needs one more step.
+type PendingAuthentication struct {
+	// Token continues the sign-in (SelectOrganization for
+	// organization_selection_required). It is a secret.
+	Token Secret
+	// Organizations are the ones the user may choose, for
+	// organization_selection_required.
+	Organizations []Organization
+	// User is who is signing in, when sent.
+	User *User
+	// Email is the address concerned (email_verification_required,
+	// sso_required), when sent.
+	Email string
+}
+
+// Organization is a WorkOS organization a user belongs to.
+type Organization struct {
+	// ID is the organization ID (org_...).
+	ID string `json:"id"`
+	// Name is the organization's name.
+	Name string `json:"name"`
 }
 
 // Error describes the failure in one line.
@@ -105,6 +142,9 @@ func (e *Error) Unwrap() []error {
 	if s := sentinelFor(e.Code, e.StatusCode); s != nil {
 		errs = append(errs, s)
 	}
+	if e.Pending != nil && e.Code != "organization_selection_required" {
+		errs = append(errs, ErrPendingAuthentication)
+	}
 	if e.retrieve != nil {
 		errs = append(errs, e.retrieve)
 	}
@@ -121,6 +161,10 @@ func sentinelFor(code string, status int) error {
 		return ErrReauthenticate
 	case "invalid_client", "unauthorized_client":
 		return ErrInvalidClient
+	case "organization_selection_required":
+		return ErrOrganizationSelection
+	case "email_verification_required", "mfa_challenge", "organization_authentication_methods_required":
+		return ErrPendingAuthentication
 	}
 	if isTransientStatus(status) {
 		return ErrTransient

@@ -250,3 +250,31 @@ func TestLoopbackIsLiteral(t *testing.T) {
 		}
 	}
 }
+
+// TestDiscoveryFailureMessage: each document's URL and status appear
+// once, and the error still matches what the answers were.
+func TestDiscoveryFailureMessage(t *testing.T) {
+	t.Parallel()
+	s := newServer(t, authkittest.Config{})
+	c := &flow.Client{ClientID: authkittest.DefaultClientID}
+	nf := authkittest.Answer(404, map[string]string{"code": "not_found", "message": "Not Found"})
+	s.Fail(authkittest.Discovery, nf, nf)
+	_, err := c.Discover(context.Background(), s.URL)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := err.Error()
+	for _, wk := range []string{"/.well-known/oauth-authorization-server answered HTTP 404 (not_found: Not Found)",
+		"/.well-known/openid-configuration answered HTTP 404 (not_found: Not Found)"} {
+		if strings.Count(msg, wk) != 1 {
+			t.Errorf("%q not once in %q", wk, msg)
+		}
+	}
+	if strings.Contains(msg, "authorization server:") || strings.Contains(msg, "\n") {
+		t.Errorf("repeats itself or spans lines: %q", msg)
+	}
+	var fe *flow.Error
+	if !errors.As(err, &fe) || fe.StatusCode != 404 {
+		t.Errorf("the answer is not reachable with errors.As: %v", err)
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/authwrap/authwrap/internal/safetext"
 )
 
 // Flavour says which of the two CLI Auth dialects a server speaks.
@@ -98,7 +100,7 @@ func (c *Client) Discover(ctx context.Context, issuer string) (Provider, error) 
 			if errors.Is(err, ErrRedirect) {
 				return Provider{}, fmt.Errorf("discovery at %s: %w", b, err)
 			}
-			errs = append(errs, err)
+			errs = append(errs, discoveryFailure(b+wk, err))
 			if IsTransient(err) {
 				break
 			}
@@ -115,7 +117,36 @@ func (c *Client) Discover(ctx context.Context, issuer string) (Provider, error) 
 		}
 		return p, nil
 	}
-	return Provider{}, fmt.Errorf("discovery at %s failed: %w", b, errors.Join(errs...))
+	format := "discovery at %s failed: " + strings.TrimSuffix(strings.Repeat("%w; ", len(errs)), "; ")
+	return Provider{}, fmt.Errorf(format, append([]any{b}, anys(errs)...)...)
+}
+
+// discoveryFailure names the document's URL and, for an error answer, its
+// status once: "URL answered HTTP 404 (not_found: Not Found)".
+func discoveryFailure(url string, err error) error {
+	var fe *Error
+	if errors.As(err, &fe) {
+		what := safetext.Inert(fe.Code)
+		if fe.Description != "" {
+			what = strings.TrimPrefix(what+": "+safetext.Line(fe.Description), ": ")
+		}
+		if what == "" {
+			return fmt.Errorf("%s answered HTTP %d%.0w", url, fe.StatusCode, err)
+		}
+		return fmt.Errorf("%s answered HTTP %d (%s)%.0w", url, fe.StatusCode, what, err)
+	}
+	if IsTransient(err) {
+		return err // it names the URL
+	}
+	return fmt.Errorf("%s: %w", url, err)
+}
+
+func anys(errs []error) []any {
+	out := make([]any, len(errs))
+	for i, e := range errs {
+		out[i] = e
+	}
+	return out
 }
 
 // sameOrigin checks a discovery document against the issuer it was

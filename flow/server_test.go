@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/oauth2"
 
 	"github.com/authwrap/authwrap/flow"
 	"github.com/authwrap/authwrap/flow/authkittest"
@@ -300,5 +303,38 @@ func TestDiscoveryFailures(t *testing.T) {
 	}
 	if _, err := c.Discover(context.Background(), "http://example.com"); !errors.Is(err, flow.ErrInsecureURL) {
 		t.Fatalf("err = %v, want ErrInsecureURL", err)
+	}
+}
+
+// TestOrganizationSelection: a user in several organizations gets 403
+// organization_selection_required with a pending token and the choices;
+// the selection grant completes the sign-in into the one chosen, once;
+// the pending token never shows in the error or its body.
+func TestOrganizationSelection(t *testing.T) {
+	t.Parallel()
+	s := newServer(t, authkittest.Config{AutoApprove: time.Millisecond, OrganizationSelection: true})
+	c := umClient(t, s)
+	_, err := signIn(t, s, c, nil)
+	var fe *flow.Error
+	if !errors.Is(err, flow.ErrOrganizationSelection) || !errors.As(err, &fe) || fe.Pending == nil {
+		t.Fatalf("err = %v, want organization_selection_required with a pending token", err)
+	}
+	if len(fe.Pending.Organizations) != 2 || fe.Pending.Organizations[1].Name != "Globex" {
+		t.Fatalf("organizations = %+v", fe.Pending.Organizations)
+	}
+	pending := fe.Pending.Token.Reveal()
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) || strings.Contains(string(re.Body), pending) || strings.Contains(err.Error(), pending) {
+		t.Error("the pending authentication token shows in the error or its body")
+	}
+	tok, err := c.SelectOrganization(context.Background(), fe.Pending.Token, "org_01DEVGLOBEX000000000000000")
+	if err != nil || tok.OrganizationID != "org_01DEVGLOBEX000000000000000" || tok.Claims.OrganizationID != "org_01DEVGLOBEX000000000000000" {
+		t.Fatalf("SelectOrganization = %+v, %v", tok, err)
+	}
+	if _, err := c.SelectOrganization(context.Background(), fe.Pending.Token, "org_01DEVGLOBEX000000000000000"); !errors.Is(err, flow.ErrReauthenticate) {
+		t.Errorf("a pending token used twice: %v, want invalid_grant", err)
+	}
+	if s.Requests(authkittest.OrganizationSelection) != 2 {
+		t.Errorf("selection requests = %d", s.Requests(authkittest.OrganizationSelection))
 	}
 }

@@ -29,6 +29,10 @@ type Profile struct {
 	Issuer string `toml:"issuer,omitempty" json:"issuer,omitempty"`
 	// Scopes are requested in the standard flavour (DefaultScopes when empty).
 	Scopes []string `toml:"scopes,omitempty" json:"scopes,omitempty"`
+	// Organization is the WorkOS organization to sign in to (an ID, or a
+	// name that matches exactly one of those the server offers) when the
+	// user belongs to several; empty asks the Prompter, if it can choose.
+	Organization string `toml:"organization,omitempty" json:"organization,omitempty"`
 }
 
 // DefaultScopes are requested from standard servers when a profile names

@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/authwrap/authwrap/flow"
 	"github.com/authwrap/authwrap/flow/authkittest"
 	"github.com/authwrap/authwrap/helper"
 )
@@ -118,4 +119,52 @@ func ExamplePromptFunc() {
 	// Output:
 	// mycli: open /device and enter the 9-character code
 	// mycli: sign-in finished, error: <nil>
+}
+
+// orgMenu is a Prompter that can also choose an organization, as a
+// program's own menu would; this one picks the one called "Globex".
+type orgMenu struct{ helper.PromptFunc }
+
+func (orgMenu) ChooseOrganization(_ context.Context, _ helper.Profile, offered []flow.Organization) (flow.Organization, error) {
+	for _, o := range offered {
+		fmt.Println("offered:", o.Name)
+	}
+	for _, o := range offered {
+		if o.Name == "Globex" {
+			return o, nil
+		}
+	}
+	return flow.Organization{}, helper.ErrCannotChoose
+}
+
+// A user in several organizations: the server asks which one, and the
+// sign-in completes with the one the Prompter's ChooseOrganization picks
+// (or the one Profile.Organization names, when set; with neither, the
+// error lists them).
+func ExampleOrganizationChooser() {
+	_, opts, cleanup := newExample(authkittest.Config{OrganizationSelection: true})
+	defer cleanup()
+	quiet := opts.Prompter.(helper.PromptFunc)
+
+	opts.Prompter = quiet
+	m, _ := helper.New(opts)
+	_, err := m.Login(context.Background())
+	var choice *helper.OrganizationChoiceError
+	if errors.As(err, &choice) {
+		fmt.Println("no choice made; offered:", choice.Choices())
+	}
+
+	opts.Prompter = orgMenu{quiet}
+	m, _ = helper.New(opts)
+	s, err := m.Login(context.Background())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("signed in to", s.OrganizationName, s.OrganizationID)
+	// Output:
+	// no choice made; offered: [Acme Corp  org_01DEVACME00000000000000000 Globex  org_01DEVGLOBEX000000000000000]
+	// offered: Acme Corp
+	// offered: Globex
+	// signed in to Globex org_01DEVGLOBEX000000000000000
 }

@@ -364,7 +364,11 @@ func (m *Manager) SwitchOrganization(ctx context.Context, orgID string) (*Sessio
 	if err != nil {
 		return nil, err
 	}
-	return m.refreshWith(ctx, s, flow.RefreshOptions{OrganizationID: orgID})
+	next, err := m.refreshWith(ctx, s, flow.RefreshOptions{OrganizationID: orgID})
+	if err != nil {
+		return nil, fmt.Errorf("switching %s to organization %s: %w", m.Profile.Name, Inert(orgID), err)
+	}
+	return next, nil
 }
 
 // Invalidate drops the stored access token if it is tok (a server refused
@@ -380,7 +384,7 @@ func (m *Manager) Invalidate(ctx context.Context, tok flow.Secret) error {
 	if err != nil || s.AccessToken != tok {
 		return nil
 	}
-	s.Expiry = time.Unix(1, 0).UTC()
+	s.Expiry = droppedExpiry
 	return m.Store.Save(s)
 }
 
@@ -503,12 +507,100 @@ func (m *Manager) signInWith(ctx context.Context, prompter Prompter) (*Session, 
 	done := prompter.Prompt(ctx, SignIn{Profile: m.Profile, Device: d, Host: host, User: who})
 	tok, err := a.Poll(ctx, d)
 	done(err)
+	var orgName string
 	if err != nil {
+		if tok, orgName, err = m.nextStep(ctx, a, prompter, err); err != nil {
+			return nil, err
+		}
+	}
+	if tok, err = m.intoOrganization(ctx, a, tok, orgName != ""); err != nil {
 		return nil, err
 	}
 	s := sessionFromToken(m.Profile, tok)
+	s.OrganizationName = orgName
 	if err := m.Store.Save(s); err != nil {
 		return nil, fmt.Errorf("signed in, but the session could not be saved: %w", err)
 	}
 	return s, nil
+}
+
+// nextStep takes the step a sign-in answered with a pending
+// authentication needs: an organization choice (from the profile's
+// Organization, else the Prompter's menu, else an error listing them),
+// or, for a step only the person can take, a *SignInStepError saying
+// what to do. Any other error is returned as it is.
+func (m *Manager) nextStep(ctx context.Context, a Authenticator, prompter Prompter, err error) (*flow.Token, string, error) {
+	var fe *flow.Error
+	if !errors.As(err, &fe) || fe.Pending == nil {
+		return nil, "", err
+	}
+	if !errors.Is(err, flow.ErrOrganizationSelection) {
+		return nil, "", &SignInStepError{Code: fe.Code, Message: fe.Description, Email: fe.Pending.Email, Err: err}
+	}
+	offered := fe.Pending.Organizations
+	choice := &OrganizationChoiceError{Profile: m.Profile.Name, App: m.App, Wanted: m.Profile.Organization, Offered: offered}
+	if len(offered) == 0 {
+		return nil, "", choice
+	}
+	var org flow.Organization
+	switch chooser, ok := prompter.(OrganizationChooser); {
+	case m.Profile.Organization != "":
+		var found bool
+		if org, found = matchOrganization(offered, m.Profile.Organization); !found {
+			return nil, "", choice
+		}
+	case ok:
+		org, err = chooser.ChooseOrganization(ctx, m.Profile, offered)
+		if errors.Is(err, ErrCannotChoose) {
+			return nil, "", choice
+		}
+		if err != nil {
+			return nil, "", err
+		}
+	default:
+		return nil, "", choice
+	}
+	sel, ok := a.(OrganizationSelector)
+	if !ok {
+		return nil, "", fmt.Errorf("%w: this authenticator cannot complete an organization choice", err)
+	}
+	tok, err := sel.SelectOrganization(ctx, fe.Pending.Token, org.ID)
+	if err != nil {
+		return nil, "", err
+	}
+	return tok, cmp.Or(org.Name, org.ID), nil
+}
+
+// intoOrganization moves a fresh sign-in into the profile's Organization
+// (an ID) when the server did not ask which and put it elsewhere: with
+// the refresh grant, before anything is saved, so that a sign-in into an
+// organization the user is not in stores nothing.
+func (m *Manager) intoOrganization(ctx context.Context, a Authenticator, tok *flow.Token, chosen bool) (*flow.Token, error) {
+	want := m.Profile.Organization
+	if chosen || want == "" || want == tok.OrganizationID {
+		return tok, nil
+	}
+	next, err := a.Refresh(ctx, tok.RefreshToken, flow.RefreshOptions{OrganizationID: want})
+	if err != nil {
+		return nil, fmt.Errorf("signed in, but not into organization %s (nothing was stored): %w", Inert(want), err)
+	}
+	return next, nil
+}
+
+// matchOrganization finds want among offered: by ID, else by a name that
+// exactly one of them has.
+func matchOrganization(offered []flow.Organization, want string) (flow.Organization, bool) {
+	var byName []flow.Organization
+	for _, o := range offered {
+		if o.ID == want {
+			return o, true
+		}
+		if o.Name == want {
+			byName = append(byName, o)
+		}
+	}
+	if len(byName) == 1 {
+		return byName[0], true
+	}
+	return flow.Organization{}, false
 }

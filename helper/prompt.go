@@ -61,6 +61,9 @@ type TerminalPrompter struct {
 	// QR draws verification_uri_complete as a QR code, for approving on a
 	// phone; only on a terminal (Live).
 	QR bool
+	// Input is the terminal to read answers from (the organization menu);
+	// nil means no one can be asked.
+	Input *os.File
 }
 
 // Prompt implements Prompter.

@@ -49,6 +49,9 @@ type Session struct {
 	Email string
 	// OrganizationID is the WorkOS organization of the session.
 	OrganizationID string
+	// OrganizationName is the organization's name, when the server gave
+	// one (at an organization choice).
+	OrganizationName string
 	// SessionID is the WorkOS session ID (the sid claim).
 	SessionID string
 	// Updated is when the pair was last saved.
@@ -59,6 +62,13 @@ type Session struct {
 func (s *Session) ValidFor(d time.Duration) bool {
 	return s != nil && !s.AccessToken.IsZero() && (s.Expiry.IsZero() || time.Until(s.Expiry) > d)
 }
+
+// Dropped reports whether the cached access token was dropped (a server
+// refused it, git or docker said erase): the next use refreshes.
+func (s *Session) Dropped() bool { return s.Expiry.Equal(droppedExpiry) }
+
+// droppedExpiry is the expiry Invalidate gives a refused access token.
+var droppedExpiry = time.Unix(1, 0).UTC()
 
 // Who names the signed-in user for a person: the email, else the user
 // ID, made safe to print.
@@ -114,6 +124,7 @@ type record struct {
 	User    string    `json:"uid,omitempty"`
 	Email   string    `json:"em,omitempty"`
 	Org     string    `json:"org,omitempty"`
+	OrgName string    `json:"orgn,omitempty"`
 	SID     string    `json:"sid,omitempty"`
 	Updated time.Time `json:"upd,omitzero"`
 }
@@ -124,7 +135,7 @@ func encodeSession(s *Session) ([]byte, error) {
 	return json.Marshal(record{
 		Version: recordVersion, Profile: s.Profile, Server: s.Server, Client: s.ClientID,
 		Access: s.AccessToken.Reveal(), Refresh: s.RefreshToken.Reveal(), Expiry: s.Expiry, Issued: s.Issued,
-		User: s.UserID, Email: s.Email, Org: s.OrganizationID, SID: s.SessionID, Updated: s.Updated,
+		User: s.UserID, Email: s.Email, Org: s.OrganizationID, OrgName: s.OrganizationName, SID: s.SessionID, Updated: s.Updated,
 	})
 }
 
@@ -142,7 +153,7 @@ func decodeSession(profile string, data []byte) (*Session, error) {
 	return &Session{
 		Profile: r.Profile, Server: r.Server, ClientID: r.Client,
 		AccessToken: flow.Secret(r.Access), RefreshToken: flow.Secret(r.Refresh), Expiry: r.Expiry,
-		Issued: r.Issued, UserID: r.User, Email: r.Email, OrganizationID: r.Org, SessionID: r.SID, Updated: r.Updated,
+		Issued: r.Issued, UserID: r.User, Email: r.Email, OrganizationID: r.Org, OrganizationName: r.OrgName, SessionID: r.SID, Updated: r.Updated,
 	}, nil
 }
 

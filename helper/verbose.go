@@ -15,7 +15,8 @@ import (
 // VerboseTransport logs each request to the authorization server, one
 // line per request: method, URL, the form's grant_type and client_id,
 // the status and the time taken. It never logs a body's secrets
-// (device_code, refresh_token) or any answer body.
+// (device_code, refresh_token, pending_authentication_token) or any
+// answer body.
 type VerboseTransport struct {
 	// Base sends the requests; http.DefaultTransport when nil.
 	Base http.RoundTripper
@@ -45,7 +46,7 @@ func (v *VerboseTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 				fields = append(fields, k+"="+Inert(v))
 			}
 		}
-		for _, k := range []string{"device_code", "refresh_token"} {
+		for _, k := range []string{"device_code", "refresh_token", "pending_authentication_token"} {
 			if form.Has(k) {
 				fields = append(fields, k+"=[redacted]")
 			}

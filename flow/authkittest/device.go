@@ -137,6 +137,11 @@ func (s *Server) handlePoll(w http.ResponseWriter, form url.Values, standard boo
 		writeError(w, http.StatusBadRequest, "authorization_pending", "the user has not approved yet")
 	default:
 		dc.state = consumed
+		if status, pending := s.pendingLocked(dc); pending != nil {
+			s.mu.Unlock()
+			writeJSON(w, status, pending)
+			return
+		}
 		ses := s.newSessionLocked(dc.standard, dc.scope, s.Config.Organizations)
 		resp := s.issueLocked(ses)
 		s.mu.Unlock()

@@ -49,6 +49,8 @@ func (s *Server) api(ep Endpoint, standard bool) http.HandlerFunc {
 			switch form.Get("grant_type") {
 			case "refresh_token":
 				ep = Refresh
+			case OrganizationSelectionGrant:
+				ep = OrganizationSelection
 			default:
 				ep = Poll
 			}
@@ -86,6 +88,8 @@ func (s *Server) serveAPI(ep Endpoint, standard bool, w http.ResponseWriter, r *
 		s.handlePoll(w, form, standard)
 	case Refresh:
 		s.handleRefresh(w, form, standard)
+	case OrganizationSelection:
+		s.handleOrganizationSelection(w, form, standard)
 	case Discovery:
 		s.handleDiscovery(w, r)
 	case JWKS:

@@ -62,6 +62,17 @@ type Config struct {
 	// Organizations are the user's organizations; a sign-in lands in the
 	// first. Default two dev organizations.
 	Organizations []string
+	// OrganizationNames names organizations by ID, for the
+	// organization_selection_required answer. Default names for the two
+	// dev organizations ("Acme Corp", "Globex").
+	OrganizationNames map[string]string
+	// OrganizationSelection makes the server do what WorkOS does for a
+	// user with several memberships and no organization implied: an
+	// approved User Management device sign-in answers 403
+	// organization_selection_required with a pending authentication token
+	// and the organizations, and the sign-in completes with the
+	// organization-selection grant. Off, a sign-in lands in the first.
+	OrganizationSelection bool
 }
 
 // User is the person the server signs in.
@@ -101,6 +112,9 @@ func (c *Config) defaults() {
 	if c.Organizations == nil {
 		c.Organizations = []string{"org_01DEVACME00000000000000000", "org_01DEVGLOBEX000000000000000"}
 	}
+	if c.OrganizationNames == nil {
+		c.OrganizationNames = map[string]string{"org_01DEVACME00000000000000000": "Acme Corp", "org_01DEVGLOBEX000000000000000": "Globex"}
+	}
 }
 
 // Endpoint names a group of requests for counting and fault injection.
@@ -120,7 +134,14 @@ const (
 	JWKS Endpoint = "jwks"
 	// VerificationPage is the HTML page where the person approves.
 	VerificationPage Endpoint = "verification_page"
+	// OrganizationSelection is the token endpoint with WorkOS's
+	// organization-selection grant.
+	OrganizationSelection Endpoint = "organization_selection"
 )
+
+// OrganizationSelectionGrant is WorkOS's grant type that completes a
+// sign-in answered with organization_selection_required.
+const OrganizationSelectionGrant = "urn:workos:oauth:grant-type:organization-selection"
 
 // Fault is one misbehaviour, used for the next request to an endpoint.
 type Fault struct {
@@ -171,7 +192,9 @@ type Server struct {
 	faults    map[Endpoint][]Fault
 	counts    map[Endpoint]int
 	slowDowns int
-	secrets   []string // every device code, access token and refresh token issued
+	pendings  map[string]*pendingAuth // by pending authentication token
+	requires  []string                // pending-authentication codes for the next approved polls
+	secrets   []string                // every device code, access token and refresh token issued
 	timers    []*time.Timer
 	changed   chan struct{} // closed and replaced when a code is issued
 }
@@ -230,6 +253,7 @@ func newServer(cfg Config) (*Server, error) {
 		sessions: map[string]*session{},
 		faults:   map[Endpoint][]Fault{},
 		counts:   map[Endpoint]int{},
+		pendings: map[string]*pendingAuth{},
 		changed:  make(chan struct{}),
 	}
 	s.signer, err = jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: key},

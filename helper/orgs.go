@@ -1,0 +1,167 @@
+package helper
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/authwrap/authwrap/flow"
+)
+
+// OrganizationSelector is what an Authenticator needs to complete a
+// sign-in the server answered with organization_selection_required;
+// *flow.Client has it.
+type OrganizationSelector interface {
+	SelectOrganization(ctx context.Context, pending flow.Secret, organizationID string) (*flow.Token, error)
+}
+
+// OrganizationChooser is a Prompter that can ask the person which
+// organization to sign in to, when the user belongs to several and the
+// profile names none. ChooseOrganization returns one of offered, an error
+// that ends the sign-in (the context's cause when interrupted), or
+// ErrCannotChoose when no one can be asked.
+type OrganizationChooser interface {
+	ChooseOrganization(ctx context.Context, p Profile, offered []flow.Organization) (flow.Organization, error)
+}
+
+// ErrCannotChoose is returned by an OrganizationChooser that has no one
+// to ask (no terminal); the sign-in then fails with an
+// *OrganizationChoiceError.
+var ErrCannotChoose = errors.New("no one to ask which organization")
+
+// OrganizationChoiceError means a sign-in stopped at the choice of
+// organization: the profile named none and no one could be asked, or it
+// named one the server did not offer. Nothing was stored. It is
+// flow.ErrOrganizationSelection (errors.Is).
+type OrganizationChoiceError struct {
+	// Profile is the profile signing in.
+	Profile string
+	// App names the program in the command to run (DefaultApp when empty).
+	App string
+	// Wanted is the organization asked for, or "" when none was.
+	Wanted string
+	// Offered are the organizations the user may choose.
+	Offered []flow.Organization
+}
+
+// Error says what to run, on one line; Choices lists the organizations.
+func (e *OrganizationChoiceError) Error() string {
+	app := cmp.Or(e.App, DefaultApp)
+	run := fmt.Sprintf("`%s login%s --organization ORG`", app, profileFlag(e.Profile))
+	if e.Wanted != "" {
+		return fmt.Sprintf("organization %s is not one the server offers this user (by ID, or by a name only one has): run %s with one of theirs; nothing was stored", Inert(e.Wanted), run)
+	}
+	return fmt.Sprintf("the user belongs to several organizations and none was chosen: run %s, or set organization in the profile; nothing was stored", run)
+}
+
+// Choices lists the offered organizations, one per line: name, then ID.
+func (e *OrganizationChoiceError) Choices() []string {
+	var lines []string
+	for _, o := range e.Offered {
+		lines = append(lines, fmt.Sprintf("%s  %s", Inert(cmp.Or(o.Name, "(no name)")), Inert(o.ID)))
+	}
+	return lines
+}
+
+// Unwrap makes it flow.ErrOrganizationSelection.
+func (e *OrganizationChoiceError) Unwrap() error { return flow.ErrOrganizationSelection }
+
+// SignInStepError means the server wants one more step of the person
+// before the sign-in completes (verify the email address, set up or
+// answer MFA, use the organization's SSO), which authwrap cannot take for
+// them. Nothing was stored. It unwraps to the server's *flow.Error.
+type SignInStepError struct {
+	// Code is the server's code (email_verification_required, ...).
+	Code string
+	// Message is the server's message.
+	Message string
+	// Email is the address concerned, when the server said.
+	Email string
+	// Err is the server's answer.
+	Err error
+}
+
+// Error says what the server requires and what to do.
+func (e *SignInStepError) Error() string {
+	who := "your account"
+	if e.Email != "" {
+		who = Inert(e.Email)
+	}
+	var what string
+	switch e.Code {
+	case "email_verification_required":
+		what = fmt.Sprintf("the app requires a verified email address and %s is not verified yet: verify it (with the code WorkOS emailed, on the sign-in page), then sign in again", who)
+	case "mfa_enrollment":
+		what = "the app requires multi-factor authentication and none is set up: sign in to the app once in a browser to set it up, then sign in again"
+	case "mfa_challenge":
+		what = "the sign-in needs your second factor: complete it on the sign-in page in the browser, then sign in again"
+	case "sso_required":
+		what = fmt.Sprintf("the organization of %s requires its single sign-on: choose it on the sign-in page in the browser, then sign in again", who)
+	case "organization_authentication_methods_required":
+		what = "your organization does not allow the way you signed in: use a method it allows (its administrator can say which), then sign in again"
+	default:
+		what = fmt.Sprintf("the server requires another step (%s): finish signing in in a browser, or ask the app's administrator", Inert(e.Code))
+	}
+	if m := strings.TrimSpace(e.Message); m != "" {
+		what += " (the server said: " + Inert(m) + ")"
+	}
+	return what + "; nothing was stored"
+}
+
+// Unwrap returns the server's answer.
+func (e *SignInStepError) Unwrap() error { return e.Err }
+
+// ChooseOrganization implements OrganizationChooser: a numbered menu on
+// Out, read from Input (the terminal); with no Input it returns
+// ErrCannotChoose. An answer that is not one of the numbers asks again;
+// there is no default. The context ending (Ctrl-C) ends the wait at once
+// with its cause.
+func (t *TerminalPrompter) ChooseOrganization(ctx context.Context, p Profile, offered []flow.Organization) (flow.Organization, error) {
+	if t.Input == nil || len(offered) == 0 {
+		return flow.Organization{}, ErrCannotChoose
+	}
+	w := t.Out
+	fmt.Fprintf(w, "authwrap: you belong to several organizations; choose the one to sign in to for profile %q:\n", p.Name)
+	for i, o := range offered {
+		fmt.Fprintf(w, "  %d) %s  %s\n", i+1, Inert(cmp.Or(o.Name, "(no name)")), Inert(o.ID))
+	}
+	lines := make(chan lineResult, 1)
+	in := bufio.NewReader(t.Input)
+	for {
+		fmt.Fprintf(w, "authwrap: organization (1-%d): ", len(offered))
+		go func() {
+			line, err := in.ReadString('\n')
+			lines <- lineResult{line, err}
+		}()
+		var r lineResult
+		select {
+		case r = <-lines:
+		case <-ctx.Done():
+			if t.Input.SetReadDeadline(time.Now()) == nil {
+				<-lines
+			}
+			fmt.Fprintln(w)
+			return flow.Organization{}, context.Cause(ctx)
+		}
+		if r.err != nil && r.line == "" {
+			fmt.Fprintln(w)
+			return flow.Organization{}, fmt.Errorf("reading the organization choice: %w", r.err)
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(r.line))
+		if err == nil && n >= 1 && n <= len(offered) {
+			return offered[n-1], nil
+		}
+		fmt.Fprintf(w, "authwrap: type a number from 1 to %d (Ctrl-C to cancel)\n", len(offered))
+	}
+}
+
+// lineResult is one line read from the terminal.
+type lineResult struct {
+	line string
+	err  error
+}
