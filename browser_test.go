@@ -148,10 +148,12 @@ func TestBrowserApproval(t *testing.T) {
 			chromedp.SendKeys(chromedp.ID("user_code"), strings.ToLower(strings.ReplaceAll(lp.code, "-", ""))),
 			chromedp.Click(chromedp.ID("continue")),
 		}, "approve", "Device approved")
+		// All of stderr first: Wait closes the pipe once the process exits.
+		rest := <-lp.rest
 		if err := lp.cmd.Wait(); err != nil {
-			t.Fatalf("login: %v\n%s", err, <-lp.rest)
+			t.Fatalf("login: %v\n%s", err, rest)
 		}
-		if rest := <-lp.rest; !strings.Contains(rest, "signed in to default as dev@example.com") {
+		if !strings.Contains(rest, "signed in to default as dev@example.com") {
 			t.Errorf("login said: %s", rest)
 		}
 		tok := exec.Command(bin, "token")
@@ -165,11 +167,12 @@ func TestBrowserApproval(t *testing.T) {
 	t.Run("open the complete URL and deny", func(t *testing.T) {
 		lp := startLogin(t, bin, env, srv)
 		decide(t, lp, []chromedp.Action[chromedp.Void]{chromedp.Navigate(lp.complete)}, "deny", "Request denied")
+		rest := <-lp.rest // all of stderr before Wait closes the pipe
 		err := lp.cmd.Wait()
 		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
 			t.Fatalf("login after deny: %v, want exit 1", err)
 		}
-		if rest := <-lp.rest; !strings.Contains(rest, "access_denied") {
+		if !strings.Contains(rest, "access_denied") {
 			t.Errorf("login said: %s", rest)
 		}
 	})
