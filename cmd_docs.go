@@ -6,7 +6,7 @@ import (
 
 	"github.com/alecthomas/kong"
 
-	"github.com/authwrap/authwrap/internal/credhelper"
+	"github.com/authwrap/authwrap/internal/integrate"
 	"github.com/authwrap/authwrap/internal/manpage"
 )
 
@@ -40,7 +40,7 @@ func (c *CompletionCmd) Run(g *Globals) error {
 	if err != nil || os.Getenv("AUTHWRAP_COMPLETION_BIN") != "" {
 		exe = "authwrap" // for the release output: whatever authwrap is on PATH
 	}
-	_, err = fmt.Fprintf(g.stdout, completionHooks[c.Shell], credhelper.ShellQuote(exe), "authwrap")
+	_, err = fmt.Fprintf(g.stdout, completionHooks[c.Shell], integrate.ShellQuote(exe), "authwrap")
 	return err
 }
 

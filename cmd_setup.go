@@ -5,9 +5,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strings"
 
 	"github.com/authwrap/authwrap/internal/config"
 	"github.com/authwrap/authwrap/internal/credhelper"
+	"github.com/authwrap/authwrap/internal/integrate"
 )
 
 // SetupCmd configures callers.
@@ -20,17 +23,15 @@ type SetupCmd struct {
 
 // SetupKubectlCmd writes the kubeconfig exec user and a context.
 type SetupKubectlCmd struct {
-	Cluster string `required:"" help:"Cluster name in the kubeconfig."`
-	Remove  bool   `help:"Undo: remove the user and the context."`
+	Cluster    string `required:"" help:"Cluster name in the kubeconfig."`
+	APIVersion string `name:"api-version" enum:",v1,v1beta1" default:"" help:"Exec credential API version to write: v1 or v1beta1 (default: v1beta1 for a kubectl on PATH older than 1.22, else v1)."`
+	Remove     bool   `help:"Undo: remove the user and the context."`
 }
 
-// Run edits the kubeconfig, keeping everything else in it.
+// Run edits the kubeconfig, keeping everything else in it, and binds the
+// cluster's server to the profile.
 func (c *SetupKubectlCmd) Run(g *Globals) error {
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
-	e, err := g.resolve(cfg, "")
+	e, err := g.setupProfile()
 	if err != nil {
 		return err
 	}
@@ -38,30 +39,44 @@ func (c *SetupKubectlCmd) Run(g *Globals) error {
 	if err != nil {
 		return err
 	}
-	path := credhelper.KubeconfigPath()
-	user, context := credhelper.KubeNames(e.Name, c.Cluster)
-	res, err := credhelper.SetupKubectl(path, c.Cluster, e.Name, exe, c.Remove)
+	kc := integrate.Kubectl{Path: integrate.KubeconfigPath()}
+	user, context := integrate.KubeNames(e.Name, c.Cluster)
+	version, why := integrate.ExecV1, "--api-version v1"
+	switch c.APIVersion {
+	case "v1beta1":
+		version, why = integrate.ExecV1beta1, "--api-version v1beta1"
+	case "":
+		if !c.Remove {
+			version, why = integrate.KubectlAPIVersion()
+		}
+	}
+	res, err := integrate.SetupKubectl(kc.Path, c.Cluster, e.Name, exe, version, c.Remove)
 	if err != nil {
 		return err
+	}
+	var host string
+	if t, err := credhelper.ParseTargetURL(res.Server); err == nil {
+		host = t.Host
+	} else if !c.Remove {
+		return fmt.Errorf("cluster %s: server %s: %w", c.Cluster, res.Server, err)
 	}
 	if c.Remove {
 		if !res.Changed {
-			fmt.Fprintf(g.stderr, "authwrap: %s has no user %s or context %s; nothing to remove\n", path, user, context)
+			fmt.Fprintf(g.stderr, "authwrap: %s has no user %s or context %s; nothing to remove\n", kc.Path, user, context)
+		} else {
+			fmt.Fprintf(g.stderr, "authwrap: removed user %s and context %s from %s\n", user, context, kc.Path)
+		}
+		if host == "" {
 			return nil
 		}
-		fmt.Fprintf(g.stderr, "authwrap: removed user %s and context %s from %s\n", user, context, path)
-		return nil
+		return g.unbindHost(e, host, kc.Name())
 	}
 	// The plugin answers only for a server the profile lists.
-	t, err := credhelper.ParseTargetURL(res.Server)
-	if err != nil {
-		return fmt.Errorf("cluster %s: server %s: %w", c.Cluster, res.Server, err)
-	}
-	if err := config.SetHost(g.configPath(), e, t.Host, false); err != nil {
+	if err := g.bindHost(e, host, "kubectl now gets", res.Server, ""); err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stderr, "authwrap: %s has user %s (tokens from profile %s, only for %s) and context %s; use it with `kubectl --context %s` or `kubectl config use-context %s`\n",
-		path, user, e.Name, t, context, context, context)
+	fmt.Fprintf(g.stderr, "authwrap: %s has user %s (exec API %s: %s) and context %s; use it with `kubectl --context %s` or `kubectl config use-context %s`\n",
+		kc.Path, user, strings.TrimPrefix(version, "client.authentication.k8s.io/"), why, context, context, context)
 	return nil
 }
 
@@ -69,107 +84,202 @@ func (c *SetupKubectlCmd) Run(g *Globals) error {
 // configuration block to add (authwrap does not edit .terraformrc).
 type SetupTerraformCmd struct {
 	Host   string `required:"" help:"Host Terraform talks to (e.g. app.terraform.io)."`
-	Remove bool   `help:"Undo: forget the host."`
+	Remove bool   `help:"Undo: forget the host (unless another tool still uses it)."`
 }
 
 // Run adds the host to the profile and prints the credentials_helper block.
 func (c *SetupTerraformCmd) Run(g *Globals) error {
-	p, t, err := g.setupTarget(c.Host)
+	e, t, err := g.setupTarget(c.Host)
 	if err != nil {
 		return err
 	}
-	if err := config.SetHost(g.configPath(), p, t.Host, c.Remove); err != nil {
-		return err
-	}
 	if c.Remove {
-		fmt.Fprintf(g.stderr, "authwrap: Terraform no longer gets tokens for %s from authwrap\n", t.Host)
-		return nil
+		return g.unbindHost(e, t.Host, "terraform")
+	}
+	if err := g.bindHost(e, t.Host, "Terraform may now get", t.Host, ""); err != nil {
+		return err
 	}
 	args := "[]"
 	if g.Profile != "" {
 		args = fmt.Sprintf("[\"--profile\", %q]", g.Profile)
 	}
 	exe, _ := selfPath()
-	fmt.Fprintf(g.stderr, "authwrap: Terraform may now get tokens for %s from profile %s. Add this to ~/.terraformrc:\n", t.Host, p.Name)
+	tf := integrate.Terraform{Path: integrate.TerraformConfigPath()}
+	if ok, _ := tf.HasHelper(); ok {
+		fmt.Fprintf(g.stderr, "authwrap: %s already names authwrap as its credentials_helper; its args should be these:\n", tf.Path)
+	} else {
+		fmt.Fprintf(g.stderr, "authwrap: add this to %s:\n", tf.Path)
+	}
 	fmt.Fprintf(g.stdout, "credentials_helper \"authwrap\" {\n  args = %s\n}\n", args)
-	fmt.Fprintf(g.stderr, "authwrap: and put the helper where Terraform looks for it: mkdir -p ~/.terraform.d/plugins && ln -s %s ~/.terraform.d/plugins/terraform-credentials-authwrap\n", exe)
+	fmt.Fprintf(g.stderr, "authwrap: and put the helper where Terraform looks for it: %s\n", helperLinkHint(exe, "~/.terraform.d/plugins", "terraform-credentials-authwrap"))
 	return nil
 }
 
 // SetupGitCmd configures git for one host.
 type SetupGitCmd struct {
 	Host   string `required:"" help:"Host (host or host:port; a URL for plain http to a loopback host)."`
-	Remove bool   `help:"Undo: forget the host and remove authwrap from git's config for it."`
+	Remove bool   `help:"Undo: remove authwrap from git's config for the host, and forget the host unless another tool still uses it."`
 }
 
 // Run adds the host to the profile and writes git's global config.
 func (c *SetupGitCmd) Run(g *Globals) error {
-	p, t, err := g.setupTarget(c.Host)
+	e, t, err := g.setupTarget(c.Host)
 	if err != nil {
 		return err
+	}
+	git := integrate.Git{}
+	if c.Remove {
+		if err := git.Remove(t.String()); err != nil {
+			return err
+		}
+		fmt.Fprintf(g.stderr, "authwrap: git no longer asks authwrap for %s\n", t)
+		return g.unbindHost(e, t.Host, git.Name())
 	}
 	exe, err := selfPath()
 	if err != nil {
 		return err
 	}
-	if err := credhelper.SetupGit(t, credhelper.HelperCommand(exe, g.Profile), c.Remove); err != nil {
+	if err := git.Configure(t.String(), integrate.HelperCommand(exe, g.Profile)); err != nil {
 		return err
 	}
-	if err := config.SetHost(g.configPath(), p, t.Host, c.Remove); err != nil {
-		return err
-	}
-	if c.Remove {
-		fmt.Fprintf(g.stderr, "authwrap: git no longer asks authwrap for %s\n", t)
-		return nil
-	}
-	fmt.Fprintf(g.stderr, "authwrap: git now gets tokens for %s from profile %s (username %s)\n", t, p.Name, p.User())
-	return nil
+	return g.bindHost(e, t.Host, "git now gets", t.String(), "username "+e.User()+"; ")
 }
 
 // SetupDockerCmd configures docker for one registry.
 type SetupDockerCmd struct {
 	Registry string `required:"" help:"Registry (host or host:port)."`
-	Remove   bool   `help:"Undo: forget the registry and remove its credHelpers entry."`
+	Remove   bool   `help:"Undo: remove the registry's credHelpers entry, and forget the registry unless another tool still uses it."`
 }
 
 // Run adds the registry to the profile and to docker's credHelpers.
 func (c *SetupDockerCmd) Run(g *Globals) error {
-	p, t, err := g.setupTarget(c.Registry)
+	e, t, err := g.setupTarget(c.Registry)
 	if err != nil {
 		return err
 	}
-	path := credhelper.DockerConfigPath()
-	if err := credhelper.SetupDocker(path, t.Host, c.Remove); err != nil {
-		return err
-	}
-	if err := config.SetHost(g.configPath(), p, t.Host, c.Remove); err != nil {
-		return err
-	}
+	d := integrate.Docker{Path: integrate.DockerConfigPath()}
 	if c.Remove {
-		fmt.Fprintf(g.stderr, "authwrap: docker no longer asks authwrap for %s\n", t.Host)
-		return nil
+		if err := d.Remove(t.Host); err != nil {
+			return err
+		}
+		fmt.Fprintf(g.stderr, "authwrap: docker no longer asks authwrap for %s (%s)\n", t.Host, d.Path)
+		return g.unbindHost(e, t.Host, d.Name())
 	}
-	fmt.Fprintf(g.stderr, "authwrap: docker now gets tokens for %s from profile %s (%s)\n", t.Host, p.Name, path)
+	if err := d.Configure(t.Host); err != nil {
+		return err
+	}
+	if err := g.bindHost(e, t.Host, "docker now gets", t.Host, "in "+d.Path+"; "); err != nil {
+		return err
+	}
 	if _, err := exec.LookPath("docker-credential-authwrap"); err != nil {
 		exe, _ := selfPath()
-		fmt.Fprintf(g.stderr, "authwrap: hint: docker runs docker-credential-authwrap, which is not on PATH: ln -s %s %s\n",
-			exe, filepath.Join(filepath.Dir(exe), "docker-credential-authwrap"))
+		fmt.Fprintf(g.stderr, "authwrap: hint: docker runs docker-credential-authwrap, which is not on PATH: %s\n",
+			helperLinkHint(exe, filepath.Dir(exe), "docker-credential-authwrap"))
 	}
 	return nil
 }
 
-// setupTarget resolves the profile and the host to configure.
-func (g *Globals) setupTarget(host string) (*config.Entry, credhelper.Target, error) {
+// helperLinkHint is the command that installs authwrap under a helper's
+// name in dir: a symlink, or a copy on Windows (where a symlink needs
+// privileges and the name must end in .exe).
+func helperLinkHint(exe, dir, name string) string {
+	if runtime.GOOS == "windows" {
+		return fmt.Sprintf("copy %q %q", exe, filepath.Join(dir, name+".exe"))
+	}
+	return fmt.Sprintf("mkdir -p %s && ln -s %s %s", dir, exe, filepath.Join(dir, name))
+}
+
+// setupProfile resolves the profile setup binds hosts to.
+func (g *Globals) setupProfile() (*config.Entry, error) {
 	cfg, err := g.loadConfig()
 	if err != nil {
-		return nil, credhelper.Target{}, err
+		return nil, err
 	}
-	e, err := g.resolve(cfg, "")
+	return g.resolve(cfg, "")
+}
+
+// setupTarget resolves the profile and the host to configure.
+func (g *Globals) setupTarget(host string) (*config.Entry, credhelper.Target, error) {
+	e, err := g.setupProfile()
 	if err != nil {
 		return nil, credhelper.Target{}, err
 	}
 	t, err := credhelper.ParseTargetURL(host)
 	return e, t, err
+}
+
+// explicitSettings are the profile settings given as flags on this
+// command line: setup saves these, never what came from the environment.
+func (g *Globals) explicitSettings() config.Settings {
+	var s config.Settings
+	if g.given["client-id"] {
+		s.ClientID = g.ClientID
+	}
+	if g.given["api-url"] {
+		s.APIURL = g.APIURL
+	}
+	if g.given["issuer"] {
+		s.Issuer = g.Issuer
+	}
+	return s
+}
+
+// bindHost lists host in the profile (with the settings given as flags)
+// and says which profile, server and client the tool's requests for it
+// now get tokens from.
+func (g *Globals) bindHost(e *config.Entry, host, tool, what, detail string) error {
+	path := g.configPath()
+	if _, err := config.SetHost(path, e.Name, g.explicitSettings(), host, false); err != nil {
+		return err
+	}
+	fmt.Fprintf(g.stderr, "authwrap: %s tokens for %s from profile %s (%sserver %s, client %s)\n",
+		tool, what, e.Name, detail, e.Server(), e.ClientID)
+	cfg, err := config.Load(path)
+	if err != nil {
+		return err
+	}
+	saved := cfg.Profiles[e.Name]
+	if saved == nil {
+		return nil
+	}
+	if saved.ClientID != e.ClientID {
+		fmt.Fprintf(g.stderr, "authwrap: note: client %s comes from the environment (AUTHWRAP_CLIENT_ID) and is not saved in the profile%s; pass --client-id to save it\n",
+			e.ClientID, savedAs(saved.ClientID))
+	}
+	if saved.Server() != e.Server() {
+		fmt.Fprintf(g.stderr, "authwrap: note: server %s comes from the environment (AUTHWRAP_API_URL or AUTHWRAP_ISSUER) and is not saved in the profile (which says %s); pass --api-url or --issuer to save it\n",
+			e.Server(), saved.Server())
+	}
+	return nil
+}
+
+func savedAs(v string) string {
+	if v == "" {
+		return ", which has none"
+	}
+	return " (which says " + v + ")"
+}
+
+// unbindHost takes host out of the profile, unless another tool's
+// configuration still sends it to authwrap: removing one tool's setup
+// never breaks another's.
+func (g *Globals) unbindHost(e *config.Entry, host, tool string) error {
+	others, err := integrate.UsedBy(integrate.Tools(), host, tool)
+	if err != nil {
+		fmt.Fprintf(g.stderr, "authwrap: warning: %s\n", oneLine(err.Error()))
+	}
+	if len(others) > 0 {
+		fmt.Fprintf(g.stderr, "authwrap: %s stays in profile %s: still used by %s\n", host, e.Name, strings.Join(others, ", "))
+		return nil
+	}
+	changed, err := config.SetHost(g.configPath(), e.Name, config.Settings{}, host, true)
+	if err != nil {
+		return err
+	}
+	if changed {
+		fmt.Fprintf(g.stderr, "authwrap: %s is no longer in profile %s: no tool gets tokens for it from authwrap\n", host, e.Name)
+	}
+	return nil
 }
 
 func (g *Globals) configPath() string {

@@ -77,6 +77,9 @@ type Globals struct {
 	// the sign-in prompt, which draws on the terminal on purpose.
 	stdout, stderr, term io.Writer
 	client               *http.Client
+	// given names the flags given on the command line (not from the
+	// environment): only those are saved into a profile.
+	given map[string]bool
 }
 
 func main() {
@@ -238,6 +241,12 @@ func runCommand(kctx *kong.Context, g *Globals, stderr io.Writer) int {
 		case <-ctx.Done():
 		}
 	}()
+	g.given = map[string]bool{}
+	for _, el := range kctx.Path {
+		if el.Flag != nil {
+			g.given[el.Flag.Name] = true
+		}
+	}
 	kctx.BindTo(ctx, (*context.Context)(nil))
 	err := kctx.Run(g)
 	if err == nil {

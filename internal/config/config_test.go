@@ -109,16 +109,44 @@ func TestSetHostKeepsTheRest(t *testing.T) {
 	if err := os.WriteFile(path, []byte(before), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	e := &Entry{Profile: helper.Profile{Name: "work", ClientID: "c"}}
-	if err := SetHost(path, e, "c.example.com", false); err != nil {
+	if _, err := SetHost(path, "work", Settings{ClientID: "c"}, "c.example.com", false); err != nil {
 		t.Fatal(err)
 	}
-	if err := SetHost(path, e, "a.example.com", true); err != nil {
+	if _, err := SetHost(path, "work", Settings{}, "a.example.com", true); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := os.ReadFile(path)
 	want := "# mine\n[profiles.work]\nclient_id = \"c\" # the app\nhosts = [\"b.example.com\", \"c.example.com\"]\nusername = \"oauth2\"\n\n[profiles.other]\nclient_id = \"d\"\n"
 	if string(got) != want {
 		t.Errorf("file after edits:\n%s\nwant:\n%s", got, want)
+	}
+	if changed, err := SetHost(path, "work", Settings{}, "c.example.com", false); err != nil || changed {
+		t.Errorf("adding a host already there: changed=%v, %v", changed, err)
+	}
+	// Explicit settings replace the file's; an api_url replaces an issuer.
+	if _, err := SetHost(path, "other", Settings{ClientID: "e", APIURL: "https://api.example.com"}, "d.example.com", false); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := cfg.Profiles["other"]; o.ClientID != "e" || o.APIURL != "https://api.example.com" || o.Issuer != "" || len(o.Hosts) != 1 {
+		t.Errorf("other = %+v", o)
+	}
+	if _, err := SetHost(path, "other", Settings{Issuer: "https://issuer.example.com"}, "d.example.com", false); err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ = Load(path)
+	if o := cfg.Profiles["other"]; o.Issuer != "https://issuer.example.com" || o.APIURL != "" || o.ClientID != "e" {
+		t.Errorf("other after an issuer = %+v", o)
+	}
+	// A new profile with nothing explicit gets its hosts only.
+	if _, err := SetHost(path, "new", Settings{}, "n.example.com", false); err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ = Load(path)
+	if n := cfg.Profiles["new"]; n.ClientID != "" || n.APIURL != "" || len(n.Hosts) != 1 {
+		t.Errorf("new = %+v", n)
 	}
 }

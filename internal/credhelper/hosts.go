@@ -140,3 +140,24 @@ func ProfileFor(c *config.Config, t Target, only string) (*config.Entry, error) 
 	}
 	return nil, fmt.Errorf("%w: %s", ErrUnknownHost, t.Host)
 }
+
+// ErrNoClusterInfo means kubectl did not say which server it talks to:
+// the kubeconfig's exec section lacks provideClusterInfo.
+var ErrNoClusterInfo = errors.New("kubectl did not say which cluster the token is for (provideClusterInfo is not set): run `authwrap setup kubectl --cluster NAME` again")
+
+// CheckKubeServer refuses to give profile's token for an API server the
+// profile does not list: kubectl hands an exec plugin's token to whatever
+// cluster it talks to (a --server override, an edited kubeconfig).
+func CheckKubeServer(cfg *config.Config, profile, server string) error {
+	if server == "" {
+		return ErrNoClusterInfo
+	}
+	t, err := ParseTargetURL(server)
+	if err != nil {
+		return fmt.Errorf("cluster server %.120q: %w", server, err)
+	}
+	if _, err := ProfileFor(cfg, t, profile); err != nil {
+		return fmt.Errorf("%w: refusing to send the token of profile %s to the cluster at %s (`authwrap setup kubectl --cluster NAME` binds a kubeconfig cluster's server)", ErrUnknownHost, profile, t)
+	}
+	return nil
+}

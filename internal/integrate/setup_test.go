@@ -1,4 +1,4 @@
-package credhelper
+package integrate
 
 import (
 	"encoding/json"
@@ -88,7 +88,7 @@ func checkKube(t *testing.T, input string) {
 	}
 	for _, remove := range []bool{false, false, true} {
 		before, _ := os.ReadFile(path)
-		res, err := SetupKubectl(path, "prod", "default", "/usr/bin/authwrap", remove)
+		res, err := SetupKubectl(path, "prod", "default", "/usr/bin/authwrap", "", remove)
 		after, _ := os.ReadFile(path)
 		if err != nil {
 			if string(after) != string(before) {
@@ -134,11 +134,11 @@ func TestSetupKubectlOddFiles(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "config")
 	_ = os.WriteFile(path, []byte(kubeInputs[0]), 0o600)
-	if res, err := SetupKubectl(path, "prod", "default", "/x/authwrap", true); err != nil || res.Changed {
+	if res, err := SetupKubectl(path, "prod", "default", "/x/authwrap", "", true); err != nil || res.Changed {
 		t.Errorf("removing from a file without the user: %+v, %v; want no change", res, err)
 	}
 	_ = os.WriteFile(path, []byte("clusters: 3\n"), 0o600)
-	if _, err := SetupKubectl(path, "prod", "default", "/x/authwrap", false); !errors.Is(err, ErrKubeconfig) {
+	if _, err := SetupKubectl(path, "prod", "default", "/x/authwrap", "", false); !errors.Is(err, ErrKubeconfig) {
 		t.Errorf("clusters that is not a list: %v", err)
 	}
 }

@@ -1,16 +1,20 @@
-package credhelper
+package integrate
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/authwrap/authwrap/internal/config"
+	"github.com/authwrap/authwrap/internal/credhelper"
 	"github.com/authwrap/authwrap/internal/fsutil"
 )
 
@@ -30,25 +34,111 @@ func KubeNames(profile, cluster string) (user, context string) {
 	return "authwrap-" + profile, cluster + "-authwrap-" + profile
 }
 
-// ErrNoClusterInfo means kubectl did not say which server it talks to:
-// the kubeconfig's exec section lacks provideClusterInfo.
-var ErrNoClusterInfo = errors.New("kubectl did not say which cluster the token is for (provideClusterInfo is not set): run `authwrap setup kubectl --cluster NAME` again")
+// The exec credential API versions setup kubectl can write.
+const (
+	ExecV1      = "client.authentication.k8s.io/v1"
+	ExecV1beta1 = "client.authentication.k8s.io/v1beta1"
+)
 
-// CheckKubeServer refuses to give profile's token for an API server the
-// profile does not list: kubectl hands an exec plugin's token to whatever
-// cluster it talks to (a --server override, an edited kubeconfig).
-func CheckKubeServer(cfg *config.Config, profile, server string) error {
-	if server == "" {
-		return ErrNoClusterInfo
-	}
-	t, err := ParseTargetURL(server)
+// KubectlAPIVersion picks the exec credential API version for the kubectl
+// on PATH: v1 from kubectl 1.22 on, v1beta1 before (Debian 12 packages
+// 1.20, which rejects v1). It says why; with no kubectl (or one that
+// does not say its version) it is v1, which every supported kubectl takes.
+func KubectlAPIVersion() (version, why string) {
+	out, err := exec.Command("kubectl", "version", "--client", "-o", "json").Output()
 	if err != nil {
-		return fmt.Errorf("cluster server %.120q: %w", server, err)
+		return ExecV1, "kubectl's version is unknown (" + strings.TrimSpace(firstLine(err.Error())) + "), so v1"
 	}
-	if _, err := ProfileFor(cfg, t, profile); err != nil {
-		return fmt.Errorf("%w: refusing to send the token of profile %s to the cluster at %s (`authwrap setup kubectl --cluster NAME` binds a kubeconfig cluster's server)", ErrUnknownHost, profile, t)
+	var v struct {
+		ClientVersion struct {
+			Major, Minor, GitVersion string
+		} `json:"clientVersion"`
 	}
-	return nil
+	if err := json.Unmarshal(out, &v); err != nil {
+		return ExecV1, "kubectl's version is unknown, so v1"
+	}
+	major, _ := strconv.Atoi(strings.TrimRight(v.ClientVersion.Major, "+"))
+	minor, _ := strconv.Atoi(strings.TrimRight(v.ClientVersion.Minor, "+"))
+	if major == 1 && minor > 0 && minor < 22 {
+		return ExecV1beta1, "kubectl " + v.ClientVersion.GitVersion + " predates v1 (1.22)"
+	}
+	return ExecV1, "kubectl " + v.ClientVersion.GitVersion + " takes v1"
+}
+
+func firstLine(s string) string { l, _, _ := strings.Cut(s, "\n"); return l }
+
+// Kubectl is a kubeconfig file.
+type Kubectl struct {
+	// Path is the kubeconfig (KubeconfigPath for kubectl's own).
+	Path string
+}
+
+// Name implements Tool.
+func (Kubectl) Name() string { return "kubectl" }
+
+// Uses implements Tool: a context of the kubeconfig pairs a cluster whose
+// server is host with a user that runs authwrap's kubectl-credential.
+func (k Kubectl) Uses(host string) (bool, error) {
+	servers, err := k.Servers()
+	if err != nil {
+		return false, err
+	}
+	for _, srv := range servers {
+		if t, err := credhelper.ParseTargetURL(srv); err == nil && t.Host == host {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// Servers lists the API servers of the clusters that contexts pair with a
+// user running authwrap's kubectl-credential.
+func (k Kubectl) Servers() ([]string, error) {
+	data, err := os.ReadFile(k.Path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var cfg struct {
+		Clusters []struct {
+			Name    string
+			Cluster struct{ Server string }
+		}
+		Users []struct {
+			Name string
+			User struct {
+				Exec *struct {
+					Command string
+					Args    []string
+				}
+			}
+		}
+		Contexts []struct {
+			Context struct{ Cluster, User string }
+		}
+	}
+	if err := yaml.Unmarshal(data, &cfg); err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrKubeconfig, k.Path, err)
+	}
+	ours := map[string]bool{}
+	for _, u := range cfg.Users {
+		if e := u.User.Exec; e != nil && strings.Contains(e.Command, "authwrap") && slices.Contains(e.Args, "kubectl-credential") {
+			ours[u.Name] = true
+		}
+	}
+	server := map[string]string{}
+	for _, c := range cfg.Clusters {
+		server[c.Name] = c.Cluster.Server
+	}
+	var out []string
+	for _, c := range cfg.Contexts {
+		if ours[c.Context.User] && server[c.Context.Cluster] != "" {
+			out = append(out, server[c.Context.Cluster])
+		}
+	}
+	return out, nil
 }
 
 // ErrKubeconfig marks a kubeconfig that SetupKubectl will not edit.
@@ -71,7 +161,14 @@ type KubeSetup struct {
 // changed. A list kubectl wrote as null (`users: null`) is filled in
 // place; a key that holds something other than a list is an error, never
 // a second key. The file is replaced atomically.
-func SetupKubectl(path, cluster, profile, exe string, remove bool) (KubeSetup, error) {
+//
+// apiVersion is the exec credential API version to write (ExecV1 when
+// empty; kubectl before 1.22 takes only ExecV1beta1, see
+// KubectlAPIVersion).
+func SetupKubectl(path, cluster, profile, exe, apiVersion string, remove bool) (KubeSetup, error) {
+	if apiVersion == "" {
+		apiVersion = ExecV1
+	}
 	var res KubeSetup
 	data, err := os.ReadFile(path)
 	if err != nil && !(remove && errors.Is(err, fs.ErrNotExist)) {
@@ -117,7 +214,7 @@ func SetupKubectl(path, cluster, profile, exe string, remove bool) (KubeSetup, e
 		args = append(args, "--profile", profile)
 	}
 	userNode := mapping("name", user, "user", mapping("exec", mapping(
-		"apiVersion", "client.authentication.k8s.io/v1",
+		"apiVersion", apiVersion,
 		"command", exe,
 		"args", args,
 		"interactiveMode", "IfAvailable",
