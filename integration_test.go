@@ -224,6 +224,7 @@ func TestScripts(t *testing.T) {
 //	authkit slowdowns N             assert the slow_down answers sent
 //	authkit fail ENDPOINT STATUS|drop|drop-after|delay-after:D [RETRY-AFTER|-] [COUNT]
 //	authkit fail ENDPOINT redirect:STATUS:URL|escapes|escapes-5xx|escapes-status|token-crlf  a hostile answer
+//	authkit fail ENDPOINT date-skew:D  the normal answer with its Date header D from now
 //	authkit revoke                  end every session on the server
 //	authkit stop                    take the server down
 func authkitCmd(ts *testscript.TestScript, neg bool, args []string) {
@@ -351,6 +352,13 @@ func authkitCmd(ts *testscript.TestScript, neg bool, args []string) {
 				status, err := strconv.Atoi(code)
 				ts.Check(err)
 				f = authkittest.Redirect(status, target)
+				break
+			}
+			if d, ok := strings.CutPrefix(args[2], "date-skew:"); ok {
+				// The normal answer, with a Date header this far from now.
+				skew, err := time.ParseDuration(d)
+				ts.Check(err)
+				f.Header = http.Header{"Date": {time.Now().Add(skew).UTC().Format(http.TimeFormat)}}
 				break
 			}
 			if d, ok := strings.CutPrefix(args[2], "delay-after:"); ok {

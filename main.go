@@ -55,6 +55,7 @@ type CLI struct {
 	Setup                SetupCmd                `cmd:"" help:"Configure git, docker, Terraform or kubectl to get tokens from authwrap."`
 	Completion           CompletionCmd           `cmd:"" help:"Print the shell code that completes authwrap's commands and flags (bash, zsh or fish)."`
 	Man                  ManCmd                  `cmd:"" help:"Print the man page (roff): authwrap man | man -l -"`
+	Doctor               DoctorCmd               `cmd:"" help:"Check the configuration, storage, server, session and every tool set up, and say how to fix what is wrong."`
 	DevServer            DevServerCmd            `cmd:"" name:"dev-server" help:"Run a local AuthKit-compatible server for development and tests."`
 	Demo                 DemoCmd                 `cmd:"" help:"Walk through login, token and status against a throwaway local server."`
 }

@@ -249,8 +249,15 @@ func (c *Client) token(ctx context.Context, form url.Values) (*Token, error) {
 // do sends one request with a timeout, reads at most MaxResponseBytes of
 // the answer, and decodes it into out or into an *Error.
 func (c *Client) do(ctx context.Context, method, endpoint string, form url.Values, out any) error {
+	_, err := c.doHeader(ctx, method, endpoint, form, out)
+	return err
+}
+
+// doHeader is do that also returns the answer's header (nil when there
+// was no answer).
+func (c *Client) doHeader(ctx context.Context, method, endpoint string, form url.Values, out any) (http.Header, error) {
 	if _, err := checkURL(endpoint); err != nil {
-		return err
+		return nil, err
 	}
 	timeout := c.RequestTimeout
 	if timeout <= 0 {
@@ -265,7 +272,7 @@ func (c *Client) do(ctx context.Context, method, endpoint string, form url.Value
 	}
 	req, err := http.NewRequestWithContext(ctx, method, endpoint, body)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -276,14 +283,14 @@ func (c *Client) do(ctx context.Context, method, endpoint string, form url.Value
 	}
 	resp, err := noRedirects(c.HTTPClient).Do(req)
 	if err != nil {
-		return c.networkError(ctx, endpoint, err, time.Since(start))
+		return nil, c.networkError(ctx, endpoint, err, time.Since(start))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		// Every request here carries a secret or decides where the next
 		// one goes: a redirect is an error, never followed.
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
-		return &RedirectError{Endpoint: endpoint, StatusCode: resp.StatusCode, Location: resp.Header.Get("Location")}
+		return resp.Header, &RedirectError{Endpoint: endpoint, StatusCode: resp.StatusCode, Location: resp.Header.Get("Location")}
 	}
 	limit := c.MaxResponseBytes
 	if limit <= 0 {
@@ -291,13 +298,13 @@ func (c *Client) do(ctx context.Context, method, endpoint string, form url.Value
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return c.networkError(ctx, endpoint, err, time.Since(start))
+		return resp.Header, c.networkError(ctx, endpoint, err, time.Since(start))
 	}
 	if int64(len(data)) > limit {
-		return fmt.Errorf("%w: the answer from %s is larger than %d bytes", ErrBadResponse, endpoint, limit)
+		return resp.Header, fmt.Errorf("%w: the answer from %s is larger than %d bytes", ErrBadResponse, endpoint, limit)
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return decodeJSON(data, out)
+		return resp.Header, decodeJSON(data, out)
 	}
 	// An error answer ends up in messages and logs: whatever a server
 	// echoes of the secrets it was sent is masked first.
@@ -306,7 +313,7 @@ func (c *Client) do(ctx context.Context, method, endpoint string, form url.Value
 			data = bytes.ReplaceAll(data, []byte(v), []byte(redacted))
 		}
 	}
-	return parseError(resp, data, endpoint)
+	return resp.Header, parseError(resp, data, endpoint)
 }
 
 // noRedirects returns hc (http.DefaultClient when nil) made to hand back

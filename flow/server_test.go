@@ -338,3 +338,32 @@ func TestOrganizationSelection(t *testing.T) {
 		t.Errorf("selection requests = %d", s.Requests(authkittest.OrganizationSelection))
 	}
 }
+
+// TestJWKS: the server's keys verify its own tokens and nothing else, and
+// the Date header comes back for a clock check.
+func TestJWKS(t *testing.T) {
+	t.Parallel()
+	_, c, tok := signedIn(t)
+	keys, date, err := c.JWKS(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(date); d < -time.Minute || d > time.Minute {
+		t.Errorf("server date %v is not about now", date)
+	}
+	claims, err := flow.VerifyAccessToken(tok.AccessToken.Reveal(), keys)
+	if err != nil || claims.Subject == "" {
+		t.Fatalf("VerifyAccessToken(its own token) = %+v, %v", claims, err)
+	}
+	other := newServer(t, authkittest.Config{AutoApprove: time.Millisecond})
+	otherTok, err := signIn(t, other, umClient(t, other), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := flow.VerifyAccessToken(otherTok.AccessToken.Reveal(), keys); !errors.Is(err, flow.ErrTokenSignature) {
+		t.Errorf("another server's token: %v, want ErrTokenSignature", err)
+	}
+	if _, err := flow.VerifyAccessToken("not.a.jwt", keys); !errors.Is(err, flow.ErrTokenSignature) {
+		t.Errorf("garbage: %v", err)
+	}
+}

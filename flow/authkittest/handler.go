@@ -174,11 +174,11 @@ func playFault(f *Fault, w http.ResponseWriter, r *http.Request) bool {
 		}
 		panic(http.ErrAbortHandler)
 	}
+	for k, v := range f.Header {
+		w.Header()[k] = v // also on a normal answer (Status 0): a Date, say
+	}
 	if f.Status == 0 {
 		return false
-	}
-	for k, v := range f.Header {
-		w.Header()[k] = v
 	}
 	if f.RetryAfter != "" {
 		w.Header().Set("Retry-After", f.RetryAfter)

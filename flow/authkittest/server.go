@@ -158,7 +158,8 @@ type Fault struct {
 	Body string
 	// ContentType defaults to application/json.
 	ContentType string
-	// Header is added to the answer (a Location for a redirect, say).
+	// Header is added to the answer (a Location for a redirect, say),
+	// the normal one too when Status is 0 (a Date far from now, say).
 	Header http.Header
 	// Raw, when set, is written to the connection as the whole answer,
 	// status line and headers included, and the connection is closed:

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"slices"
 	"strings"
 )
 
@@ -94,4 +95,28 @@ func gitErr(err error) error {
 		return fmt.Errorf("git config: %w", err)
 	}
 	return nil
+}
+
+// URLs lists the URLs git's global config sends to authwrap's helper.
+func (Git) URLs() ([]string, error) {
+	out, err := exec.Command("git", "config", "--global", "--get-regexp", `^credential\..*\.helper$`).Output()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) && ee.ExitCode() == 1 {
+		return nil, nil // none
+	}
+	if err != nil {
+		return nil, gitErr(err)
+	}
+	var urls []string
+	for _, line := range strings.Split(strings.TrimRight(string(out), "\n"), "\n") {
+		key, value, _ := strings.Cut(line, " ")
+		if !IsAuthwrapHelper(value) {
+			continue
+		}
+		url := strings.TrimSuffix(strings.TrimPrefix(key, "credential."), ".helper")
+		if url != "" && !slices.Contains(urls, url) {
+			urls = append(urls, url)
+		}
+	}
+	return urls, nil
 }

@@ -91,9 +91,34 @@ func (k Kubectl) Uses(host string) (bool, error) {
 	return false, nil
 }
 
+// KubeUse is a context of a kubeconfig that runs authwrap's plugin.
+type KubeUse struct {
+	// Context, User and Cluster are the kubeconfig's names.
+	Context, User, Cluster string
+	// Server is the cluster's API server.
+	Server string
+	// ClusterInfo is the user's provideClusterInfo: without it the plugin
+	// cannot tell which server the token is for and refuses.
+	ClusterInfo bool
+	// APIVersion is the exec API version the user asks for.
+	APIVersion string
+}
+
 // Servers lists the API servers of the clusters that contexts pair with a
 // user running authwrap's kubectl-credential.
 func (k Kubectl) Servers() ([]string, error) {
+	uses, err := k.Contexts()
+	var out []string
+	for _, u := range uses {
+		if u.Server != "" {
+			out = append(out, u.Server)
+		}
+	}
+	return out, err
+}
+
+// Contexts lists the contexts of the kubeconfig that run authwrap's plugin.
+func (k Kubectl) Contexts() ([]KubeUse, error) {
 	data, err := os.ReadFile(k.Path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -110,32 +135,40 @@ func (k Kubectl) Servers() ([]string, error) {
 			Name string
 			User struct {
 				Exec *struct {
-					Command string
-					Args    []string
+					APIVersion         string `yaml:"apiVersion"`
+					Command            string
+					Args               []string
+					ProvideClusterInfo bool `yaml:"provideClusterInfo"`
 				}
 			}
 		}
 		Contexts []struct {
+			Name    string
 			Context struct{ Cluster, User string }
 		}
 	}
 	if err := yaml.Unmarshal(data, &cfg); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrKubeconfig, k.Path, err)
 	}
-	ours := map[string]bool{}
+	type exe struct {
+		info    bool
+		version string
+	}
+	ours := map[string]exe{}
 	for _, u := range cfg.Users {
 		if e := u.User.Exec; e != nil && strings.Contains(e.Command, "authwrap") && slices.Contains(e.Args, "kubectl-credential") {
-			ours[u.Name] = true
+			ours[u.Name] = exe{e.ProvideClusterInfo, e.APIVersion}
 		}
 	}
 	server := map[string]string{}
 	for _, c := range cfg.Clusters {
 		server[c.Name] = c.Cluster.Server
 	}
-	var out []string
+	var out []KubeUse
 	for _, c := range cfg.Contexts {
-		if ours[c.Context.User] && server[c.Context.Cluster] != "" {
-			out = append(out, server[c.Context.Cluster])
+		if e, ok := ours[c.Context.User]; ok {
+			out = append(out, KubeUse{Context: c.Name, User: c.Context.User, Cluster: c.Context.Cluster,
+				Server: server[c.Context.Cluster], ClusterInfo: e.info, APIVersion: e.version})
 		}
 	}
 	return out, nil

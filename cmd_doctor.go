@@ -1,0 +1,427 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+
+	"github.com/authwrap/authwrap/flow"
+	"github.com/authwrap/authwrap/helper"
+	"github.com/authwrap/authwrap/internal/config"
+	"github.com/authwrap/authwrap/internal/credhelper"
+	"github.com/authwrap/authwrap/internal/fsutil"
+	"github.com/authwrap/authwrap/internal/integrate"
+)
+
+// DoctorCmd checks everything authwrap depends on and says how to fix
+// what is wrong.
+type DoctorCmd struct {
+	JSON bool `name:"json" help:"Print the findings as JSON."`
+}
+
+// Finding statuses.
+const (
+	statusOK      = "ok"
+	statusWarning = "warning"
+	statusProblem = "problem"
+)
+
+// finding is one line of doctor's report. It never holds a secret.
+type finding struct {
+	Area    string `json:"area"`
+	Status  string `json:"status"`
+	Message string `json:"message"`
+	Fix     string `json:"fix,omitempty"`
+}
+
+// doctorNetworkBudget bounds all of doctor's requests together, so that
+// a dead or silent server costs this long at most.
+const doctorNetworkBudget = 6 * time.Second
+
+// doctor collects findings.
+type doctor struct {
+	g        *Globals
+	findings []finding
+}
+
+func (d *doctor) add(area, status, fix, format string, a ...any) {
+	d.findings = append(d.findings, finding{Area: area, Status: status, Message: fmt.Sprintf(format, a...), Fix: fix})
+}
+
+// Run checks the configuration, the storage, the server, the session and
+// every tool set up to ask authwrap, and prints one line each. Exit 1
+// when something is a problem.
+func (c *DoctorCmd) Run(ctx context.Context, g *Globals) error {
+	d := &doctor{g: g}
+	cfg, e := d.checkConfig()
+	var store *helper.KeyringStore
+	if cfg != nil {
+		store = d.checkStorage(cfg)
+	}
+	if e != nil {
+		keys := d.checkServer(ctx, e)
+		if store != nil {
+			d.checkSession(e, store, keys)
+		}
+	}
+	if cfg != nil {
+		d.checkTools(cfg)
+	}
+	problems := 0
+	for _, f := range d.findings {
+		if f.Status == statusProblem {
+			problems++
+		}
+	}
+	if c.JSON {
+		enc := json.NewEncoder(g.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(struct {
+			Findings []finding `json:"findings"`
+			Problems int       `json:"problems"`
+		}{d.findings, problems}); err != nil {
+			return err
+		}
+	} else {
+		for _, f := range d.findings {
+			fmt.Fprintf(g.stdout, "%-8s %-9s %s\n", f.Status, f.Area, helper.Inert(f.Message))
+			if f.Fix != "" {
+				fmt.Fprintf(g.stdout, "%-8s %-9s fix: %s\n", "", "", f.Fix)
+			}
+		}
+	}
+	if problems > 0 {
+		return &exitError{code: 1, err: fmt.Errorf("%d problem(s) found", problems), quiet: c.JSON}
+	}
+	return nil
+}
+
+// checkConfig reads the configuration file and resolves the profile.
+func (d *doctor) checkConfig() (*config.Config, *config.Entry) {
+	g := d.g
+	path := g.configPath()
+	err := fsutil.CheckTrusted(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && g.Config != "":
+		d.add("config", statusProblem, "fix the path given with --config or AUTHWRAP_CONFIG", "%s does not exist", path)
+		return nil, nil
+	case errors.Is(err, fs.ErrNotExist):
+		d.add("config", statusOK, "", "no configuration file at %s: the defaults and the environment apply", path)
+	case errors.Is(err, fsutil.ErrUntrusted):
+		d.add("config", statusProblem, "chmod go-w "+path+" (and its directory), or move it to a directory of your own", "%v", err)
+		return nil, nil
+	case err != nil:
+		d.add("config", statusProblem, "", "%s: %v", path, err)
+		return nil, nil
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		d.add("config", statusProblem, "edit "+path, "%v", err)
+		return nil, nil
+	}
+	if len(cfg.Profiles) > 0 {
+		var names []string
+		for _, e := range cfg.Entries("") {
+			names = append(names, e.Name)
+		}
+		d.add("config", statusOK, "", "%s: profiles %s; only you can write it", path, strings.Join(names, ", "))
+	}
+	e, err := g.resolve(cfg, "")
+	if err != nil {
+		d.add("profile", statusProblem, "authwrap login --client-id client_… (or set client_id in "+path+")", "%v", err)
+		return cfg, nil
+	}
+	d.add("profile", statusOK, "", "%s: client %s at %s (%s)", e.Name, e.ClientID, e.Server(), e.Flavour())
+	return cfg, e
+}
+
+// checkStorage opens the keyring as the other commands do.
+func (d *doctor) checkStorage(cfg *config.Config) *helper.KeyringStore {
+	store, err := d.g.openStore(cfg)
+	if err != nil {
+		d.add("storage", statusProblem, hint(err), "%v", err)
+		return nil
+	}
+	for _, p := range store.Probes {
+		if p.Used {
+			d.add("storage", statusOK, "", "sessions are kept in the %s keyring (%s)", p.Backend, p.Reason)
+		} else {
+			d.add("storage", statusOK, "", "%s skipped: %s", p.Backend, p.Reason)
+		}
+	}
+	return store
+}
+
+// checkServer reaches the profile's server: discovery (standard), the
+// signing keys, the clock, the proxy and the CAs in use. It returns the
+// keys, or nil.
+func (d *doctor) checkServer(ctx context.Context, e *config.Entry) *jose.JSONWebKeySet {
+	g := d.g
+	ctx, cancel := context.WithTimeout(ctx, doctorNetworkBudget)
+	defer cancel()
+	if req, err := http.NewRequest(http.MethodGet, e.Server(), nil); err == nil {
+		if proxy, err := http.ProxyFromEnvironment(req); err == nil && proxy != nil {
+			proxy.User = nil
+			d.add("server", statusOK, "", "requests go through the proxy %s (HTTPS_PROXY)", proxy.Redacted())
+		}
+	}
+	if g.CAFile != "" {
+		d.add("server", statusOK, "", "trusting the CA certificates in %s as well as the system's", g.CAFile)
+	}
+	start := time.Now()
+	c, err := helper.NewClient(ctx, e.Profile, g.client)
+	if err != nil {
+		d.add("server", statusProblem, "check the URL (api_url or issuer) and the network; --verbose shows each request", "%v", err)
+		return nil
+	}
+	c.RequestTimeout = doctorNetworkBudget / 2
+	if e.Flavour() == flow.Standard {
+		d.add("server", statusOK, "", "discovery at %s: device and token endpoints on the issuer", e.Server())
+	}
+	keys, date, err := c.JWKS(ctx)
+	if err != nil {
+		status, fix := statusProblem, "check the URL and the network; --verbose shows each request"
+		if errors.Is(err, flow.ErrNoJWKS) {
+			status, fix = statusWarning, ""
+		}
+		d.add("server", status, fix, "%v", err)
+		return nil
+	}
+	d.add("server", statusOK, "", "%s answered in %s with %d signing key(s)", c.Provider.JWKSURL, time.Since(start).Round(time.Millisecond), len(keys.Keys))
+	if !date.IsZero() {
+		skew := time.Until(date)
+		if skew < -time.Minute || skew > time.Minute {
+			d.add("clock", statusWarning, "set the clock right (timedatectl set-ntp true, or your system's time settings)",
+				"this machine's clock is %s %s the server's: tokens may look expired or not yet valid", abs(skew).Round(time.Second), aheadOrBehind(skew))
+		} else {
+			d.add("clock", statusOK, "", "within a minute of the server's")
+		}
+	}
+	return keys
+}
+
+func abs(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
+func aheadOrBehind(skew time.Duration) string {
+	if skew < 0 {
+		return "ahead of"
+	}
+	return "behind"
+}
+
+// checkSession reads the stored session and checks its token against the
+// server's keys.
+func (d *doctor) checkSession(e *config.Entry, store *helper.KeyringStore, keys *jose.JSONWebKeySet) {
+	m := d.g.manager(e.Profile, store, nil)
+	login := "authwrap login" + profileArg(e.Name)
+	s, err := m.Load()
+	if err != nil {
+		fix := login
+		if h := hint(err); h != "" {
+			fix = h
+		}
+		d.add("session", statusProblem, fix, "%v", err)
+		return
+	}
+	switch {
+	case s.Dropped():
+		d.add("session", statusOK, "", "%s signed in; no cached access token, the next use refreshes", s.Who())
+	case s.ValidFor(0):
+		d.add("session", statusOK, "", "%s signed in; the access token is valid for %s", s.Who(), time.Until(s.Expiry).Round(time.Second))
+	case !s.RefreshToken.IsZero():
+		d.add("session", statusOK, "", "%s signed in; the access token expired and the next use refreshes it", s.Who())
+	default:
+		d.add("session", statusProblem, login, "%s: the access token expired and there is no refresh token", s.Who())
+	}
+	if s.OrganizationID != "" {
+		org := s.OrganizationID
+		if s.OrganizationName != "" {
+			org = s.OrganizationName + " (" + org + ")"
+		}
+		d.add("session", statusOK, "", "organization %s", org)
+	}
+	if keys == nil || s.Dropped() {
+		return
+	}
+	if _, err := flow.VerifyAccessToken(s.AccessToken.Reveal(), keys); err != nil {
+		d.add("session", statusProblem, "authwrap logout"+profileArg(e.Name)+" && "+login,
+			"the stored access token does not verify against %s's signing keys: it was issued by another server or the keys changed", e.Server())
+		return
+	}
+	d.add("session", statusOK, "", "the access token verifies against the server's signing keys")
+}
+
+func profileArg(name string) string {
+	if name == helper.DefaultProfile {
+		return ""
+	}
+	return " --profile " + name
+}
+
+// checkTools compares what each tool's configuration sends to authwrap
+// with the hosts the profiles list.
+func (d *doctor) checkTools(cfg *config.Config) {
+	tools := integrate.Tools()
+	listed := func(t credhelper.Target) (string, bool) {
+		e, err := credhelper.ProfileFor(cfg, t, "")
+		if err != nil {
+			return "", false
+		}
+		return e.Name, true
+	}
+	for _, e := range cfg.Entries("") {
+		for _, h := range e.Hosts {
+			host, err := credhelper.CanonicalHost(h, "https")
+			if err != nil {
+				d.add("hosts", statusProblem, "edit the profile's hosts", "profile %s lists %q, which is not a host: %v", e.Name, h, err)
+				continue
+			}
+			users, err := integrate.UsedBy(tools, host, "")
+			if err != nil {
+				d.add("hosts", statusWarning, "", "%v", err)
+			}
+			if len(users) == 0 {
+				d.add("hosts", statusWarning, fmt.Sprintf("authwrap setup git --host %s (or docker, terraform, kubectl), or take it out of the profile", host),
+					"%s is in profile %s, but no tool asks authwrap for it", host, e.Name)
+				continue
+			}
+			d.add("hosts", statusOK, "", "%s (profile %s): used by %s", host, e.Name, strings.Join(users, ", "))
+		}
+	}
+	d.checkGit(listed)
+	d.checkDocker(listed)
+	d.checkKubectl(listed)
+	d.checkTerraform()
+}
+
+func (d *doctor) checkGit(listed func(credhelper.Target) (string, bool)) {
+	urls, err := integrate.Git{}.URLs()
+	if err != nil {
+		if _, lerr := exec.LookPath("git"); lerr != nil {
+			return // no git here
+		}
+		d.add("git", statusWarning, "", "%v", err)
+		return
+	}
+	for _, u := range urls {
+		t, err := credhelper.ParseTargetURL(u)
+		if err != nil {
+			d.add("git", statusProblem, "authwrap setup git --host "+u+" --remove", "git sends %s to authwrap, which refuses it: %v", u, err)
+			continue
+		}
+		if p, ok := listed(t); ok {
+			d.add("git", statusOK, "", "git asks authwrap for %s (profile %s)", u, p)
+		} else {
+			d.add("git", statusProblem, fmt.Sprintf("authwrap setup git --host %s (or --remove to stop git asking)", t.Host),
+				"git asks authwrap for %s, but no profile lists %s: git gets no token", u, t.Host)
+		}
+	}
+}
+
+func (d *doctor) checkDocker(listed func(credhelper.Target) (string, bool)) {
+	dk := integrate.Docker{Path: integrate.DockerConfigPath()}
+	helpers, err := dk.CredHelpers()
+	if err != nil {
+		d.add("docker", statusProblem, "fix "+dk.Path+" by hand", "%v", err)
+		return
+	}
+	ours := false
+	for reg, h := range helpers {
+		if h != "authwrap" {
+			continue
+		}
+		ours = true
+		t, err := credhelper.ParseTargetURL(reg)
+		if p, ok := listed(t); err == nil && ok {
+			d.add("docker", statusOK, "", "docker asks authwrap for %s (profile %s)", reg, p)
+		} else {
+			d.add("docker", statusProblem, fmt.Sprintf("authwrap setup docker --registry %s (or --remove)", reg),
+				"docker asks authwrap for %s (%s), but no profile lists it: docker gets no credentials", reg, dk.Path)
+		}
+	}
+	if ours {
+		d.checkHelperName("docker", "docker-credential-authwrap", "")
+	}
+}
+
+// checkHelperName says where a tool finds authwrap under a helper's name:
+// on PATH, or in dir when set.
+func (d *doctor) checkHelperName(area, name, dir string) {
+	exe, _ := selfPath()
+	var path string
+	var err error
+	if dir == "" {
+		path, err = exec.LookPath(name)
+	} else {
+		path = filepath.Join(dir, name)
+		_, err = os.Stat(path)
+	}
+	if err != nil {
+		where := "on PATH"
+		linkDir := filepath.Dir(exe)
+		if dir != "" {
+			where, linkDir = "in "+dir, dir
+		}
+		d.add(area, statusProblem, helperLinkHint(exe, linkDir, name), "%s is not %s, so %s cannot run authwrap", name, where, area)
+		return
+	}
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		target = path
+	}
+	d.add(area, statusOK, "", "%s is %s", name, target)
+}
+
+func (d *doctor) checkKubectl(listed func(credhelper.Target) (string, bool)) {
+	kc := integrate.Kubectl{Path: integrate.KubeconfigPath()}
+	uses, err := kc.Contexts()
+	if err != nil {
+		d.add("kubectl", statusWarning, "", "%v", err)
+		return
+	}
+	for _, u := range uses {
+		fix := "authwrap setup kubectl --cluster " + u.Cluster
+		t, err := credhelper.ParseTargetURL(u.Server)
+		p, ok := listed(t)
+		switch {
+		case u.Server == "" || err != nil:
+			d.add("kubectl", statusProblem, fix, "context %s: cluster %s has no usable server (%q)", u.Context, u.Cluster, u.Server)
+		case !u.ClusterInfo:
+			d.add("kubectl", statusProblem, fix, "context %s: user %s lacks provideClusterInfo: true, so authwrap cannot tell which server the token is for and refuses", u.Context, u.User)
+		case !ok:
+			d.add("kubectl", statusProblem, fix, "context %s: no profile lists %s, so authwrap refuses it a token", u.Context, t.Host)
+		default:
+			d.add("kubectl", statusOK, "", "context %s gets tokens for %s from profile %s (%s)", u.Context, t.Host, p, u.APIVersion)
+		}
+	}
+}
+
+func (d *doctor) checkTerraform() {
+	tf := integrate.Terraform{Path: integrate.TerraformConfigPath()}
+	ok, err := tf.HasHelper()
+	if err != nil {
+		d.add("terraform", statusWarning, "", "%v", err)
+		return
+	}
+	if !ok {
+		return
+	}
+	d.add("terraform", statusOK, "", "%s names authwrap as Terraform's credentials_helper", tf.Path)
+	home, _ := os.UserHomeDir()
+	d.checkHelperName("terraform", "terraform-credentials-authwrap", filepath.Join(home, ".terraform.d", "plugins"))
+}
