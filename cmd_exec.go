@@ -24,7 +24,7 @@ type ExecCmd struct {
 	MinTTL        time.Duration `name:"min-ttl" default:"5m" help:"Refresh first unless the token stays valid this long."`
 	Serve         bool          `help:"Stay as the parent and serve fresh tokens to the command at $AUTHWRAP_TOKEN_URL, for commands that outlive the token."`
 	AllowNested   bool          `name:"allow-nested" help:"Allow exec inside another exec of the same profile."`
-	Command       []string      `arg:"" optional:"" passthrough:"" help:"Command and arguments (default $SHELL)."`
+	Command       []string      `arg:"" optional:"" passthrough:"partial" help:"Command and arguments (default $SHELL); put -- before it, or it starts at the first word that is not a flag."`
 }
 
 // nestedVar marks a process started by authwrap exec, with the profile.
@@ -39,7 +39,8 @@ func (c *ExecCmd) Run(ctx context.Context, g *Globals) error {
 	if len(argv) > 0 && argv[0] == "--" {
 		argv = argv[1:]
 	}
-	if len(argv) == 0 {
+	shell := len(argv) == 0
+	if shell {
 		sh := os.Getenv("SHELL")
 		if sh == "" {
 			sh = "/bin/sh"
@@ -86,6 +87,10 @@ func (c *ExecCmd) Run(ctx context.Context, g *Globals) error {
 			return fmt.Errorf("bad variable name %q", n)
 		}
 		set[n] = s.AccessToken.Reveal()
+	}
+	if shell {
+		fmt.Fprintf(g.stderr, "authwrap: starting %s with the token in %s (profile %s); exit the shell to return\n",
+			argv[0], strings.Join(names, ", "), m.Profile.Name)
 	}
 	if !c.Serve {
 		err := execReplace(path, argv, environ(set))

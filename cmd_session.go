@@ -114,7 +114,7 @@ func (c *SwitchOrgCmd) Run(ctx context.Context, g *Globals) error {
 
 // StatusCmd shows the session.
 type StatusCmd struct {
-	JSON bool `name:"json" help:"Print the status as JSON."`
+	JSON bool `name:"json" help:"Print the status as JSON: a list with one object per profile shown (one without --all)."`
 	All  bool `name:"all" help:"Show every profile in the configuration."`
 }
 
@@ -178,11 +178,8 @@ func (c *StatusCmd) Run(g *Globals) error {
 	if c.JSON {
 		enc := json.NewEncoder(g.stdout)
 		enc.SetIndent("", "  ")
-		var v any = all[0]
-		if c.All {
-			v = all
-		}
-		if err := enc.Encode(v); err != nil {
+		// One shape with and without --all: a list of profiles.
+		if err := enc.Encode(all); err != nil {
 			return err
 		}
 	} else {

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"os/signal"
@@ -62,15 +63,16 @@ type CLI struct {
 
 // Globals are the flags every command takes.
 type Globals struct {
-	Profile        string `short:"p" env:"AUTHWRAP_PROFILE" help:"Profile to use (default: the config's default_profile, else \"default\")."`
-	ClientID       string `name:"client-id" env:"AUTHWRAP_CLIENT_ID" help:"AuthKit client ID, overriding the profile's."`
-	APIURL         string `name:"api-url" env:"AUTHWRAP_API_URL" help:"WorkOS API URL for User Management sign-in (default https://api.workos.com)."`
-	Issuer         string `env:"AUTHWRAP_ISSUER" help:"Issuer URL of a standard RFC 8628 server, found by discovery (instead of --api-url)."`
-	Scopes         string `env:"AUTHWRAP_SCOPES" help:"Space-separated scopes for a standard server (default \"openid profile email offline_access\")."`
-	KeyringBackend string `name:"keyring-backend" env:"AUTHWRAP_KEYRING_BACKEND" help:"Storage backend: keyctl, secret-service, pass, file, keychain or wincred (default: the first that works)."`
-	Config         string `type:"path" env:"AUTHWRAP_CONFIG" help:"Configuration file (default $XDG_CONFIG_HOME/authwrap/config.toml)."`
-	CAFile         string `name:"ca-file" type:"path" env:"AUTHWRAP_CA_FILE" help:"PEM file of extra CA certificates to trust (a private CA, a TLS-inspecting proxy)."`
-	Verbose        bool   `short:"v" env:"AUTHWRAP_VERBOSE" help:"Log each request to the authorization server on stderr (secrets masked)."`
+	Profile        string           `group:"global" short:"p" env:"AUTHWRAP_PROFILE" help:"Profile to use (default: the config's default_profile, else \"default\")."`
+	ClientID       string           `group:"global" name:"client-id" env:"AUTHWRAP_CLIENT_ID" help:"AuthKit client ID, overriding the profile's."`
+	APIURL         string           `group:"global" name:"api-url" env:"AUTHWRAP_API_URL" help:"WorkOS API URL for User Management sign-in (default https://api.workos.com)."`
+	Issuer         string           `group:"global" env:"AUTHWRAP_ISSUER" help:"Issuer URL of a standard RFC 8628 server, found by discovery (instead of --api-url)."`
+	Scopes         string           `group:"global" env:"AUTHWRAP_SCOPES" help:"Space-separated scopes for a standard server (default \"openid profile email offline_access\")."`
+	KeyringBackend string           `group:"global" name:"keyring-backend" env:"AUTHWRAP_KEYRING_BACKEND" help:"Storage backend: keyctl, secret-service, pass, file, keychain or wincred (default: the first that works)."`
+	Config         string           `group:"global" type:"path" env:"AUTHWRAP_CONFIG" help:"Configuration file (default $XDG_CONFIG_HOME/authwrap/config.toml)."`
+	CAFile         string           `group:"global" name:"ca-file" type:"path" env:"AUTHWRAP_CA_FILE" help:"PEM file of extra CA certificates to trust (a private CA, a TLS-inspecting proxy)."`
+	Verbose        bool             `group:"global" short:"v" env:"AUTHWRAP_VERBOSE" help:"Log each request to the authorization server on stderr (secrets masked)."`
+	Version        kong.VersionFlag `group:"global" name:"version" help:"Print the version and exit."`
 
 	// stderr is where messages go: through safetext, so that no text
 	// from outside (a server's error, a file's contents) reaches the
@@ -81,6 +83,11 @@ type Globals struct {
 	// given names the flags given on the command line (not from the
 	// environment): only those are saved into a profile.
 	given map[string]bool
+	// mayCreateConfig lets a --config that does not exist yet through
+	// (setup writes it); every other command refuses one.
+	mayCreateConfig bool
+	// resolvedClient is the client ID of the profile in use, for messages.
+	resolvedClient string
 }
 
 func main() {
@@ -132,6 +139,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	// No process authwrap starts (exec's command, a browser, git,
 	// kubectl) may inherit what unlocks the storage.
 	helper.TakeSecretsFromEnv()
+	switch {
+	case len(args) == 0:
+		args = []string{"--help"} // authwrap alone: the help, exit 0
+	case args[0] == "help":
+		args = append(args[1:], "--help") // authwrap help [command]
+	}
 	if len(args) > 0 {
 		// The hot paths (scripts, git, docker, exec): a parser for the one
 		// command costs a fraction of the whole command line's. Anything it
@@ -194,7 +207,8 @@ func runParsed(cli any, g *Globals, args []string, stdout, stderr io.Writer, qui
 		kong.Exit(func(code int) { exited = code }),
 		kong.UsageOnError(),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
-		kong.Vars{"version": versionString()},
+		kong.Groups{"global": "Global flags (every command takes them):"},
+		kong.Vars{"version": "authwrap " + versionString()},
 	)
 	if err != nil {
 		fmt.Fprintf(stderr, "authwrap: error: %v\n", err)
@@ -218,13 +232,25 @@ func runParsed(cli any, g *Globals, args []string, stdout, stderr io.Writer, qui
 		return exited, true // --help printed and asked to exit
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "authwrap: error: %v\nauthwrap: hint: run `authwrap --help` for usage\n", err)
+		fmt.Fprintf(stderr, "authwrap: error: %v\nauthwrap: hint: run `%s --help` for usage\n", err, helpCommand(err))
 		return 2, true
 	}
 	if kctx == nil || kctx.Command() == "" {
 		return 0, true
 	}
 	return runCommand(kctx, g, stderr), true
+}
+
+// helpCommand names the command whose help fits a parse error:
+// "authwrap exec" for a bad flag of exec, "authwrap" when none was chosen.
+func helpCommand(err error) string {
+	var pe *kong.ParseError
+	if errors.As(err, &pe) && pe.Context != nil {
+		if n := pe.Context.Selected(); n != nil {
+			return "authwrap " + n.Path()
+		}
+	}
+	return "authwrap"
 }
 
 // runCommand runs the parsed command with a context that a signal cancels,
@@ -269,6 +295,10 @@ func runCommand(kctx *kong.Context, g *Globals, stderr io.Writer) int {
 		return intr.exitCode()
 	}
 	fmt.Fprintf(stderr, "authwrap: error: %s\n", oneLine(err.Error()))
+	if errors.Is(err, flow.ErrInvalidClient) {
+		fmt.Fprintf(stderr, "authwrap: hint: the server does not know client %s, which came from %s: copy the client ID of the application with CLI Auth enabled from the WorkOS dashboard\n",
+			g.resolvedClient, g.clientSource())
+	}
 	if h := hint(err); h != "" {
 		fmt.Fprintf(stderr, "authwrap: hint: %s\n", h)
 	}
@@ -322,7 +352,23 @@ func (g *Globals) loadConfig() (*config.Config, error) {
 	if g.client, err = g.httpClient(); err != nil {
 		return nil, err
 	}
+	if g.Config != "" && !g.mayCreateConfig {
+		if _, err := os.Stat(g.Config); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("the configuration file %s (from --config or AUTHWRAP_CONFIG) does not exist", g.Config)
+		}
+	}
 	return config.Load(g.configPath())
+}
+
+// clientSource says where the client ID in use came from, for messages.
+func (g *Globals) clientSource() string {
+	switch {
+	case g.given["client-id"]:
+		return "--client-id"
+	case os.Getenv("AUTHWRAP_CLIENT_ID") != "":
+		return "AUTHWRAP_CLIENT_ID"
+	}
+	return "client_id in " + g.configPath()
 }
 
 // resolve returns the named profile (the chosen one when empty) with the
@@ -331,8 +377,12 @@ func (g *Globals) resolve(cfg *config.Config, name string) (*config.Entry, error
 	if name == "" {
 		name = g.Profile
 	}
-	return cfg.Resolve(name, helper.Profile{ClientID: g.ClientID, APIURL: g.APIURL,
+	e, err := cfg.Resolve(name, helper.Profile{ClientID: g.ClientID, APIURL: g.APIURL,
 		Issuer: g.Issuer, Scopes: strings.Fields(g.Scopes)})
+	if e != nil && g.resolvedClient == "" {
+		g.resolvedClient = e.ClientID
+	}
+	return e, err
 }
 
 // openStore opens the keyring backend the flags, environment or config name.

@@ -132,6 +132,9 @@ func (e *Error) Error() string {
 	if e.Description != "" {
 		msg += ": " + safetext.Line(e.Description)
 	}
+	if e.StatusCode == http.StatusNotFound && e.Endpoint != "" {
+		msg += " (" + safetext.Line(e.Endpoint) + " answered 404: is the URL right?)"
+	}
 	return "authorization server: " + msg
 }
 

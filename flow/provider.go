@@ -185,6 +185,9 @@ func checkURL(raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("bad URL %.80q: %w", raw, err)
 	}
 	if u.Host == "" {
+		if u.Scheme == "" && raw != "" && !strings.ContainsAny(raw, " /\\") {
+			return nil, fmt.Errorf("%w: %.80q has no scheme: did you mean https://%.80s?", ErrInsecureURL, raw, raw)
+		}
 		return nil, fmt.Errorf("%w: %.80q has no host", ErrInsecureURL, raw)
 	}
 	switch u.Scheme {

@@ -73,9 +73,12 @@ func New(o Options) (*Manager, error) {
 // NewTerminalPrompter returns the prompt `authwrap login` uses, writing
 // to w: live, with the browser opened, when w is a terminal; plain lines
 // otherwise, with a QR code of the complete URL on a terminal. NO_COLOR
-// turns off bold text and colors.
+// turns off bold text and colors; TERM=dumb both and the live line.
 func NewTerminalPrompter(w io.Writer) *TerminalPrompter {
-	p := &TerminalPrompter{Out: w, Live: IsTerminal(w), Color: os.Getenv("NO_COLOR") == ""}
+	// TERM=dumb (an editor's shell, a CI log viewer) takes no cursor
+	// movement and no colour: plain lines then.
+	dumb := os.Getenv("TERM") == "dumb"
+	p := &TerminalPrompter{Out: w, Live: IsTerminal(w) && !dumb, Color: os.Getenv("NO_COLOR") == "" && !dumb}
 	p.QR = p.Live
 	if p.Live {
 		p.Open = OpenBrowser

@@ -133,6 +133,10 @@ func (c *Config) Resolve(name string, override helper.Profile) (*Entry, error) {
 	} else if name != helper.DefaultProfile && override.ClientID == "" {
 		return nil, fmt.Errorf("no profile %q in %s", name, Path())
 	}
+	if override.APIURL != "" && override.Issuer != "" {
+		return nil, fmt.Errorf("both an API URL (%s, from --api-url or AUTHWRAP_API_URL) and an issuer (%s, from --issuer or AUTHWRAP_ISSUER) are given: keep --api-url for WorkOS User Management or --issuer for a standard server",
+			override.APIURL, override.Issuer)
+	}
 	if override.ClientID != "" {
 		e.ClientID = override.ClientID
 	}

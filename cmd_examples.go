@@ -1,0 +1,74 @@
+package main
+
+// Examples shown in each command's --help (kong prints a command's Help
+// after its one-line summary).
+
+// Help gives examples.
+func (c *TokenCmd) Help() string {
+	return `Examples:
+  curl -H "Authorization: Bearer $(authwrap token)" https://api.example.com/
+  authwrap token --min-ttl 10m --json | jq -r .expires_at`
+}
+
+// Help gives examples.
+func (c *ExecCmd) Help() string {
+	return `Examples:
+  authwrap exec -- terraform plan
+  authwrap exec --env GITLAB_TOKEN -- ./deploy.sh
+  authwrap exec --serve -- ./long-job.sh     # fresh tokens at $AUTHWRAP_TOKEN_URL while it runs`
+}
+
+// Help gives examples.
+func (c *LoginCmd) Help() string {
+	return `Examples:
+  authwrap login
+  authwrap login --organization "Acme Corp"   # a user in several WorkOS organizations
+  authwrap login --no-browser                 # over SSH: open the URL on any device`
+}
+
+// Help gives examples.
+func (c *StatusCmd) Help() string {
+	return `Examples:
+  authwrap status
+  authwrap status --all --json | jq '.[] | {profile, signed_in}'`
+}
+
+// Help gives examples.
+func (c *DoctorCmd) Help() string {
+	return `Examples:
+  authwrap doctor
+  authwrap doctor --json | jq '.findings[] | select(.status != "ok")'`
+}
+
+// Help gives examples.
+func (c *SetupGitCmd) Help() string {
+	return `Examples:
+  authwrap setup git --host git.example.com
+  authwrap setup git --host git.example.com --remove`
+}
+
+// Help gives examples.
+func (c *SetupDockerCmd) Help() string {
+	return `Examples:
+  authwrap setup docker --registry registry.example.com
+  authwrap setup docker --registry registry.example.com --remove`
+}
+
+// Help gives examples.
+func (c *SetupKubectlCmd) Help() string {
+	return `Examples:
+  authwrap setup kubectl --cluster prod
+  kubectl --context prod-authwrap-default get pods`
+}
+
+// Help gives examples.
+func (c *SetupTerraformCmd) Help() string {
+	return `Examples:
+  authwrap setup terraform --host app.terraform.io >> ~/.terraformrc`
+}
+
+// Help gives examples.
+func (c *SwitchOrgCmd) Help() string {
+	return `Examples:
+  authwrap switch-org org_01HXXXXXXXXXXXXXXXXXXXXXXX`
+}
