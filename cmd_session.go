@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,6 +18,7 @@ import (
 type LoginCmd struct {
 	NoBrowser    bool   `name:"no-browser" help:"Do not open a browser; just print the URL and code."`
 	NoQR         bool   `name:"no-qr" help:"Do not draw the QR code (it is drawn only on a terminal)."`
+	Force        bool   `help:"Replace a stored session without asking."`
 	Organization string `help:"Sign in to this WorkOS organization: its ID, or a name only one of the user's organizations has (default: the profile's organization setting, else a menu on the terminal)."`
 }
 
@@ -31,9 +33,12 @@ func (c *LoginCmd) Run(ctx context.Context, g *Globals) error {
 		// there stores nothing.
 		m.Profile.Organization = c.Organization
 	}
-	p, release := g.terminalPrompter(!c.NoBrowser)
+	p, release := g.loginPrompter(!c.NoBrowser)
 	defer release()
 	p.QR = p.QR && !c.NoQR
+	if err := c.confirmReplace(ctx, g, m, p); err != nil {
+		return err
+	}
 	m.Prompter = p
 	s, err := m.Login(ctx)
 	if err != nil {
@@ -41,6 +46,29 @@ func (c *LoginCmd) Run(ctx context.Context, g *Globals) error {
 	}
 	fmt.Fprintf(g.stderr, "authwrap: signed in to %s as %s%s; the session is stored in %s\n",
 		s.Profile, s.Who(), orgSuffix(s), storeName(m))
+	return nil
+}
+
+// confirmReplace says when login will replace a stored session, and on a
+// terminal asks first (unless --force).
+func (c *LoginCmd) confirmReplace(ctx context.Context, g *Globals, m *helper.Manager, p *helper.TerminalPrompter) error {
+	s, err := m.Load()
+	if err != nil || (!s.ValidFor(0) && s.RefreshToken.IsZero()) {
+		return nil // nothing usable to replace
+	}
+	if c.Force || p.Input == nil {
+		fmt.Fprintf(g.stderr, "authwrap: replacing the session of %s (signed in as %s%s)\n", m.Profile.Name, s.Who(), orgSuffix(s))
+		return nil
+	}
+	fmt.Fprintf(p.Out, "authwrap: %s is signed in as %s%s; sign in again and replace that session? [y/N] ", m.Profile.Name, s.Who(), orgSuffix(s))
+	line, err := helper.ReadLine(ctx, p.Input, bufio.NewReader(p.Input))
+	if err != nil {
+		fmt.Fprintln(p.Out)
+		return err
+	}
+	if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+		return fmt.Errorf("kept the session of %s (signed in as %s): answer y, or pass --force, to replace it", m.Profile.Name, s.Who())
+	}
 	return nil
 }
 

@@ -468,6 +468,27 @@ func (g *Globals) terminalPrompter(openBrowser bool) (*helper.TerminalPrompter, 
 	return p, release
 }
 
+// loginPrompter is the prompt of an explicit login: on stderr when it is
+// a terminal; else on the controlling terminal, when there is one and
+// prompting is allowed (`login 2>/dev/null` still shows it); else plain
+// lines on stderr. The returned function releases the terminal.
+func (g *Globals) loginPrompter(openBrowser bool) (*helper.TerminalPrompter, func()) {
+	if !helper.IsTerminal(g.term) && !noPrompt() {
+		if tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0); err == nil {
+			if helper.IsTerminal(tty) {
+				p := helper.NewTerminalPrompter(tty)
+				p.Input = tty
+				if !openBrowser {
+					p.Open = nil
+				}
+				return p, func() { tty.Close() }
+			}
+			tty.Close()
+		}
+	}
+	return g.terminalPrompter(openBrowser)
+}
+
 // tokenOnDemand returns m's token; with prompt set it may sign in on
 // demand, shown where onDemandPrompter says. The returned function
 // releases the terminal: exec --serve keeps it for its endpoint.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -130,29 +131,18 @@ func (t *TerminalPrompter) ChooseOrganization(ctx context.Context, p Profile, of
 	for i, o := range offered {
 		fmt.Fprintf(w, "  %d) %s  %s\n", i+1, Inert(cmp.Or(o.Name, "(no name)")), Inert(o.ID))
 	}
-	lines := make(chan lineResult, 1)
 	in := bufio.NewReader(t.Input)
 	for {
 		fmt.Fprintf(w, "authwrap: organization (1-%d): ", len(offered))
-		go func() {
-			line, err := in.ReadString('\n')
-			lines <- lineResult{line, err}
-		}()
-		var r lineResult
-		select {
-		case r = <-lines:
-		case <-ctx.Done():
-			if t.Input.SetReadDeadline(time.Now()) == nil {
-				<-lines
+		line, err := ReadLine(ctx, t.Input, in)
+		if err != nil {
+			fmt.Fprintln(w)
+			if ctx.Err() != nil {
+				return flow.Organization{}, err
 			}
-			fmt.Fprintln(w)
-			return flow.Organization{}, context.Cause(ctx)
+			return flow.Organization{}, fmt.Errorf("reading the organization choice: %w", err)
 		}
-		if r.err != nil && r.line == "" {
-			fmt.Fprintln(w)
-			return flow.Organization{}, fmt.Errorf("reading the organization choice: %w", r.err)
-		}
-		n, err := strconv.Atoi(strings.TrimSpace(r.line))
+		n, err := strconv.Atoi(strings.TrimSpace(line))
 		if err == nil && n >= 1 && n <= len(offered) {
 			return offered[n-1], nil
 		}
@@ -160,8 +150,29 @@ func (t *TerminalPrompter) ChooseOrganization(ctx context.Context, p Profile, of
 	}
 }
 
-// lineResult is one line read from the terminal.
-type lineResult struct {
-	line string
-	err  error
+// ReadLine reads one line (without its end) from in, which reads the
+// terminal tty. The context ending (Ctrl-C) ends the wait at once with
+// its cause: the read goes through Go's poller, which a deadline stops.
+func ReadLine(ctx context.Context, tty *os.File, in *bufio.Reader) (string, error) {
+	type result struct {
+		line string
+		err  error
+	}
+	res := make(chan result, 1)
+	go func() {
+		line, err := in.ReadString('\n')
+		res <- result{line, err}
+	}()
+	select {
+	case r := <-res:
+		if r.err != nil && r.line == "" {
+			return "", r.err
+		}
+		return strings.TrimRight(r.line, "\r\n"), nil
+	case <-ctx.Done():
+		if tty.SetReadDeadline(time.Now()) == nil {
+			<-res
+		}
+		return "", context.Cause(ctx)
+	}
 }
