@@ -149,7 +149,7 @@ func (d *doctor) checkConfig() (*config.Config, *config.Entry) {
 func (d *doctor) checkStorage(cfg *config.Config) *helper.KeyringStore {
 	store, err := d.g.openStore(cfg)
 	if err != nil {
-		d.add("storage", statusProblem, hint(err), "%v", err)
+		d.add("storage", statusProblem, d.g.hint(err), "%v", err)
 		return nil
 	}
 	for _, p := range store.Probes {
@@ -232,7 +232,7 @@ func (d *doctor) checkSession(e *config.Entry, store *helper.KeyringStore, keys 
 	s, err := m.Load()
 	if err != nil {
 		fix := login
-		if h := hint(err); h != "" {
+		if h := d.g.hint(err); h != "" {
 			fix = h
 		}
 		d.add("session", statusProblem, fix, "%v", err)

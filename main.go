@@ -5,6 +5,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -86,8 +87,9 @@ type Globals struct {
 	// mayCreateConfig lets a --config that does not exist yet through
 	// (setup writes it); every other command refuses one.
 	mayCreateConfig bool
-	// resolvedClient is the client ID of the profile in use, for messages.
-	resolvedClient string
+	// resolvedClient and resolvedProfile are the client ID and name of
+	// the profile in use, for messages.
+	resolvedClient, resolvedProfile string
 }
 
 func main() {
@@ -299,7 +301,7 @@ func runCommand(kctx *kong.Context, g *Globals, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "authwrap: hint: the server does not know client %s, which came from %s: copy the client ID of the application with CLI Auth enabled from the WorkOS dashboard\n",
 			g.resolvedClient, g.clientSource())
 	}
-	if h := hint(err); h != "" {
+	if h := g.hint(err); h != "" {
 		fmt.Fprintf(stderr, "authwrap: hint: %s\n", h)
 	}
 	var oce *helper.OrganizationChoiceError
@@ -316,7 +318,7 @@ func runCommand(kctx *kong.Context, g *Globals, stderr io.Writer) int {
 }
 
 // hint says what to do about an error a person can fix, or "".
-func hint(err error) string {
+func (g *Globals) hint(err error) string {
 	var ce *flow.CertificateError
 	switch {
 	case errors.As(err, &ce):
@@ -326,7 +328,10 @@ func hint(err error) string {
 	case errors.Is(err, helper.ErrKeyringFull):
 		return "the session stored before is kept; make room (a full disk, or the kernel key quota: see /proc/key-users and `keyctl show @u`) and try again"
 	case errors.Is(err, helper.ErrWrongPassphrase):
-		return "check AUTHWRAP_FILE_PASSPHRASE (or what was typed); if the passphrase is lost, `authwrap logout` removes the session and `authwrap login` stores a new one under a new passphrase"
+		p := cmp.Or(g.resolvedProfile, g.Profile, helper.DefaultProfile)
+		return fmt.Sprintf("check AUTHWRAP_FILE_PASSPHRASE (or what was typed); if the passphrase is lost, `authwrap logout -p %s` removes the session and `authwrap login -p %s` stores a new one under a new passphrase", p, p)
+	case errors.Is(err, helper.ErrPassphraseMismatch):
+		return "run it again and type the same passphrase twice"
 	case errors.Is(err, helper.ErrStateDir):
 		return "authwrap keeps its lock files in $XDG_STATE_HOME/authwrap (default ~/.local/state/authwrap): make it writable, or point XDG_STATE_HOME at a directory that is"
 	}
@@ -380,7 +385,7 @@ func (g *Globals) resolve(cfg *config.Config, name string) (*config.Entry, error
 	e, err := cfg.Resolve(name, helper.Profile{ClientID: g.ClientID, APIURL: g.APIURL,
 		Issuer: g.Issuer, Scopes: strings.Fields(g.Scopes)})
 	if e != nil && g.resolvedClient == "" {
-		g.resolvedClient = e.ClientID
+		g.resolvedClient, g.resolvedProfile = e.ClientID, e.Name
 	}
 	return e, err
 }

@@ -56,6 +56,28 @@ func openFileRing(cfg keyring.Config) (keyring.Keyring, error) {
 	return &atomicFileRing{Keyring: ring, dir: cfg.FileDir, cfg: cfg}, nil
 }
 
+// CreatingPrompt starts the prompt the file keyring's passphrase function
+// gets when there is no keyring yet: the passphrase it returns creates
+// it, so a person should be asked twice.
+const CreatingPrompt = "creating the file keyring"
+
+// unlock asks for the passphrase now (once for the process), so that a
+// sign-in asks before it shows a code rather than after the approval: to
+// create the keyring when it holds nothing yet, else to open it, checked
+// against an item so that a wrong one is said at once.
+func (r *atomicFileRing) unlock() error {
+	keys, err := r.Keys()
+	if err != nil {
+		return err
+	}
+	if len(keys) == 0 {
+		_, err := r.cfg.FilePasswordFunc(CreatingPrompt + " in " + r.dir)
+		return err
+	}
+	_, err = r.Get(keys[0])
+	return classify(err)
+}
+
 // Set implements keyring.Keyring: write aside, sync, rename.
 func (r *atomicFileRing) Set(it keyring.Item) error {
 	stage, err := os.MkdirTemp(r.dir, stagingPrefix)

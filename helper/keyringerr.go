@@ -33,8 +33,19 @@ func classify(err error) error {
 	case isLocked(err):
 		return fmt.Errorf("%w: %w", ErrKeyringLocked, err)
 	case strings.Contains(err.Error(), "integrity check failed"):
-		// The file backend's decryption (jose) with another passphrase.
-		return fmt.Errorf("%w: %w", ErrWrongPassphrase, err)
+		// The file backend's decryption (jose) with another passphrase:
+		// said plainly, the library's words kept for errors.As only.
+		return &plainError{plain: ErrWrongPassphrase, err: err}
 	}
 	return err
 }
+
+// plainError shows only its plain sentinel, and unwraps to both it and
+// the backend's error behind it.
+type plainError struct {
+	plain error
+	err   error
+}
+
+func (e *plainError) Error() string   { return e.plain.Error() }
+func (e *plainError) Unwrap() []error { return []error{e.plain, e.err} }

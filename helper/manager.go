@@ -488,6 +488,13 @@ func (m *Manager) signInWith(ctx context.Context, prompter Prompter) (*Session, 
 	if _, err := m.Store.Load(m.Profile.Name); err != nil && !errors.Is(err, ErrNoSession) && !errors.As(err, &ce) {
 		return nil, fmt.Errorf("not starting a sign-in: %w", err)
 	}
+	// What the store needs from the person (a passphrase) is asked now,
+	// before the code, not after the approval.
+	if u, ok := m.Store.(interface{ Unlock() error }); ok {
+		if err := u.Unlock(); err != nil {
+			return nil, fmt.Errorf("not starting a sign-in: %w", err)
+		}
+	}
 	a, err := m.auth(ctx)
 	if err != nil {
 		return nil, err

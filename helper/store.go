@@ -333,6 +333,21 @@ func (k *KeyringStore) removeParts(profile string, index []byte) {
 	}
 }
 
+// Unlock gets what the store needs from the person before a session is
+// saved (the file keyring's passphrase, asked twice when the keyring is
+// created), so that a sign-in asks before it shows a code. Other backends
+// need nothing.
+func (k *KeyringStore) Unlock() error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if r, ok := k.ring.(*atomicFileRing); ok {
+		if err := r.unlock(); err != nil {
+			return fmt.Errorf("opening the %s keyring: %w", k.Backend, err)
+		}
+	}
+	return nil
+}
+
 // Delete implements Store. It removes every item of the profile: the
 // parts its index names, and every part any generation left behind
 // (found by their key, so an unreadable or missing index leaves none).
@@ -575,6 +590,9 @@ func filePassphrase(prompt string) (string, error) {
 		return "", ErrNoPassphrase
 	}
 	defer tty.Close()
+	if strings.HasPrefix(prompt, CreatingPrompt) {
+		return newPassphrase(tty, prompt)
+	}
 	pw, err := readHidden(tty, "authwrap: "+prompt+": ")
 	fmt.Fprintln(tty)
 	if err != nil {
@@ -585,6 +603,31 @@ func filePassphrase(prompt string) (string, error) {
 	}
 	return pw, nil
 }
+
+// newPassphrase asks for the passphrase of a keyring being created, twice.
+func newPassphrase(tty *os.File, prompt string) (string, error) {
+	pw, err := readHidden(tty, "authwrap: "+prompt+"; choose a passphrase: ")
+	fmt.Fprintln(tty)
+	if err != nil {
+		return "", err
+	}
+	if pw == "" {
+		return "", ErrEmptyPassphrase
+	}
+	again, err := readHidden(tty, "authwrap: the same passphrase again: ")
+	fmt.Fprintln(tty)
+	if err != nil {
+		return "", err
+	}
+	if again != pw {
+		return "", ErrPassphraseMismatch
+	}
+	return pw, nil
+}
+
+// ErrPassphraseMismatch means the two passphrases typed to create the
+// file keyring differ.
+var ErrPassphraseMismatch = errors.New("the two passphrases differ; nothing was stored")
 
 // ErrPassphraseInterrupted means the person pressed Ctrl-C (or the
 // process was told to stop) at the passphrase prompt. The error returned
