@@ -12,6 +12,7 @@ import (
 	"github.com/authwrap/authwrap/flow"
 	"github.com/authwrap/authwrap/flow/authkittest"
 	"github.com/authwrap/authwrap/helper"
+	"github.com/authwrap/authwrap/internal/config"
 )
 
 // DemoCmd walks a newcomer through a sign-in against a throwaway server.
@@ -63,7 +64,7 @@ func (c *DemoCmd) Run(ctx context.Context, g *Globals) error {
 	say("  A local AuthKit server is running at %s, for this demo only.", srv.URL)
 	say("  Sessions go to a throwaway file keyring in %s, deleted at the end.", dir)
 	say("")
-	say("Step 1 of 3: authwrap login")
+	say("Step 1 of 4: authwrap login")
 	if c.AutoApprove {
 		say("  (--auto-approve: the server approves the code by itself after 2 seconds)")
 	} else {
@@ -75,7 +76,7 @@ func (c *DemoCmd) Run(ctx context.Context, g *Globals) error {
 	}
 	say("  signed in as %s%s", s.Who(), orgSuffix(s))
 	say("")
-	say("Step 2 of 3: authwrap token")
+	say("Step 2 of 4: authwrap token")
 	say("  `authwrap token` prints the access token alone on stdout, for $(authwrap token) in scripts.")
 	s, err = m.Token(ctx, helper.DefaultMinTTL)
 	if err != nil {
@@ -86,10 +87,20 @@ func (c *DemoCmd) Run(ctx context.Context, g *Globals) error {
 	say("  It is a JWT: sub=%s sid=%s org_id=%s, expires in %s",
 		claims.Subject, claims.SessionID, claims.OrganizationID, time.Until(claims.ExpiresAt).Round(time.Second))
 	say("")
-	say("Step 3 of 3: authwrap status")
+	say("Step 3 of 4: authwrap status")
 	st, _ := buildStatus(m, store) // a problem shows in the status itself
 	st.Probes = []helper.Probe{{Backend: "file", Used: true, Reason: "a throwaway file keyring for this demo"}}
 	printStatus(out, st)
+	say("")
+	say("Step 4 of 4: authwrap doctor (the server and the session; on your machine it also checks")
+	say("  the configuration, the storage and every tool set up)")
+	e := &config.Entry{Profile: m.Profile}
+	d := &doctor{g: g}
+	keys := d.checkServer(ctx, e)
+	d.checkSession(e, store, keys)
+	for _, f := range d.findings {
+		say("  %-8s %-8s %s", f.Status, f.Area, helper.Inert(f.Message))
+	}
 	say("")
 	say("Done: the demo server and its storage are gone.")
 	say("Next: point authwrap at your own WorkOS app (see README: Configuration):")

@@ -53,7 +53,12 @@ func (c *ManCmd) Run(k *kong.Context, g *Globals) error {
 		Description: "authwrap signs you in to a service protected by WorkOS AuthKit with the OAuth 2.0 " +
 			"device authorization grant (RFC 8628), keeps the session in the system keyring, and hands a valid " +
 			"access token to git and docker (as their credential helper), Terraform, kubectl, any command " +
-			"(authwrap exec) and scripts (authwrap token). Only the token is ever written to stdout.",
+			"(authwrap exec) and scripts (authwrap token). Standard output carries only what a command is for: " +
+			"the token (token), the answer of a helper protocol (git-credential, docker-credential, " +
+			"terraform-credentials, kubectl-credential), a report (status, doctor, version), setup terraform's " +
+			"block, and the man page and completions. Every message, prompt and error goes to standard error " +
+			"or the terminal.",
+		Environment: environmentEntries(),
 		Files: [][2]string{
 			{"$XDG_CONFIG_HOME/authwrap/config.toml", "profiles: client_id, api_url or issuer, scopes, hosts, username, bearer"},
 			{"$XDG_STATE_HOME/authwrap/PROFILE.lock", "the lock that keeps processes from racing a refresh or a sign-in"},
@@ -63,4 +68,13 @@ func (c *ManCmd) Run(k *kong.Context, g *Globals) error {
 			"128+N when stopped by signal N. exec returns the command's own status, 127 when it is not found.",
 		SeeAlso: "git-credential(1), gitcredentials(7), docker-login(1), kubectl(1), terraform(1)",
 	})
+}
+
+// environmentEntries is the man page's ENVIRONMENT, from the one list.
+func environmentEntries() [][2]string {
+	var out [][2]string
+	for _, e := range environment {
+		out = append(out, [2]string{e.Name, e.What})
+	}
+	return out
 }

@@ -63,6 +63,7 @@ func (d *doctor) add(area, status, fix, format string, a ...any) {
 // when something is a problem.
 func (c *DoctorCmd) Run(ctx context.Context, g *Globals) error {
 	d := &doctor{g: g}
+	d.checkEnvironment()
 	cfg, e := d.checkConfig()
 	var store *helper.KeyringStore
 	if cfg != nil {
@@ -104,6 +105,25 @@ func (c *DoctorCmd) Run(ctx context.Context, g *Globals) error {
 		return &exitError{code: 1, err: fmt.Errorf("%d problem(s) found", problems), quiet: c.JSON}
 	}
 	return nil
+}
+
+// checkEnvironment says which of authwrap's variables are set (a
+// secret's value never), since they override the configuration.
+func (d *doctor) checkEnvironment() {
+	for _, e := range environment {
+		if e.Set || !(strings.HasPrefix(e.Name, "AUTHWRAP_") || e.Name == "CI" || e.Name == "GIT_TERMINAL_PROMPT") {
+			continue
+		}
+		if e.Secret {
+			if e.Name == helper.PassphraseVar && helper.PassphraseFromEnv() {
+				d.add("env", statusOK, "", "%s is set (its value is not shown): %s", e.Name, e.What)
+			}
+			continue
+		}
+		if v, ok := os.LookupEnv(e.Name); ok && v != "" {
+			d.add("env", statusOK, "", "%s=%s: %s", e.Name, v, e.What)
+		}
+	}
 }
 
 // checkConfig reads the configuration file and resolves the profile.
@@ -326,9 +346,29 @@ func (d *doctor) checkGit(listed func(credhelper.Target) (string, bool)) {
 		}
 		if p, ok := listed(t); ok {
 			d.add("git", statusOK, "", "git asks authwrap for %s (profile %s)", u, p)
+			d.checkGitHelperPath(u, t.Host)
 		} else {
 			d.add("git", statusProblem, fmt.Sprintf("authwrap setup git --host %s (or --remove to stop git asking)", t.Host),
 				"git asks authwrap for %s, but no profile lists %s: git gets no token", u, t.Host)
+		}
+	}
+}
+
+// checkGitHelperPath checks that the binary setup git wrote into git's
+// helper line for url still exists (a moved or upgraded binary leaves git
+// running nothing).
+func (d *doctor) checkGitHelperPath(url, host string) {
+	helpers, err := integrate.Git{}.Helpers(url)
+	if err != nil {
+		return
+	}
+	for _, h := range helpers {
+		path, ok := integrate.HelperPath(h)
+		if !ok {
+			continue
+		}
+		if _, err := os.Stat(path); err != nil {
+			d.add("git", statusProblem, "authwrap setup git --host "+host, "git runs %s for %s, which is not there any more", path, url)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -70,11 +71,14 @@ func (r *atomicFileRing) unlock() error {
 	if err != nil {
 		return err
 	}
-	if len(keys) == 0 {
+	// Only authwrap's items: a directory shared with other files (a lock
+	// file, say) has nothing else to decrypt.
+	i := slices.IndexFunc(keys, func(k string) bool { return strings.HasPrefix(k, itemKey("")) })
+	if i < 0 {
 		_, err := r.cfg.FilePasswordFunc(CreatingPrompt + " in " + r.dir)
 		return err
 	}
-	_, err = r.Get(keys[0])
+	_, err = r.Get(keys[i])
 	return classify(err)
 }
 

@@ -572,6 +572,17 @@ func TakeSecretsFromEnv() {
 	}
 }
 
+// PassphraseFromEnv reports whether AUTHWRAP_FILE_PASSPHRASE is set, or
+// was before TakeSecretsFromEnv took it (never its value).
+func PassphraseFromEnv() bool {
+	if os.Getenv(PassphraseVar) != "" {
+		return true
+	}
+	envSecrets.Lock()
+	defer envSecrets.Unlock()
+	return envSecrets.passphrase != ""
+}
+
 // filePassphrase reads AUTHWRAP_FILE_PASSPHRASE (or what
 // TakeSecretsFromEnv took of it), or asks on /dev/tty. It never touches
 // stdin or stdout, which may carry a protocol.

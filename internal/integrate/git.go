@@ -67,6 +67,23 @@ func (g Git) Uses(host string) (bool, error) {
 	return false, nil
 }
 
+// Helpers lists the helper lines git's global config has for url.
+func (g Git) Helpers(url string) ([]string, error) { return g.helpers(url) }
+
+// HelperPath is the binary a helper line written by HelperCommand runs
+// (`!'/path/authwrap' git-credential ...`), if it is one.
+func HelperPath(line string) (string, bool) {
+	rest, ok := strings.CutPrefix(line, "!'")
+	if !ok {
+		return "", false
+	}
+	path, _, ok := strings.Cut(rest, "' git-credential")
+	if !ok || strings.Contains(path, "'") {
+		return "", false
+	}
+	return path, true
+}
+
 // helpers lists the helper lines git's global config has for url.
 func (Git) helpers(url string) ([]string, error) {
 	out, err := exec.Command("git", "config", "--global", "--get-all", helperKey(url)).Output()

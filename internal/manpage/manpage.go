@@ -21,6 +21,9 @@ type Extra struct {
 	ExitStatus string
 	// SeeAlso is the SEE ALSO section.
 	SeeAlso string
+	// Environment lists ENVIRONMENT entries: variable, then what it does.
+	// Empty means the flags' variables only.
+	Environment [][2]string
 }
 
 // Write renders the page for app to w.
@@ -56,8 +59,15 @@ func Write(w io.Writer, app *kong.Application, extra Extra) error {
 			envs = append(envs, fmt.Sprintf(".TP\n.B %s\nas \\fB\\-\\-%s\\fR\n", e, f.Name))
 		}
 	}
-	if len(envs) > 0 {
+	if len(extra.Environment) > 0 {
+		envs = envs[:0]
+		for _, e := range extra.Environment {
+			envs = append(envs, fmt.Sprintf(".TP\n.B %s\n%s\n", esc(e[0]), esc(e[1])))
+		}
+	} else {
 		sort.Strings(envs)
+	}
+	if len(envs) > 0 {
 		b.WriteString(".SH ENVIRONMENT\n" + strings.Join(envs, ""))
 	}
 	if len(extra.Files) > 0 {
