@@ -147,6 +147,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case args[0] == "help":
 		args = append(args[1:], "--help") // authwrap help [command]
 	}
+	if code, ok := runFast(args, stdout, stderr); ok {
+		return code
+	}
 	if len(args) > 0 {
 		// The hot paths (scripts, git, docker, exec): a parser for the one
 		// command costs a fraction of the whole command line's. Anything it
@@ -258,26 +261,40 @@ func helpCommand(err error) string {
 // runCommand runs the parsed command with a context that a signal cancels,
 // and turns its error into a message and an exit status.
 func runCommand(kctx *kong.Context, g *Globals, stderr io.Writer) int {
-	ctx, cancel := context.WithCancelCause(context.Background())
-	defer cancel(nil)
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	defer signal.Stop(sigs)
-	go func() {
-		select {
-		case sig := <-sigs:
-			cancel(&interrupted{sig})
-		case <-ctx.Done():
-		}
-	}()
 	g.given = map[string]bool{}
 	for _, el := range kctx.Path {
 		if el.Flag != nil {
 			g.given[el.Flag.Name] = true
 		}
 	}
-	kctx.BindTo(ctx, (*context.Context)(nil))
-	err := kctx.Run(g)
+	return execute(g, stderr, func(ctx context.Context) error {
+		kctx.BindTo(ctx, (*context.Context)(nil))
+		return kctx.Run(g)
+	})
+}
+
+// execute runs a command with a context that a signal cancels, and turns
+// its error into a message and an exit status.
+func execute(g *Globals, stderr io.Writer, run func(ctx context.Context) error) int {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	sigs := make(chan os.Signal, 1)
+	// Registered beside the command's first steps rather than before
+	// them: it starts the runtime's signal machinery, about 0.2 ms that a
+	// cached read would otherwise wait for. A refresh or a sign-in, the
+	// steps worth interrupting cleanly, come well after it is done.
+	ready := make(chan struct{})
+	defer func() { <-ready; signal.Stop(sigs) }()
+	go func() {
+		signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+		close(ready)
+		select {
+		case sig := <-sigs:
+			cancel(&interrupted{sig})
+		case <-ctx.Done():
+		}
+	}()
+	err := run(ctx)
 	if err == nil {
 		return 0
 	}

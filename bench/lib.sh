@@ -1,12 +1,17 @@
 # Shared set-up for the bench scripts: build authwrap, start its local
 # server on a free loopback port with the given dev-server flags, and point
 # authwrap at it with a throwaway state directory. Source it, then use
-# $AW (the binary), $URL, $WORK, stat NAME (a server counter).
+# $AW (the static binary), $AWD (the dynamic one), $URL, $WORK, stat NAME
+# (a server counter).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK="$(mktemp -d)"
 AW="$WORK/authwrap"
-go build -o "$AW" .
+# The static build (no cgo), which is what users get; $AWD is the
+# dynamically linked one (cgo on), for comparison.
+CGO_ENABLED=0 go build -o "$AW" .
+AWD="$WORK/authwrap-dynamic"
+CGO_ENABLED=1 go build -o "$AWD" .
 port=$((20000 + RANDOM % 20000))
 "$AW" dev-server --addr "127.0.0.1:$port" "$@" >/dev/null 2>&1 &
 SRV=$!
