@@ -117,14 +117,31 @@ func fastArgs(args []string) (g *Globals, cmd *fastCommand, ok bool) {
 			}
 			return false, false
 		}
+	case "exec":
+		wantLocal = func(f string) (bool, bool) {
+			switch f {
+			case "--env", "--terraform-host", "--min-ttl":
+				return true, false
+			case "--serve", "--allow-nested":
+				return true, true
+			}
+			return false, false
+		}
 	case "git-credential", "docker-credential", "terraform-credentials", "kubectl-credential", "version":
 		wantLocal = func(string) (bool, bool) { return false, false }
 	default:
 		return nil, nil, false
 	}
+	var slices map[string][]string // exec's repeatable flags
 	for i := 1; i < len(args); i++ {
 		a := args[i]
 		if a == "--" || a == "-" || !strings.HasPrefix(a, "-") {
+			if name == "exec" {
+				// The command and everything after it are the command's
+				// (kong keeps a leading --; exec drops it).
+				positional = append(positional, args[i:]...)
+				break
+			}
 			if a == "--" {
 				positional = append(positional, args[i+1:]...)
 				break
@@ -159,6 +176,20 @@ func fastArgs(args []string) (g *Globals, cmd *fastCommand, ok bool) {
 		known, isBool := wantLocal(flag)
 		if !known {
 			return nil, nil, false // --help, --version, a typo: kong says
+		}
+		if flag == "--env" || flag == "--terraform-host" {
+			if !hasValue {
+				if i+1 >= len(args) {
+					return nil, nil, false
+				}
+				i++
+				value = args[i]
+			}
+			if slices == nil {
+				slices = map[string][]string{}
+			}
+			slices[flag] = append(slices[flag], kong.SplitEscaped(value, ',')...)
+			continue
 		}
 		if _, dup := local[flag]; dup || localBool[flag] {
 			return nil, nil, false
@@ -198,6 +229,17 @@ func fastArgs(args []string) (g *Globals, cmd *fastCommand, ok bool) {
 		}
 		if len(positional) != 0 {
 			return nil, nil, false
+		}
+		run, value = c.Run, c
+	case "exec":
+		c := &ExecCmd{MinTTL: 5 * time.Minute, Env: slices["--env"], TerraformHost: slices["--terraform-host"],
+			Serve: localBool["--serve"], AllowNested: localBool["--allow-nested"], Command: positional}
+		if v, ok := local["--min-ttl"]; ok {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return nil, nil, false
+			}
+			c.MinTTL = d
 		}
 		run, value = c.Run, c
 	case "git-credential":

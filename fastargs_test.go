@@ -52,6 +52,10 @@ func TestFastArgsAgreeWithKong(t *testing.T) {
 		"terraform-credentials get app.terraform.io", "terraform-credentials forget h", "terraform-credentials nope h",
 		"terraform-credentials get", "kubectl-credential", "kubectl-credential -v", "kubectl-credential x",
 		"version", "version --json", "login", "status --json", "exec -- true",
+		"exec true", "exec -- sh -c x", "exec sh -c x --serve", "exec --serve -- true", "exec --env A --env B,C -- env",
+		"exec --env=A,B --terraform-host h.example.com true", "exec --min-ttl 1m true", "exec --min-ttl=x true",
+		"exec", "exec --", "exec --serv -- true", "exec --allow-nested --serve=false -- true", "exec -p work -- true",
+		"exec --env", "exec -- --serve", "exec true -- x", "exec --env A\\,B -- env",
 	}
 	for _, env := range envs {
 		for _, line := range lines {
@@ -92,6 +96,8 @@ func TestFastArgsAgreeWithKong(t *testing.T) {
 					want = &cli.KubectlCredential
 				case "version":
 					want = &cli.Version
+				case "exec":
+					want = &cli.Exec
 				}
 				if !reflect.DeepEqual(cmd.value, want) {
 					t.Errorf("env %v, %q: command %+v, kong %+v", env, line, cmd.value, want)
@@ -105,12 +111,13 @@ func TestFastArgsAgreeWithKong(t *testing.T) {
 // by the fast path (else the test above would prove nothing).
 func TestFastArgsCoverHelpers(t *testing.T) {
 	for _, line := range []string{"token", "token --min-ttl 5m --json", "git-credential get", "docker-credential get",
+		"exec -- true", "exec --env X -- true",
 		"terraform-credentials get app.terraform.io", "kubectl-credential", "version", "git-credential --profile work get"} {
 		if _, _, ok := fastArgs(strings.Fields(line)); !ok {
 			t.Errorf("%q is not taken by the fast path", line)
 		}
 	}
-	for _, line := range []string{"token --help", "version --help", "login", "exec -- true", "git-credential"} {
+	for _, line := range []string{"token --help", "version --help", "login", "exec --help", "git-credential"} {
 		if _, _, ok := fastArgs(strings.Fields(line)); ok {
 			t.Errorf("%q is taken by the fast path, but is kong's", line)
 		}
