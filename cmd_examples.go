@@ -72,3 +72,68 @@ func (c *SwitchOrgCmd) Help() string {
 	return `Examples:
   authwrap switch-org org_01HXXXXXXXXXXXXXXXXXXXXXXX`
 }
+
+// Help gives examples.
+func (c *LogoutCmd) Help() string {
+	return `Examples:
+  authwrap logout
+  authwrap logout --profile work`
+}
+
+// Help gives examples.
+func (c *VersionCmd) Help() string {
+	return `Examples:
+  authwrap version
+  authwrap --version`
+}
+
+// Help gives examples.
+func (c *GitCredentialCmd) Help() string {
+	return `git runs it (authwrap setup git writes the helper line); by hand:
+  printf 'protocol=https\nhost=git.example.com\n\n' | authwrap git-credential get`
+}
+
+// Help gives examples.
+func (c *DockerCredentialCmd) Help() string {
+	return `docker runs it as docker-credential-authwrap (authwrap setup docker); by hand:
+  echo registry.example.com | authwrap docker-credential get
+  authwrap docker-credential list`
+}
+
+// Help gives examples.
+func (c *TerraformCredentialsCmd) Help() string {
+	return `Terraform runs it as terraform-credentials-authwrap (authwrap setup terraform); by hand:
+  authwrap terraform-credentials get app.terraform.io`
+}
+
+// Help gives examples.
+func (c *KubectlCredentialCmd) Help() string {
+	return `kubectl runs it from the kubeconfig user that authwrap setup kubectl writes:
+  authwrap setup kubectl --cluster prod && kubectl --context prod-authwrap-default get pods`
+}
+
+// Help gives examples.
+func (c *CompletionCmd) Help() string {
+	return `Examples:
+  source <(authwrap completion bash)        # in ~/.bashrc
+  authwrap completion fish | source         # in ~/.config/fish/config.fish`
+}
+
+// Help gives examples.
+func (c *ManCmd) Help() string {
+	return `Examples:
+  authwrap man | man -l -`
+}
+
+// Help gives examples.
+func (c *DevServerCmd) Help() string {
+	return `Examples:
+  authwrap dev-server --auto-approve 2s
+  authwrap dev-server --choose-org          # a user in two organizations`
+}
+
+// Help gives examples.
+func (c *DemoCmd) Help() string {
+	return `Examples:
+  authwrap demo --auto-approve              # offline, nothing left behind`
+}

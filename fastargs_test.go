@@ -123,3 +123,18 @@ func TestFastArgsCoverHelpers(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryCommandHasExamples: each command's --help ends with examples
+// (a command's Help method), so a new user sees how it is used.
+func TestEveryCommandHasExamples(t *testing.T) {
+	var cli CLI
+	parser, err := kong.New(&cli, kong.Name("authwrap"), kong.Vars{"version": "test"}, kong.Groups{"global": "Global flags:"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, leaf := range parser.Model.Leaves(true) {
+		if !strings.Contains(leaf.Detail, "authwrap") {
+			t.Errorf("authwrap %s --help shows no example", leaf.Path())
+		}
+	}
+}
