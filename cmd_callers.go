@@ -46,22 +46,17 @@ func (c *KubectlCredentialCmd) Run(ctx context.Context, g *Globals) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
-	e, err := g.resolve(cfg, "")
+	cfg, e, err := g.profile()
 	if err != nil {
 		return err
 	}
 	if err := credhelper.CheckKubeServer(cfg, e.Name, info.Server); err != nil {
 		return err
 	}
-	store, err := g.openStore(cfg)
+	m, _, err := g.managerFor(cfg, e)
 	if err != nil {
 		return err
 	}
-	m := g.manager(e.Profile, store, nil)
 	s, release, err := g.tokenOnDemand(ctx, m, credhelper.HelperMinTTL, info.Interactive)
 	if err != nil {
 		return err

@@ -99,7 +99,7 @@ func (c *DemoCmd) Run(ctx context.Context, g *Globals) error {
 	keys := d.checkServer(ctx, e)
 	d.checkSession(e, store, keys)
 	for _, f := range d.findings {
-		say("  %-8s %-8s %s", f.Status, f.Area, helper.Inert(f.Message))
+		say("  %-8s %-8s %s", f.Status, f.Area, f.Message)
 	}
 	say("")
 	say("Done: the demo server and its storage are gone.")

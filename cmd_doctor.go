@@ -21,6 +21,7 @@ import (
 	"github.com/authwrap/authwrap/internal/credhelper"
 	"github.com/authwrap/authwrap/internal/fsutil"
 	"github.com/authwrap/authwrap/internal/integrate"
+	"github.com/authwrap/authwrap/internal/safetext"
 )
 
 // DoctorCmd checks everything authwrap depends on and says how to fix
@@ -54,8 +55,12 @@ type doctor struct {
 	findings []finding
 }
 
+// add records a finding. Its text may hold a server's or a file's words
+// (an error, a name): it goes through the one sanitiser here, whole, for
+// the terminal and for --json alike.
 func (d *doctor) add(area, status, fix, format string, a ...any) {
-	d.findings = append(d.findings, finding{Area: area, Status: status, Message: fmt.Sprintf(format, a...), Fix: fix})
+	d.findings = append(d.findings, finding{Area: area, Status: status,
+		Message: safetext.Line(fmt.Sprintf(format, a...)), Fix: safetext.Line(fix)})
 }
 
 // Run checks the configuration, the storage, the server, the session and
@@ -95,7 +100,7 @@ func (c *DoctorCmd) Run(ctx context.Context, g *Globals) error {
 		}
 	} else {
 		for _, f := range d.findings {
-			fmt.Fprintf(g.stdout, "%-8s %-9s %s\n", f.Status, f.Area, helper.Inert(f.Message))
+			fmt.Fprintf(g.stdout, "%-8s %-9s %s\n", f.Status, f.Area, f.Message)
 			if f.Fix != "" {
 				fmt.Fprintf(g.stdout, "%-8s %-9s fix: %s\n", "", "", f.Fix)
 			}
@@ -126,30 +131,25 @@ func (d *doctor) checkEnvironment() {
 	}
 }
 
-// checkConfig reads the configuration file and resolves the profile.
+// checkConfig reads the configuration file as every command does (which
+// also prepares the HTTP client, --ca-file included) and resolves the
+// profile.
 func (d *doctor) checkConfig() (*config.Config, *config.Entry) {
 	g := d.g
 	path := g.configPath()
-	err := fsutil.CheckTrusted(path)
+	cfg, err := g.loadConfig()
 	switch {
-	case errors.Is(err, fs.ErrNotExist) && g.Config != "":
-		d.add("config", statusProblem, "fix the path given with --config or AUTHWRAP_CONFIG", "%s does not exist", path)
-		return nil, nil
-	case errors.Is(err, fs.ErrNotExist):
-		d.add("config", statusOK, "", "no configuration file at %s: the defaults and the environment apply", path)
-	case errors.Is(err, fsutil.ErrUntrusted):
-		d.add("config", statusProblem, "chmod go-w "+path+" (and its directory), or move it to a directory of your own", "%v", err)
+	case errors.Is(err, fsutil.ErrUntrusted) && errors.Is(err, config.ErrConfig):
+		d.add("config", statusProblem, "chmod go-w "+path+" (and its directory), or move it to a directory of your own",
+			"%s", strings.TrimPrefix(err.Error(), config.ErrConfig.Error()+": "))
 		return nil, nil
 	case err != nil:
-		d.add("config", statusProblem, "", "%s: %v", path, err)
+		d.add("config", statusProblem, "fix "+path+", or the path given with --config or AUTHWRAP_CONFIG", "%v", err)
 		return nil, nil
 	}
-	cfg, err := config.Load(path)
-	if err != nil {
-		d.add("config", statusProblem, "edit "+path, "%v", err)
-		return nil, nil
-	}
-	if len(cfg.Profiles) > 0 {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		d.add("config", statusOK, "", "no configuration file at %s: the defaults and the environment apply", path)
+	} else if len(cfg.Profiles) > 0 {
 		var names []string
 		for _, e := range cfg.Entries("") {
 			names = append(names, e.Name)
@@ -269,11 +269,7 @@ func (d *doctor) checkSession(e *config.Entry, store *helper.KeyringStore, keys 
 		d.add("session", statusProblem, login, "%s: the access token expired and there is no refresh token", s.Who())
 	}
 	if s.OrganizationID != "" {
-		org := s.OrganizationID
-		if s.OrganizationName != "" {
-			org = s.OrganizationName + " (" + org + ")"
-		}
-		d.add("session", statusOK, "", "organization %s", org)
+		d.add("session", statusOK, "", "organization %s", orgLabel(s.OrganizationName, s.OrganizationID))
 	}
 	if keys == nil || s.Dropped() {
 		return

@@ -82,6 +82,15 @@ func orgSuffix(s *helper.Session) string {
 	return " (organization " + helper.Inert(s.OrganizationID) + ")"
 }
 
+// orgLabel names an organization for a person: "Name (ID)", or the ID
+// when the server gave no name.
+func orgLabel(name, id string) string {
+	if name == "" || name == id {
+		return id
+	}
+	return name + " (" + id + ")"
+}
+
 func storeName(m *helper.Manager) string {
 	if ks, ok := m.Store.(*helper.KeyringStore); ok {
 		return "the " + ks.Backend + " keyring"
@@ -277,11 +286,7 @@ func printStatus(w io.Writer, st status) {
 			user += " (" + st.User + ")"
 		}
 		row("user", user)
-		org := st.OrganizationID
-		if st.OrganizationName != "" && st.OrganizationName != org {
-			org = st.OrganizationName + " (" + org + ")"
-		}
-		row("organization", org)
+		row("organization", orgLabel(st.OrganizationName, st.OrganizationID))
 		row("session", st.SessionID)
 		row("access token", st.Token)
 		row("expires", expiryText(st))

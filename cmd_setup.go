@@ -192,11 +192,8 @@ func helperLinkHint(exe, dir, name string) string {
 // setupProfile resolves the profile setup binds hosts to.
 func (g *Globals) setupProfile() (*config.Entry, error) {
 	g.mayCreateConfig = true // setup writes the file --config names
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return nil, err
-	}
-	return g.resolve(cfg, "")
+	_, e, err := g.profile()
+	return e, err
 }
 
 // setupTarget resolves the profile and the host to configure.

@@ -29,64 +29,55 @@ type fastCommand struct {
 	run   func(ctx context.Context, g *Globals) error
 }
 
-// globalFlags maps each global flag's spellings to its field.
-func (g *Globals) fastFlag(name string) (set func(string) bool, isBool bool) {
-	str := func(p *string) func(string) bool { return func(v string) bool { *p = v; return true } }
-	path := func(p *string) func(string) bool {
-		return func(v string) bool { *p = kong.ExpandPath(v); return true }
-	}
-	switch name {
-	case "--profile", "-p":
-		return str(&g.Profile), false
-	case "--client-id":
-		return str(&g.ClientID), false
-	case "--api-url":
-		return str(&g.APIURL), false
-	case "--issuer":
-		return str(&g.Issuer), false
-	case "--scopes":
-		return str(&g.Scopes), false
-	case "--keyring-backend":
-		return str(&g.KeyringBackend), false
-	case "--config":
-		return path(&g.Config), false
-	case "--ca-file":
-		return path(&g.CAFile), false
-	case "--verbose", "-v":
-		return func(v string) bool {
-			b, ok := kongBool(v)
-			g.Verbose = b
-			return ok
-		}, true
-	}
-	return nil, false
+// globalFlag is one global flag as kong takes it: its spellings, its
+// variable, and how a value sets it (false for one kong would refuse).
+type globalFlag struct {
+	long, short, env string
+	isBool           bool
+	set              func(g *Globals, v string) bool
 }
 
-// globalEnv lays the environment under the global flags not given, as
+// globalFlags are Globals' flags (TestFastArgsAgreeWithKong holds this
+// table to the struct's tags).
+var globalFlags = []globalFlag{
+	{long: "--profile", short: "-p", env: "AUTHWRAP_PROFILE", set: func(g *Globals, v string) bool { g.Profile = v; return true }},
+	{long: "--client-id", env: "AUTHWRAP_CLIENT_ID", set: func(g *Globals, v string) bool { g.ClientID = v; return true }},
+	{long: "--api-url", env: "AUTHWRAP_API_URL", set: func(g *Globals, v string) bool { g.APIURL = v; return true }},
+	{long: "--issuer", env: "AUTHWRAP_ISSUER", set: func(g *Globals, v string) bool { g.Issuer = v; return true }},
+	{long: "--scopes", env: "AUTHWRAP_SCOPES", set: func(g *Globals, v string) bool { g.Scopes = v; return true }},
+	{long: "--keyring-backend", env: "AUTHWRAP_KEYRING_BACKEND", set: func(g *Globals, v string) bool { g.KeyringBackend = v; return true }},
+	{long: "--config", env: "AUTHWRAP_CONFIG", set: func(g *Globals, v string) bool { g.Config = kong.ExpandPath(v); return true }},
+	{long: "--ca-file", env: "AUTHWRAP_CA_FILE", set: func(g *Globals, v string) bool { g.CAFile = kong.ExpandPath(v); return true }},
+	{long: "--verbose", short: "-v", env: "AUTHWRAP_VERBOSE", isBool: true, set: func(g *Globals, v string) bool {
+		b, ok := kongBool(v)
+		g.Verbose = b
+		return ok
+	}},
+}
+
+// findGlobal returns the global flag spelled name, or nil.
+func findGlobal(name string) *globalFlag {
+	for i := range globalFlags {
+		if f := &globalFlags[i]; name == f.long || (name == f.short && f.short != "") {
+			return f
+		}
+	}
+	return nil
+}
+
+// fastEnv lays the environment under the global flags not given, as
 // kong does; false for a value kong would refuse.
 func (g *Globals) fastEnv(given map[string]bool) bool {
-	for _, e := range []struct {
-		flag, env string
-	}{
-		{"--profile", "AUTHWRAP_PROFILE"}, {"--client-id", "AUTHWRAP_CLIENT_ID"}, {"--api-url", "AUTHWRAP_API_URL"},
-		{"--issuer", "AUTHWRAP_ISSUER"}, {"--scopes", "AUTHWRAP_SCOPES"}, {"--keyring-backend", "AUTHWRAP_KEYRING_BACKEND"},
-		{"--config", "AUTHWRAP_CONFIG"}, {"--ca-file", "AUTHWRAP_CA_FILE"}, {"--verbose", "AUTHWRAP_VERBOSE"},
-	} {
-		v, ok := os.LookupEnv(e.env)
-		if !ok {
-			continue
-		}
-		if given[e.flag] {
+	for _, f := range globalFlags {
+		v, ok := os.LookupEnv(f.env)
+		switch {
+		case !ok:
+		case given[f.long]:
 			// kong reads the variable even then, and refuses a bad one.
-			if _, isBool := g.fastFlag(e.flag); isBool {
-				if _, ok := kongBool(v); !ok {
-					return false
-				}
+			if _, valid := kongBool(v); f.isBool && !valid {
+				return false
 			}
-			continue
-		}
-		set, _ := g.fastFlag(e.flag)
-		if !set(v) {
+		case !f.set(g, v):
 			return false
 		}
 	}
@@ -153,12 +144,12 @@ func fastArgs(args []string) (g *Globals, cmd *fastCommand, ok bool) {
 		if strings.HasPrefix(flag, "-") && !strings.HasPrefix(flag, "--") && len(flag) != 2 {
 			return nil, nil, false // -pNAME, -vp: kong's business
 		}
-		if set, isBool := g.fastFlag(flag); set != nil {
-			if given[flag] || given[canonical(flag)] {
+		if f := findGlobal(flag); f != nil {
+			if given[f.long] {
 				return nil, nil, false
 			}
 			if !hasValue {
-				if isBool {
+				if f.isBool {
 					value = "true"
 				} else if i+1 < len(args) {
 					i++
@@ -167,10 +158,10 @@ func fastArgs(args []string) (g *Globals, cmd *fastCommand, ok bool) {
 					return nil, nil, false
 				}
 			}
-			if !set(value) {
+			if !f.set(g, value) {
 				return nil, nil, false
 			}
-			given[canonical(flag)] = true
+			given[f.long] = true
 			continue
 		}
 		known, isBool := wantLocal(flag)
@@ -289,17 +280,6 @@ func kongBool(v string) (b, ok bool) {
 		return false, true
 	}
 	return false, false
-}
-
-// canonical is a flag's long spelling.
-func canonical(flag string) string {
-	switch flag {
-	case "-p":
-		return "--profile"
-	case "-v":
-		return "--verbose"
-	}
-	return flag
 }
 
 // runFast runs a command fastArgs understood; ok is false otherwise.

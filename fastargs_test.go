@@ -138,3 +138,37 @@ func TestEveryCommandHasExamples(t *testing.T) {
 		}
 	}
 }
+
+// TestGlobalFlagsTable: the fast parser's table names every global flag
+// with kong's spelling and variable, and nothing else.
+func TestGlobalFlagsTable(t *testing.T) {
+	var cli CLI
+	parser, err := kong.New(&cli, kong.Vars{"version": "test"}, kong.Groups{"global": "Global flags:"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, f := range parser.Model.Flags {
+		if f.Name == "help" || f.Name == "version" {
+			continue // kong's own: the fast parser leaves them to kong
+		}
+		seen++
+		g := findGlobal("--" + f.Name)
+		if g == nil {
+			t.Errorf("--%s is not in globalFlags", f.Name)
+			continue
+		}
+		if len(f.Envs) != 1 || f.Envs[0] != g.env {
+			t.Errorf("--%s: variable %v, table %s", f.Name, f.Envs, g.env)
+		}
+		if short := map[bool]string{true: "-" + string(f.Short), false: ""}[f.Short != 0]; short != g.short {
+			t.Errorf("--%s: short %q, table %q", f.Name, short, g.short)
+		}
+		if isBool := f.IsBool(); isBool != g.isBool {
+			t.Errorf("--%s: bool %v, table %v", f.Name, isBool, g.isBool)
+		}
+	}
+	if seen != len(globalFlags) {
+		t.Errorf("kong has %d global flags, the table %d", seen, len(globalFlags))
+	}
+}

@@ -150,58 +150,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if code, ok := runFast(args, stdout, stderr); ok {
 		return code
 	}
-	if len(args) > 0 {
-		// The hot paths (scripts, git, docker, exec): a parser for the one
-		// command costs a fraction of the whole command line's. Anything it
-		// does not take (help, a bad flag) goes to the full parser, for the
-		// usual messages.
-		if cli, g := hotCommand(args[0]); cli != nil {
-			if code, ok := runParsed(cli, g, args, stdout, stderr, true); ok {
-				return code
-			}
-		}
-	}
 	var cli CLI
-	code, _ := runParsed(&cli, &cli.Globals, args, stdout, stderr, false)
-	return code
+	return runParsed(&cli, args, stdout, stderr)
 }
 
-// hotCommand returns a command line holding only the named command, for
-// the commands called often and by programs; nil for the others.
-func hotCommand(name string) (any, *Globals) {
-	switch name {
-	case "token":
-		c := &struct {
-			Globals
-			Token TokenCmd `cmd:""`
-		}{}
-		return c, &c.Globals
-	case "exec":
-		c := &struct {
-			Globals
-			Exec ExecCmd `cmd:""`
-		}{}
-		return c, &c.Globals
-	case "git-credential":
-		c := &struct {
-			Globals
-			GitCredential GitCredentialCmd `cmd:"" name:"git-credential"`
-		}{}
-		return c, &c.Globals
-	case "docker-credential":
-		c := &struct {
-			Globals
-			DockerCredential DockerCredentialCmd `cmd:"" name:"docker-credential"`
-		}{}
-		return c, &c.Globals
-	}
-	return nil, nil
-}
-
-// runParsed parses args into cli (whose Globals is g) and runs the chosen
-// command. With quiet set, a parse failure returns ok=false and prints
-// nothing, so the caller can retry with the full command line.
-func runParsed(cli any, g *Globals, args []string, stdout, stderr io.Writer, quiet bool) (code int, ok bool) {
+// runParsed parses args with the whole command line (kong) and runs the
+// chosen command; the commands programs run often have taken the fast
+// path (runFast) before.
+func runParsed(cli *CLI, args []string, stdout, stderr io.Writer) int {
+	g := &cli.Globals
 	g.stdout, g.stderr, g.term = stdout, safetext.Writer{W: stderr}, stderr
 	stderr = g.stderr
 	exited := -1
@@ -217,33 +174,27 @@ func runParsed(cli any, g *Globals, args []string, stdout, stderr io.Writer, qui
 	)
 	if err != nil {
 		fmt.Fprintf(stderr, "authwrap: error: %v\n", err)
-		return 2, true
+		return 2
 	}
-	if os.Getenv("COMP_LINE") != "" && !quiet {
+	if os.Getenv("COMP_LINE") != "" {
 		// A shell asking for completions (see `authwrap completion`).
 		kongplete.Complete(parser, kongplete.WithExitFunc(func(code int) { exited = code }))
 		if exited >= 0 {
-			return exited, true
+			return exited
 		}
 	}
-	if quiet {
-		parser.Stdout, parser.Stderr = io.Discard, io.Discard
-	}
 	kctx, err := parser.Parse(args)
-	if quiet && (err != nil || exited >= 0) {
-		return 0, false
-	}
 	if exited >= 0 {
-		return exited, true // --help printed and asked to exit
+		return exited // --help printed and asked to exit
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "authwrap: error: %v\nauthwrap: hint: run `%s --help` for usage\n", err, helpCommand(err))
-		return 2, true
+		return 2
 	}
 	if kctx == nil || kctx.Command() == "" {
-		return 0, true
+		return 0
 	}
-	return runCommand(kctx, g, stderr), true
+	return runCommand(kctx, g, stderr)
 }
 
 // helpCommand names the command whose help fits a parse error:
@@ -314,10 +265,6 @@ func execute(g *Globals, stderr io.Writer, run func(ctx context.Context) error) 
 		return intr.exitCode()
 	}
 	fmt.Fprintf(stderr, "authwrap: error: %s\n", oneLine(err.Error()))
-	if errors.Is(err, flow.ErrInvalidClient) {
-		fmt.Fprintf(stderr, "authwrap: hint: the server does not know client %s, which came from %s: copy the client ID of the application with CLI Auth enabled from the WorkOS dashboard\n",
-			g.resolvedClient, g.clientSource())
-	}
 	if h := g.hint(err); h != "" {
 		fmt.Fprintf(stderr, "authwrap: hint: %s\n", h)
 	}
@@ -340,6 +287,9 @@ func (g *Globals) hint(err error) string {
 	switch {
 	case errors.As(err, &ce):
 		return fmt.Sprintf("if %s uses a private CA or sits behind a TLS-inspecting proxy, pass its CA certificate with --ca-file FILE or AUTHWRAP_CA_FILE", ce.Host)
+	case errors.Is(err, flow.ErrInvalidClient):
+		return fmt.Sprintf("the server does not know client %s, which came from %s: copy the client ID of the application with CLI Auth enabled from the WorkOS dashboard",
+			g.resolvedClient, g.clientSource())
 	case errors.Is(err, helper.ErrKeyringLocked):
 		return "unlock the keyring: on a desktop, in its session; over SSH, `gnome-keyring-daemon --replace --unlock` reads the keyring's password on stdin; or pick another backend with --keyring-backend"
 	case errors.Is(err, helper.ErrKeyringFull):
@@ -458,6 +408,15 @@ func (g *Globals) httpClient() (*http.Client, error) {
 
 // setup resolves the chosen profile and opens the store.
 func (g *Globals) setup() (*helper.Manager, *helper.KeyringStore, error) {
+	cfg, e, err := g.profile()
+	if err != nil {
+		return nil, nil, err
+	}
+	return g.managerFor(cfg, e)
+}
+
+// profile reads the configuration and resolves the chosen profile.
+func (g *Globals) profile() (*config.Config, *config.Entry, error) {
 	cfg, err := g.loadConfig()
 	if err != nil {
 		return nil, nil, err
@@ -466,6 +425,11 @@ func (g *Globals) setup() (*helper.Manager, *helper.KeyringStore, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	return cfg, e, nil
+}
+
+// managerFor opens the store and wires a Manager for e.
+func (g *Globals) managerFor(cfg *config.Config, e *config.Entry) (*helper.Manager, *helper.KeyringStore, error) {
 	store, err := g.openStore(cfg)
 	if err != nil {
 		return nil, nil, err
@@ -483,11 +447,40 @@ func (g *Globals) terminalPrompter(openBrowser bool) (*helper.TerminalPrompter, 
 	}
 	release := func() {}
 	if p.Live {
-		if tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0); err == nil {
+		if tty := openTTY(); tty != nil {
 			p.Input, release = tty, func() { tty.Close() }
 		}
 	}
 	return p, release
+}
+
+// openTTY opens the controlling terminal for reading and writing, or
+// returns nil when there is none.
+func openTTY() *os.File {
+	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	if err != nil {
+		return nil
+	}
+	if !helper.IsTerminal(tty) {
+		tty.Close()
+		return nil
+	}
+	return tty
+}
+
+// ttyPrompter is a prompt that shows on, and reads from, the controlling
+// terminal, whatever stderr is; ok is false when there is no terminal.
+func ttyPrompter(openBrowser bool) (p *helper.TerminalPrompter, release func(), ok bool) {
+	tty := openTTY()
+	if tty == nil {
+		return nil, nil, false
+	}
+	p = helper.NewTerminalPrompter(tty)
+	p.Input = tty
+	if !openBrowser {
+		p.Open = nil
+	}
+	return p, func() { tty.Close() }, true
 }
 
 // loginPrompter is the prompt of an explicit login: on stderr when it is
@@ -496,16 +489,8 @@ func (g *Globals) terminalPrompter(openBrowser bool) (*helper.TerminalPrompter, 
 // lines on stderr. The returned function releases the terminal.
 func (g *Globals) loginPrompter(openBrowser bool) (*helper.TerminalPrompter, func()) {
 	if !helper.IsTerminal(g.term) && !noPrompt() {
-		if tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0); err == nil {
-			if helper.IsTerminal(tty) {
-				p := helper.NewTerminalPrompter(tty)
-				p.Input = tty
-				if !openBrowser {
-					p.Open = nil
-				}
-				return p, func() { tty.Close() }
-			}
-			tty.Close()
+		if p, release, ok := ttyPrompter(openBrowser); ok {
+			return p, release
 		}
 	}
 	return g.terminalPrompter(openBrowser)
@@ -549,13 +534,8 @@ func (g *Globals) onDemandPrompter() (helper.Prompter, func()) {
 	if noPrompt() {
 		return nil, func() {}
 	}
-	if tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0); err == nil {
-		if helper.IsTerminal(tty) {
-			p := helper.NewTerminalPrompter(tty)
-			p.Input = tty
-			return p, func() { tty.Close() }
-		}
-		tty.Close()
+	if p, release, ok := ttyPrompter(true); ok {
+		return p, release
 	}
 	if helper.IsTerminal(g.term) {
 		return g.terminalPrompter(true)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -125,12 +126,9 @@ type Organization struct {
 
 // Error describes the failure in one line.
 func (e *Error) Error() string {
-	msg := safetext.Inert(e.Code)
-	if msg == "" {
-		msg = fmt.Sprintf("HTTP %d %s", e.StatusCode, http.StatusText(e.StatusCode))
-	}
-	if e.Description != "" {
-		msg += ": " + safetext.Line(e.Description)
+	msg := e.summary()
+	if e.Code == "" {
+		msg = strings.TrimSuffix(fmt.Sprintf("HTTP %d %s: %s", e.StatusCode, http.StatusText(e.StatusCode), msg), ": ")
 	}
 	if e.StatusCode == http.StatusNotFound && e.Endpoint != "" {
 		msg += " (" + safetext.Line(e.Endpoint) + " answered 404: is the URL right?)"
@@ -138,14 +136,26 @@ func (e *Error) Error() string {
 	return "authorization server: " + msg
 }
 
+// summary is the server's code and description, escaped: "code: text".
+func (e *Error) summary() string {
+	msg := safetext.Inert(e.Code)
+	if e.Description != "" {
+		msg = strings.TrimPrefix(msg+": "+safetext.Line(e.Description), ": ")
+	}
+	return msg
+}
+
 // Unwrap lets errors.Is find the matching sentinel and errors.As find the
 // underlying *oauth2.RetrieveError.
 func (e *Error) Unwrap() []error {
 	errs := []error{}
-	if s := sentinelFor(e.Code, e.StatusCode); s != nil {
+	s := sentinelFor(e.Code, e.StatusCode)
+	if s != nil {
 		errs = append(errs, s)
 	}
-	if e.Pending != nil && e.Code != "organization_selection_required" {
+	// Any other answer with a pending token is a step too (mfa_enrollment
+	// also ends a refreshed session).
+	if e.Pending != nil && s != ErrOrganizationSelection && s != ErrPendingAuthentication {
 		errs = append(errs, ErrPendingAuthentication)
 	}
 	if e.retrieve != nil {

@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-
-	"github.com/authwrap/authwrap/internal/safetext"
 )
 
 // Flavour says which of the two CLI Auth dialects a server speaks.
@@ -117,37 +115,56 @@ func (c *Client) Discover(ctx context.Context, issuer string) (Provider, error) 
 		}
 		return p, nil
 	}
-	format := "discovery at %s failed: " + strings.TrimSuffix(strings.Repeat("%w; ", len(errs)), "; ")
-	return Provider{}, fmt.Errorf(format, append([]any{b}, anys(errs)...)...)
+	return Provider{}, &discoveryError{issuer: b, errs: errs}
 }
+
+// discoveryError is a discovery that found no usable document: what each
+// well-known URL answered, on one line. It unwraps to each answer.
+type discoveryError struct {
+	issuer string
+	errs   []error
+}
+
+func (e *discoveryError) Error() string {
+	msgs := make([]string, len(e.errs))
+	for i, err := range e.errs {
+		msgs[i] = err.Error()
+	}
+	return "discovery at " + e.issuer + " failed: " + strings.Join(msgs, "; ")
+}
+
+func (e *discoveryError) Unwrap() []error { return e.errs }
 
 // discoveryFailure names the document's URL and, for an error answer, its
 // status once: "URL answered HTTP 404 (not_found: Not Found)".
 func discoveryFailure(url string, err error) error {
 	var fe *Error
-	if errors.As(err, &fe) {
-		what := safetext.Inert(fe.Code)
-		if fe.Description != "" {
-			what = strings.TrimPrefix(what+": "+safetext.Line(fe.Description), ": ")
-		}
-		if what == "" {
-			return fmt.Errorf("%s answered HTTP %d%.0w", url, fe.StatusCode, err)
-		}
-		return fmt.Errorf("%s answered HTTP %d (%s)%.0w", url, fe.StatusCode, what, err)
-	}
-	if IsTransient(err) {
+	switch {
+	case errors.As(err, &fe):
+		return &urlError{url: url, status: fe.StatusCode, what: fe.summary(), err: err}
+	case IsTransient(err):
 		return err // it names the URL
 	}
 	return fmt.Errorf("%s: %w", url, err)
 }
 
-func anys(errs []error) []any {
-	out := make([]any, len(errs))
-	for i, e := range errs {
-		out[i] = e
-	}
-	return out
+// urlError is an error answer from one URL, told once: the URL, the
+// status, and the code and description.
+type urlError struct {
+	url    string
+	status int
+	what   string
+	err    error
 }
+
+func (e *urlError) Error() string {
+	if e.what == "" {
+		return fmt.Sprintf("%s answered HTTP %d", e.url, e.status)
+	}
+	return fmt.Sprintf("%s answered HTTP %d (%s)", e.url, e.status, e.what)
+}
+
+func (e *urlError) Unwrap() error { return e.err }
 
 // sameOrigin checks a discovery document against the issuer it was
 // fetched for: its issuer, when given, must be that issuer (RFC 8414

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -515,7 +516,13 @@ func TestWaitsBehindASignIn(t *testing.T) {
 		t.Fatalf("a caller with no prompt behind a pending sign-in: %v", err)
 	}
 
-	logout := &Manager{Profile: profile, Store: store, Auth: &fakeAuth{}, LockDir: dir}
+	// Logout's view of the store says when it is first read; its notice
+	// says when it is waiting for the lock. Whichever comes first tells
+	// whether logout looked before it had the lock.
+	read, waiting := make(chan struct{}), make(chan struct{})
+	var readOnce, waitOnce sync.Once
+	logout := &Manager{Profile: profile, Store: &spyStore{Store: store, onLoad: func() { readOnce.Do(func() { close(read) }) }},
+		Auth: &fakeAuth{}, LockDir: dir, Notify: func(string) { waitOnce.Do(func() { close(waiting) }) }}
 	type result struct {
 		existed bool
 		err     error
@@ -523,9 +530,9 @@ func TestWaitsBehindASignIn(t *testing.T) {
 	loggedOut := make(chan result, 1)
 	go func() { e, err := logout.DeleteSession(context.Background()); loggedOut <- result{e, err} }()
 	select {
-	case r := <-loggedOut:
-		t.Fatalf("logout did not wait for the sign-in's lock: %+v", r)
-	case <-time.After(200 * time.Millisecond):
+	case <-waiting:
+	case <-read:
+		t.Fatal("logout read the store while the sign-in held the lock")
 	}
 	close(pa.release)
 	if err := <-signedIn; err != nil {
@@ -541,4 +548,15 @@ func TestWaitsBehindASignIn(t *testing.T) {
 	if fileExists(signer.signInMarker()) {
 		t.Error("the sign-in marker is left behind")
 	}
+}
+
+// spyStore calls onLoad on every Load of the Store it wraps.
+type spyStore struct {
+	Store
+	onLoad func()
+}
+
+func (s *spyStore) Load(profile string) (*Session, error) {
+	s.onLoad()
+	return s.Store.Load(profile)
 }

@@ -59,8 +59,7 @@ func normaliseUserCode(c string) string {
 }
 
 func (s *Server) handleDeviceAuthorization(w http.ResponseWriter, r *http.Request, form url.Values, standard bool) {
-	if form.Get("client_id") != s.Config.ClientID {
-		writeError(w, http.StatusBadRequest, "invalid_client", "unknown client_id")
+	if !s.knownClient(w, form) {
 		return
 	}
 	now := time.Now()
@@ -99,13 +98,11 @@ func (s *Server) handleDeviceAuthorization(w http.ResponseWriter, r *http.Reques
 
 // handlePoll answers a device_code grant as RFC 8628 section 3.5 says.
 func (s *Server) handlePoll(w http.ResponseWriter, form url.Values, standard bool) {
-	s.mu.Lock()
-	dc := s.codes[form.Get("device_code")]
-	if form.Get("client_id") != s.Config.ClientID {
-		s.mu.Unlock()
-		writeError(w, http.StatusBadRequest, "invalid_client", "unknown client_id")
+	if !s.knownClient(w, form) {
 		return
 	}
+	s.mu.Lock()
+	dc := s.codes[form.Get("device_code")]
 	if dc == nil || dc.standard != standard {
 		s.mu.Unlock()
 		writeError(w, http.StatusBadRequest, "invalid_grant", "unknown device code")

@@ -226,6 +226,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// knownClient answers invalid_client, and reports false, unless the
+// request names the server's client.
+func (s *Server) knownClient(w http.ResponseWriter, form url.Values) bool {
+	if form.Get("client_id") != s.Config.ClientID {
+		writeError(w, http.StatusBadRequest, "invalid_client", "unknown client_id")
+		return false
+	}
+	return true
+}
+
 // writeError answers in RFC 6749's shape.
 func writeError(w http.ResponseWriter, status int, code, desc string) {
 	writeJSON(w, status, map[string]string{"error": code, "error_description": desc})

@@ -99,12 +99,11 @@ func (s *Server) pendingLocked(dc *deviceCode) (int, map[string]any) {
 // organization_selection_required: the pending authentication token,
 // once, and an organization the user belongs to.
 func (s *Server) handleOrganizationSelection(w http.ResponseWriter, form url.Values, standard bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if form.Get("client_id") != s.Config.ClientID {
-		writeError(w, http.StatusBadRequest, "invalid_client", "unknown client_id")
+	if !s.knownClient(w, form) {
 		return
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	p := s.pendings[form.Get("pending_authentication_token")]
 	if p == nil || p.code != CodeOrganizationSelection || p.standard != standard || time.Now().After(p.expires) {
 		writeError(w, http.StatusBadRequest, "invalid_grant", "the pending authentication token is invalid or expired")

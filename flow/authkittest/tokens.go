@@ -93,12 +93,11 @@ func (s *Server) issueLocked(ses *session) map[string]any {
 // handleRefresh rotates a refresh token. A token replayed within the grace
 // window gets the answer its first use got; later, invalid_grant.
 func (s *Server) handleRefresh(w http.ResponseWriter, form url.Values, standard bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if form.Get("client_id") != s.Config.ClientID {
-		writeError(w, http.StatusBadRequest, "invalid_client", "unknown client_id")
+	if !s.knownClient(w, form) {
 		return
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	rs := s.refresh[form.Get("refresh_token")]
 	if rs == nil || rs.session.standard != standard || rs.session.revoked {
 		writeError(w, http.StatusBadRequest, "invalid_grant", "invalid refresh token")

@@ -70,16 +70,15 @@ func CheckTrusted(path string) error {
 	if !fi.Mode().IsRegular() {
 		return fmt.Errorf("%w: %s is not a regular file", ErrUntrusted, path)
 	}
-	if owner, ok := ownerOf(fi); ok {
-		me := os.Getuid()
-		switch {
-		case owner != me && owner != 0:
-			return fmt.Errorf("%w: %s belongs to another user (uid %d), not to this one (uid %d): authwrap does not take its settings from a file someone else wrote", ErrUntrusted, path, owner, me)
-		case fi.Mode().Perm()&0o022 != 0:
-			return fmt.Errorf("%w: %s may be written by other users (mode %s): run `chmod go-w %s`", ErrUntrusted, path, octal(fi), path)
-		}
+	// The file's owner and every directory above it, as for a private
+	// directory; then the file's own mode, which only its owner can fix.
+	if err := checkOwners(real); err != nil {
+		return err
 	}
-	return checkOwners(filepath.Dir(real))
+	if _, ok := ownerOf(fi); ok && fi.Mode().Perm()&0o022 != 0 {
+		return fmt.Errorf("%w: %s may be written by other users (mode %s): run `chmod go-w %s`", ErrUntrusted, path, octal(fi), path)
+	}
+	return nil
 }
 
 // WriteAtomic writes data to a temporary file beside path (0600; the
@@ -149,10 +148,11 @@ func octal(fi os.FileInfo) string {
 	return fmt.Sprintf("%04o", m)
 }
 
-// checkOwners walks from dir, a path with no symbolic links in it, up to
-// the home directory (when dir is in it; else up to the root, as
-// OpenSSH's safe_path does) and fails on a directory another user
-// controls.
+// checkOwners walks from dir (a directory or a file), a path with no
+// symbolic links in it, up to the home directory (when dir is in it;
+// else up to the root, as OpenSSH's safe_path does) and fails on a path
+// another user owns, or a directory anyone may write without the sticky
+// bit (a file's own mode is its caller's to judge).
 func checkOwners(dir string) error {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -175,7 +175,7 @@ func checkOwners(dir string) error {
 		switch {
 		case owner != me && owner != 0:
 			return fmt.Errorf("%w: %s belongs to another user (uid %d), not to this one (uid %d); authwrap keeps and reads its files only where no one else can replace them", ErrUntrusted, p, owner, me)
-		case fi.Mode().Perm()&0o002 != 0 && fi.Mode()&os.ModeSticky == 0:
+		case fi.IsDir() && fi.Mode().Perm()&0o002 != 0 && fi.Mode()&os.ModeSticky == 0:
 			return fmt.Errorf("%w: %s may be written by anyone (mode %s, no sticky bit); authwrap keeps and reads its files only where no one else can replace them", ErrUntrusted, p, octal(fi))
 		}
 		if filepath.Dir(p) == p || p == filepath.Clean(home) {

@@ -54,7 +54,7 @@ func (Git) Remove(url string) error {
 // https://host or http://host.
 func (g Git) Uses(host string) (bool, error) {
 	for _, scheme := range []string{"https", "http"} {
-		helpers, err := g.helpers(scheme + "://" + host)
+		helpers, err := g.Helpers(scheme + "://" + host)
 		if err != nil {
 			return false, err
 		}
@@ -66,9 +66,6 @@ func (g Git) Uses(host string) (bool, error) {
 	}
 	return false, nil
 }
-
-// Helpers lists the helper lines git's global config has for url.
-func (g Git) Helpers(url string) ([]string, error) { return g.helpers(url) }
 
 // HelperPath is the binary a helper line written by HelperCommand runs
 // (`!'/path/authwrap' git-credential ...`), if it is one.
@@ -84,8 +81,8 @@ func HelperPath(line string) (string, bool) {
 	return path, true
 }
 
-// helpers lists the helper lines git's global config has for url.
-func (Git) helpers(url string) ([]string, error) {
+// Helpers lists the helper lines git's global config has for url.
+func (Git) Helpers(url string) ([]string, error) {
 	out, err := exec.Command("git", "config", "--global", "--get-all", helperKey(url)).Output()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) && ee.ExitCode() == 1 {
