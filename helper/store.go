@@ -218,6 +218,21 @@ const (
 // MaxSessionBytes bounds a stored session: maxParts items of maxItem.
 const MaxSessionBytes = maxItem * maxParts
 
+// maxIndexParts bounds the parts an index may name: a session of
+// MaxSessionBytes in the smallest parts a backend writes (keychainItem).
+const maxIndexParts = (MaxSessionBytes + keychainItem - 1) / keychainItem
+
+// sizedRing is a backend whose items must be smaller than maxItem.
+type sizedRing interface{ maxItemSize() int }
+
+// itemLimit is the largest item the store writes on its backend.
+func (k *KeyringStore) itemLimit() int {
+	if r, ok := k.ring.(sizedRing); ok {
+		return min(r.maxItemSize(), maxItem)
+	}
+	return maxItem
+}
+
 // ErrSessionTooLarge means a session is larger than a keyring may hold
 // (MaxSessionBytes); nothing of it was written.
 var ErrSessionTooLarge = errors.New("the session is too large to store")
@@ -274,7 +289,7 @@ func parseParts(b []byte) (gen string, n int, ok bool) {
 	}
 	gen, count, found := strings.Cut(rest, ":")
 	n, err := strconv.Atoi(count)
-	if !found || err != nil || n < 1 || n > maxParts {
+	if !found || err != nil || n < 1 || n > maxIndexParts {
 		return "", 0, false
 	}
 	return gen, n, true
@@ -296,12 +311,12 @@ func (k *KeyringStore) Save(s *Session) error {
 	}
 	old, _ := k.ring.Get(itemKey(s.Profile))
 	main := data
-	if len(data) > maxItem {
+	if limit := k.itemLimit(); len(data) > limit {
 		gen := genMark + strconv.FormatInt(time.Now().UnixNano(), 36)
 		n := 0
-		for off := 0; off < len(data); off += maxItem {
+		for off := 0; off < len(data); off += limit {
 			n++
-			part := data[off:min(off+maxItem, len(data))]
+			part := data[off:min(off+limit, len(data))]
 			if err := k.set(partKey(s.Profile, gen, n), part, s.Profile); err != nil {
 				return err
 			}
@@ -387,8 +402,11 @@ type Probe struct {
 
 // Backends lists the backends authwrap knows, in the order it tries them
 // on this system when none is named.
-func Backends() []string {
-	switch runtime.GOOS {
+func Backends() []string { return backendsFor(runtime.GOOS) }
+
+// backendsFor is Backends on the system goos.
+func backendsFor(goos string) []string {
+	switch goos {
 	case "darwin":
 		return []string{string(keyring.KeychainBackend), string(keyring.FileBackend)}
 	case "windows":
@@ -493,21 +511,28 @@ const keyctlPerm = 0x3f3f0000
 
 func openBackend(b string, o StoreOptions) (keyring.Keyring, error) {
 	cfg := keyring.Config{
-		AllowedBackends:          []keyring.BackendType{keyring.BackendType(b)},
-		ServiceName:              o.App,
-		KeyCtlScope:              "user",
-		KeyCtlPerm:               keyctlPerm,
-		LibSecretCollectionName:  "login",
-		PassPrefix:               o.App,
-		FileDir:                  o.FileDir,
-		FilePasswordFunc:         o.Passphrase,
-		KeychainTrustApplication: true,
+		AllowedBackends:         []keyring.BackendType{keyring.BackendType(b)},
+		ServiceName:             o.App,
+		KeyCtlScope:             "user",
+		KeyCtlPerm:              keyctlPerm,
+		LibSecretCollectionName: "login",
+		PassPrefix:              o.App,
+		FileDir:                 o.FileDir,
+		FilePasswordFunc:        o.Passphrase,
 	}
-	if b == string(keyring.FileBackend) {
+	switch b {
+	case string(keyring.FileBackend):
 		if err := fsutil.PrivateDir(o.FileDir); err != nil {
 			return nil, err
 		}
 		return openFileRing(cfg)
+	case string(keyring.KeychainBackend):
+		// The keychain through /usr/bin/security, with or without cgo.
+		r := newSecurityRing(o.App)
+		if err := r.probe(); err != nil {
+			return nil, err
+		}
+		return r, nil
 	}
 	// Opening can succeed where use fails (keyctl under a seccomp profile,
 	// a locked secret service), and a bus can make a caller wait for a
