@@ -14,6 +14,7 @@ import (
 
 	"github.com/authwrap/authwrap/helper"
 	"github.com/authwrap/authwrap/internal/credhelper"
+	"github.com/authwrap/authwrap/internal/shell"
 	"github.com/authwrap/authwrap/protocol"
 )
 
@@ -24,7 +25,7 @@ type ExecCmd struct {
 	MinTTL        time.Duration `name:"min-ttl" default:"5m" help:"Refresh first unless the token stays valid this long."`
 	Serve         bool          `help:"Stay as the parent and serve fresh tokens to the command at $AUTHWRAP_TOKEN_URL, for commands that outlive the token."`
 	AllowNested   bool          `name:"allow-nested" help:"Allow exec inside another exec of the same profile."`
-	Command       []string      `arg:"" optional:"" passthrough:"partial" help:"Command and arguments (default $SHELL); put -- before it, or it starts at the first word that is not a flag."`
+	Command       []string      `arg:"" optional:"" passthrough:"partial" help:"Command and arguments (default $SHELL, %ComSpec% on Windows); put -- before it, or it starts at the first word that is not a flag."`
 }
 
 // nestedVar marks a process started by authwrap exec, with the profile.
@@ -39,13 +40,9 @@ func (c *ExecCmd) Run(ctx context.Context, g *Globals) error {
 	if len(argv) > 0 && argv[0] == "--" {
 		argv = argv[1:]
 	}
-	shell := len(argv) == 0
-	if shell {
-		sh := os.Getenv("SHELL")
-		if sh == "" {
-			sh = "/bin/sh"
-		}
-		argv = []string{sh}
+	interactive := len(argv) == 0
+	if interactive {
+		argv = []string{shell.Default()}
 	}
 	m, _, err := g.setup()
 	if err != nil {
@@ -88,7 +85,7 @@ func (c *ExecCmd) Run(ctx context.Context, g *Globals) error {
 		}
 		set[n] = s.AccessToken.Reveal()
 	}
-	if shell {
+	if interactive {
 		fmt.Fprintf(g.stderr, "authwrap: starting %s with the token in %s (profile %s); exit the shell to return\n",
 			argv[0], strings.Join(names, ", "), m.Profile.Name)
 	}

@@ -44,7 +44,7 @@ var environment = []envVar{
 	{Name: "DISPLAY", What: "DISPLAY, WAYLAND_DISPLAY and WSL_DISTRO_NAME: whether a browser can be opened here"},
 	{Name: "NO_COLOR", What: "no bold text or colour in the prompt"},
 	{Name: "TERM", What: "dumb: no live countdown and no colour"},
-	{Name: "SHELL", What: "the shell exec starts when given no command"},
+	{Name: "SHELL", What: "the shell exec starts when given no command (`ComSpec` on Windows)"},
 	{Name: "DOCKER_CONFIG", What: "docker's configuration directory, for setup docker and doctor"},
 	{Name: "KUBECONFIG", What: "the kubeconfig setup kubectl edits (its first file)"},
 	{Name: "KUBERNETES_EXEC_INFO", What: "what kubectl tells kubectl-credential: the API version, the cluster's server, whether a person is there"},

@@ -439,7 +439,7 @@ func (g *Globals) managerFor(cfg *config.Config, e *config.Entry) (*helper.Manag
 
 // terminalPrompter returns the prompt for an explicit login: on stderr,
 // live when stderr is a terminal, reading choices (the organization menu)
-// from the controlling terminal then. The returned function releases it.
+// from the person's terminal then. The returned function releases it.
 func (g *Globals) terminalPrompter(openBrowser bool) (*helper.TerminalPrompter, func()) {
 	p := helper.NewTerminalPrompter(g.term)
 	if !openBrowser {
@@ -447,40 +447,27 @@ func (g *Globals) terminalPrompter(openBrowser bool) (*helper.TerminalPrompter, 
 	}
 	release := func() {}
 	if p.Live {
-		if tty := openTTY(); tty != nil {
-			p.Input, release = tty, func() { tty.Close() }
+		if c, err := helper.OpenConsole(); err == nil {
+			p.Input, release = c.In, func() { c.Close() }
 		}
 	}
 	return p, release
 }
 
-// openTTY opens the controlling terminal for reading and writing, or
-// returns nil when there is none.
-func openTTY() *os.File {
-	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
-	if err != nil {
-		return nil
-	}
-	if !helper.IsTerminal(tty) {
-		tty.Close()
-		return nil
-	}
-	return tty
-}
-
-// ttyPrompter is a prompt that shows on, and reads from, the controlling
-// terminal, whatever stderr is; ok is false when there is no terminal.
+// ttyPrompter is a prompt that shows on, and reads from, the person's
+// terminal (the controlling terminal, or the Windows console), whatever
+// stderr is; ok is false when there is no terminal.
 func ttyPrompter(openBrowser bool) (p *helper.TerminalPrompter, release func(), ok bool) {
-	tty := openTTY()
-	if tty == nil {
+	c, err := helper.OpenConsole()
+	if err != nil {
 		return nil, nil, false
 	}
-	p = helper.NewTerminalPrompter(tty)
-	p.Input = tty
+	p = helper.NewTerminalPrompter(c.Out)
+	p.Input = c.In
 	if !openBrowser {
 		p.Open = nil
 	}
-	return p, func() { tty.Close() }, true
+	return p, func() { c.Close() }, true
 }
 
 // loginPrompter is the prompt of an explicit login: on stderr when it is

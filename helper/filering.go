@@ -112,6 +112,18 @@ func (r *atomicFileRing) Set(it keyring.Item) error {
 	return fsutil.Replace(filepath.Join(stage, name), filepath.Join(r.dir, name))
 }
 
+// Get implements keyring.Keyring; on Windows it waits (fsutil.Retry)
+// while another process replaces the item.
+func (r *atomicFileRing) Get(key string) (keyring.Item, error) {
+	var it keyring.Item
+	err := fsutil.Retry(func() error {
+		var err error
+		it, err = r.Keyring.Get(key)
+		return err
+	})
+	return it, err
+}
+
 // Keys implements keyring.Keyring, leaving out staging directories.
 func (r *atomicFileRing) Keys() ([]string, error) {
 	keys, err := r.Keyring.Keys()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -72,7 +73,7 @@ func TestFileStore(t *testing.T) {
 	}
 	storeRoundTrip(t, ks)
 	fi, err := os.Stat(dir)
-	if err != nil || fi.Mode().Perm() != 0o700 {
+	if err != nil || (runtime.GOOS != "windows" && fi.Mode().Perm() != 0o700) {
 		t.Errorf("file keyring dir mode = %v, %v; want 0700", fi.Mode().Perm(), err)
 	}
 }
@@ -242,7 +243,8 @@ func TestKeyctlStore(t *testing.T) {
 
 func TestFilePassphraseNeedsTerminalOrEnv(t *testing.T) {
 	t.Setenv("AUTHWRAP_FILE_PASSPHRASE", "")
-	if _, err := os.OpenFile("/dev/tty", os.O_RDWR, 0); err == nil {
+	if c, err := OpenConsole(); err == nil {
+		c.Close()
 		t.Skip("a terminal is present")
 	}
 	if _, err := filePassphrase("x"); !errors.Is(err, ErrNoPassphrase) {
@@ -384,8 +386,8 @@ func TestLockTimeout(t *testing.T) {
 	if !errors.Is(err, errSatisfied) || calls != 3 {
 		t.Fatalf("err = %v after %d checks, want errSatisfied after 3", err, calls)
 	}
-	fi, _ := os.Stat(filepath.Join(dir, "p.lock"))
-	if fi.Mode().Perm() != 0o600 {
+	fi, err := os.Stat(filepath.Join(dir, "p.lock"))
+	if err != nil || (runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600) {
 		t.Errorf("lock file mode %v, want 0600", fi.Mode().Perm())
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -70,7 +71,7 @@ func (r *securityRing) probe() error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", r.program, err)
 	}
-	if fi.IsDir() || fi.Mode().Perm()&0o111 == 0 {
+	if fi.IsDir() || (runtime.GOOS != "windows" && fi.Mode().Perm()&0o111 == 0) {
 		return fmt.Errorf("%s is not an executable program", r.program)
 	}
 	return nil

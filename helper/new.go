@@ -73,11 +73,17 @@ func New(o Options) (*Manager, error) {
 // NewTerminalPrompter returns the prompt `authwrap login` uses, writing
 // to w: live, with the browser opened, when w is a terminal; plain lines
 // otherwise, with a QR code of the complete URL on a terminal. NO_COLOR
-// turns off bold text and colors; TERM=dumb both and the live line.
+// turns off bold text and colors; TERM=dumb both and the live line, as
+// does a Windows console that cannot draw escape sequences.
 func NewTerminalPrompter(w io.Writer) *TerminalPrompter {
 	// TERM=dumb (an editor's shell, a CI log viewer) takes no cursor
 	// movement and no colour: plain lines then.
+	// A Windows console draws them only with virtual-terminal processing
+	// on, which is turned on here (plain lines where it cannot be).
 	dumb := os.Getenv("TERM") == "dumb"
+	if f, ok := w.(*os.File); ok && IsTerminal(w) && !escapesWork(f) {
+		dumb = true
+	}
 	p := &TerminalPrompter{Out: w, Live: IsTerminal(w) && !dumb, Color: os.Getenv("NO_COLOR") == "" && !dumb}
 	p.QR = p.Live
 	if p.Live {

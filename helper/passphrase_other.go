@@ -1,19 +1,18 @@
-//go:build !(linux || darwin || freebsd || netbsd || openbsd)
+//go:build !(linux || darwin || freebsd || netbsd || openbsd || windows)
 
 package helper
 
 import (
 	"fmt"
-	"os"
 
 	"golang.org/x/term"
 )
 
-// readHidden shows prompt on the terminal tty and reads a line from it
+// readHidden shows prompt on the console and reads a line from it
 // without echo.
-func readHidden(tty *os.File, prompt string) (string, error) {
-	fmt.Fprint(tty, prompt)
-	pw, err := term.ReadPassword(int(tty.Fd()))
+func readHidden(c *Console, prompt string) (string, error) {
+	fmt.Fprint(c.Out, prompt)
+	pw, err := term.ReadPassword(int(c.In.Fd()))
 	if err != nil {
 		return "", fmt.Errorf("reading the passphrase: %w", err)
 	}

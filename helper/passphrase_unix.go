@@ -15,13 +15,14 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// readHidden shows prompt on the terminal tty, then reads a line from it
+// readHidden shows prompt on the terminal, then reads a line from it
 // without echo (turned off before the prompt shows, so that nothing typed
 // at once is echoed). Unlike term.ReadPassword, Ctrl-C (or SIGTERM,
 // SIGHUP) ends the wait: the terminal gets its echo back and the error is
 // ErrPassphraseInterrupted. The read goes through Go's poller (a terminal
 // is pollable), so a deadline can stop it.
-func readHidden(tty *os.File, prompt string) (string, error) {
+func readHidden(c *Console, prompt string) (string, error) {
+	tty := c.In
 	rc, err := tty.SyscallConn()
 	if err != nil {
 		return "", err

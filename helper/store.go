@@ -609,7 +609,7 @@ func PassphraseFromEnv() bool {
 }
 
 // filePassphrase reads AUTHWRAP_FILE_PASSPHRASE (or what
-// TakeSecretsFromEnv took of it), or asks on /dev/tty. It never touches
+// TakeSecretsFromEnv took of it), or asks on the console (OpenConsole). It never touches
 // stdin or stdout, which may carry a protocol.
 func filePassphrase(prompt string) (string, error) {
 	if p, ok := os.LookupEnv(PassphraseVar); ok && p != "" {
@@ -621,16 +621,16 @@ func filePassphrase(prompt string) (string, error) {
 	if p != "" {
 		return p, nil
 	}
-	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	c, err := OpenConsole()
 	if err != nil {
 		return "", ErrNoPassphrase
 	}
-	defer tty.Close()
+	defer c.Close()
 	if strings.HasPrefix(prompt, CreatingPrompt) {
-		return newPassphrase(tty, prompt)
+		return newPassphrase(c, prompt)
 	}
-	pw, err := readHidden(tty, "authwrap: "+prompt+": ")
-	fmt.Fprintln(tty)
+	pw, err := readHidden(c, "authwrap: "+prompt+": ")
+	fmt.Fprintln(c.Out)
 	if err != nil {
 		return "", err
 	}
@@ -641,17 +641,17 @@ func filePassphrase(prompt string) (string, error) {
 }
 
 // newPassphrase asks for the passphrase of a keyring being created, twice.
-func newPassphrase(tty *os.File, prompt string) (string, error) {
-	pw, err := readHidden(tty, "authwrap: "+prompt+"; choose a passphrase: ")
-	fmt.Fprintln(tty)
+func newPassphrase(c *Console, prompt string) (string, error) {
+	pw, err := readHidden(c, "authwrap: "+prompt+"; choose a passphrase: ")
+	fmt.Fprintln(c.Out)
 	if err != nil {
 		return "", err
 	}
 	if pw == "" {
 		return "", ErrEmptyPassphrase
 	}
-	again, err := readHidden(tty, "authwrap: the same passphrase again: ")
-	fmt.Fprintln(tty)
+	again, err := readHidden(c, "authwrap: the same passphrase again: ")
+	fmt.Fprintln(c.Out)
 	if err != nil {
 		return "", err
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -63,7 +64,13 @@ func TestMycli(t *testing.T) {
 	if err := run(ctx, c, "logout", &out); err != nil {
 		t.Fatal(err)
 	}
+	// With no one to ask (stderr is not a terminal: CI, an IDE), get says
+	// how to sign in rather than starting a sign-in.
+	stderr := os.Stderr
+	os.Stderr, _ = os.Open(os.DevNull)
 	err := run(ctx, c, "get <url>", &out)
+	os.Stderr.Close()
+	os.Stderr = stderr
 	if !errors.Is(err, helper.ErrNotSignedIn) || !strings.Contains(err.Error(), "run `mycli login`") {
 		t.Fatalf("get after logout: %v", err)
 	}

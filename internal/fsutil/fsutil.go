@@ -115,20 +115,31 @@ func WriteAtomic(path string, data []byte) error {
 }
 
 // Replace renames a complete, already written file over path and flushes
-// the directory, so that the rename survives a crash. The file must be
+// the directory, so that the rename survives a crash. On Windows it waits
+// (Retry) while another process has path open. The file must be
 // synced first (WriteAtomic does; SyncFile for a file written by others).
 func Replace(tmp, path string) error {
-	if err := os.Rename(tmp, path); err != nil {
+	if err := Retry(func() error { return os.Rename(tmp, path) }); err != nil {
 		return err
 	}
-	// Best effort: not every system lets a directory be synced.
-	_ = SyncFile(filepath.Dir(path))
+	syncDir(filepath.Dir(path))
 	return nil
 }
 
-// SyncFile flushes a file or directory to disk.
+// syncDir flushes a directory's entries, where the system allows it (not
+// Windows, which has no handle for it): best effort.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+}
+
+// SyncFile flushes a regular file to disk.
 func SyncFile(path string) error {
-	f, err := os.Open(path)
+	// Opened for writing: Windows flushes only a handle that may write
+	// ("Access denied" otherwise); it is not truncated.
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
 	if err != nil {
 		return err
 	}

@@ -192,3 +192,39 @@ func BenchmarkConfigRead(b *testing.B) {
 		}
 	})
 }
+
+// SyncFile flushes a file it may write without changing it (on Windows a
+// read-only handle cannot be flushed: "Access denied"); WriteAtomic and
+// Replace leave the new contents in place, 0600.
+func TestSyncAndReplace(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "f")
+	if err := os.WriteFile(p, []byte("kept"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := SyncFile(p); err != nil {
+		t.Fatalf("SyncFile: %v", err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "kept" {
+		t.Errorf("SyncFile changed the file: %q", b)
+	}
+	if err := WriteAtomic(p, []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	staged := filepath.Join(dir, "staged")
+	if err := os.WriteFile(staged, []byte("newer"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := SyncFile(staged); err != nil {
+		t.Fatal(err)
+	}
+	if err := Replace(staged, p); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "newer" {
+		t.Errorf("after Replace: %q", b)
+	}
+	if _, err := os.Stat(staged); !os.IsNotExist(err) {
+		t.Errorf("the staged file is still there: %v", err)
+	}
+}
