@@ -404,7 +404,7 @@ func (d *doctor) checkHelperName(area, name, dir string) {
 	if dir == "" {
 		path, err = exec.LookPath(name)
 	} else {
-		path = filepath.Join(dir, name)
+		path = filepath.Join(dir, integrate.HelperFile(name))
 		_, err = os.Stat(path)
 	}
 	if err != nil {
@@ -413,7 +413,7 @@ func (d *doctor) checkHelperName(area, name, dir string) {
 		if dir != "" {
 			where, linkDir = "in "+dir, dir
 		}
-		d.add(area, statusProblem, helperLinkHint(exe, linkDir, name), "%s is not %s, so %s cannot run authwrap", name, where, area)
+		d.add(area, statusProblem, integrate.LinkHint(exe, linkDir, name), "%s is not %s, so %s cannot run authwrap", name, where, area)
 		return
 	}
 	target, err := filepath.EvalSymlinks(path)
@@ -458,6 +458,5 @@ func (d *doctor) checkTerraform() {
 		return
 	}
 	d.add("terraform", statusOK, "", "%s names authwrap as Terraform's credentials_helper", tf.Path)
-	home, _ := os.UserHomeDir()
-	d.checkHelperName("terraform", "terraform-credentials-authwrap", filepath.Join(home, ".terraform.d", "plugins"))
+	d.checkHelperName("terraform", "terraform-credentials-authwrap", integrate.TerraformPluginDir())
 }

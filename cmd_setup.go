@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 
 	"github.com/authwrap/authwrap/internal/config"
@@ -111,7 +110,7 @@ func (c *SetupTerraformCmd) Run(g *Globals) error {
 		fmt.Fprintf(g.stderr, "authwrap: add this to %s:\n", tf.Path)
 	}
 	fmt.Fprintf(g.stdout, "credentials_helper \"authwrap\" {\n  args = %s\n}\n", args)
-	fmt.Fprintf(g.stderr, "authwrap: and put the helper where Terraform looks for it: %s\n", helperLinkHint(exe, "~/.terraform.d/plugins", "terraform-credentials-authwrap"))
+	fmt.Fprintf(g.stderr, "authwrap: and put the helper where Terraform looks for it: %s\n", integrate.LinkHint(exe, integrate.TerraformPluginDir(), "terraform-credentials-authwrap"))
 	return nil
 }
 
@@ -174,19 +173,9 @@ func (c *SetupDockerCmd) Run(g *Globals) error {
 	if _, err := exec.LookPath("docker-credential-authwrap"); err != nil {
 		exe, _ := selfPath()
 		fmt.Fprintf(g.stderr, "authwrap: hint: docker runs docker-credential-authwrap, which is not on PATH: %s\n",
-			helperLinkHint(exe, filepath.Dir(exe), "docker-credential-authwrap"))
+			integrate.LinkHint(exe, filepath.Dir(exe), "docker-credential-authwrap"))
 	}
 	return nil
-}
-
-// helperLinkHint is the command that installs authwrap under a helper's
-// name in dir: a symlink, or a copy on Windows (where a symlink needs
-// privileges and the name must end in .exe).
-func helperLinkHint(exe, dir, name string) string {
-	if runtime.GOOS == "windows" {
-		return fmt.Sprintf("copy %q %q", exe, filepath.Join(dir, name+".exe"))
-	}
-	return fmt.Sprintf("mkdir -p %s && ln -s %s %s", dir, exe, filepath.Join(dir, name))
 }
 
 // setupProfile resolves the profile setup binds hosts to.
