@@ -137,3 +137,46 @@ func (c *DemoCmd) Help() string {
 	return `Examples:
   authwrap demo --auto-approve              # offline, nothing left behind`
 }
+
+// Help gives examples.
+func (c *CargoCredentialCmd) Help() string {
+	return `Cargo runs it (setup cargo writes this into ~/.cargo/config.toml):
+  [registries.corp]
+  index = "sparse+https://cargo.example.com/index/"
+  credential-provider = ["/usr/local/bin/authwrap", "cargo-credential"]`
+}
+
+// Help gives examples.
+func (c *GoAuthCmd) Help() string {
+	return `Examples:
+  go env -w GOAUTH='netrc;/usr/local/bin/authwrap goauth'   # setup go prints this
+  authwrap goauth                                          # the headers the go command gets`
+}
+
+// Help gives examples.
+func (c *KeyringCmd) Help() string {
+	return `pip and uv run it as keyring (authwrap setup pip makes the link):
+  pip download --keyring-provider subprocess --index-url https://x-access-token@pypi.example.com/simple/ mypkg
+  authwrap keyring get https://pypi.example.com/simple/ x-access-token`
+}
+
+// Help gives examples.
+func (c *SetupCargoCmd) Help() string {
+	return `Examples:
+  authwrap setup cargo --registry corp --index sparse+https://cargo.example.com/index/
+  authwrap setup cargo --registry corp --remove`
+}
+
+// Help gives examples.
+func (c *SetupGoCmd) Help() string {
+	return `Examples:
+  authwrap setup go --host goproxy.example.com            # prints the go env -w line
+  authwrap setup go --host git.example.com --write        # runs it, adding to what is set`
+}
+
+// Help gives examples.
+func (c *SetupPipCmd) Help() string {
+	return `Examples:
+  authwrap setup pip --index https://pypi.example.com/simple/
+  authwrap setup pip --index https://pypi.example.com/simple/ --link-dir ~/.local/bin`
+}

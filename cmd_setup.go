@@ -18,6 +18,9 @@ type SetupCmd struct {
 	Docker    SetupDockerCmd    `cmd:"" help:"Make docker get tokens for a registry from authwrap."`
 	Terraform SetupTerraformCmd `cmd:"" help:"Let Terraform and OpenTofu get tokens for a host from authwrap."`
 	Kubectl   SetupKubectlCmd   `cmd:"" help:"Add a kubeconfig user that gets tokens from authwrap, and a context for a cluster."`
+	Cargo     SetupCargoCmd     `cmd:"" help:"Make a cargo registry get its token from authwrap (credential-provider)."`
+	Go        SetupGoCmd        `cmd:"" help:"Let the go command get tokens for a module host from authwrap (GOAUTH)."`
+	Pip       SetupPipCmd       `cmd:"" help:"Let pip and uv get the token for a package index from authwrap (keyring provider)."`
 }
 
 // SetupKubectlCmd writes the kubeconfig exec user and a context.

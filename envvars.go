@@ -47,6 +47,8 @@ var environment = []envVar{
 	{Name: "SHELL", What: "the shell exec starts when given no command (`ComSpec` on Windows)"},
 	{Name: "DOCKER_CONFIG", What: "docker's configuration directory, for setup docker and doctor"},
 	{Name: "KUBECONFIG", What: "the kubeconfig setup kubectl edits (its first file)"},
+	{Name: "CARGO_HOME", What: "cargo's home, whose config.toml setup cargo edits (default ~/.cargo)"},
+	{Name: "PIP_CONFIG_FILE", What: "PIP_CONFIG_FILE, PIP_INDEX_URL, PIP_EXTRA_INDEX_URL, UV_INDEX_URL, UV_EXTRA_INDEX_URL, UV_DEFAULT_INDEX, UV_INDEX and VIRTUAL_ENV: where pip and uv find their indexes, read to tell whether pip still uses a host"},
 	{Name: "KUBERNETES_EXEC_INFO", What: "what kubectl tells kubectl-credential: the API version, the cluster's server, whether a person is there"},
 	{Name: "TF_CLI_CONFIG_FILE", What: "Terraform's CLI configuration (default ~/.terraformrc), for setup terraform and doctor"},
 	{Name: "PASSWORD_STORE_DIR", What: "pass's store, for the pass backend"},

@@ -33,6 +33,8 @@ func TestMain(m *testing.M) {
 		"git-credential-authwrap":        main,
 		"docker-credential-authwrap":     main,
 		"terraform-credentials-authwrap": main,
+		"cargo-credential-authwrap":      main,
+		"keyring":                        main,
 	}
 	maps.Copy(cmds, testCmds)
 	testscript.Main(m, cmds)

@@ -53,6 +53,9 @@ type CLI struct {
 	DockerCredential     DockerCredentialCmd     `cmd:"" name:"docker-credential" help:"docker's credential helper (also as docker-credential-authwrap)."`
 	TerraformCredentials TerraformCredentialsCmd `cmd:"" name:"terraform-credentials" help:"Terraform's and OpenTofu's credentials helper (also as terraform-credentials-authwrap)."`
 	KubectlCredential    KubectlCredentialCmd    `cmd:"" name:"kubectl-credential" help:"kubectl's exec credential plugin."`
+	CargoCredential      CargoCredentialCmd      `cmd:"" name:"cargo-credential" help:"cargo's credential provider (also as cargo-credential-authwrap)."`
+	GoAuth               GoAuthCmd               `cmd:"" name:"goauth" help:"The go command's GOAUTH command: Authorization headers for private modules."`
+	Keyring              KeyringCmd              `cmd:"" help:"pip's and uv's keyring subprocess provider (run as keyring: see setup pip)."`
 	Exec                 ExecCmd                 `cmd:"" help:"Run a command with a valid token in its environment."`
 	Setup                SetupCmd                `cmd:"" help:"Configure git, docker, Terraform or kubectl to get tokens from authwrap."`
 	Completion           CompletionCmd           `cmd:"" help:"Print the shell code that completes authwrap's commands and flags (bash, zsh or fish)."`
@@ -98,7 +101,9 @@ func main() {
 
 // helperArgs maps the names git and docker call helpers by to commands:
 // git-credential-authwrap OP and docker-credential-authwrap ACTION (a
-// symlink or copy of this binary with that name).
+// symlink or copy of this binary with that name), and the others setup
+// names: terraform-credentials-authwrap, cargo-credential-authwrap and
+// keyring.
 func helperArgs(argv []string) []string {
 	name := strings.TrimSuffix(filepath.Base(argv[0]), ".exe")
 	switch name {
@@ -108,6 +113,17 @@ func helperArgs(argv []string) []string {
 		return append([]string{"docker-credential"}, argv[1:]...)
 	case "terraform-credentials-authwrap":
 		return append([]string{"terraform-credentials"}, argv[1:]...)
+	case "cargo-credential-authwrap":
+		return append([]string{"cargo-credential"}, argv[1:]...)
+	case "keyring":
+		// pip and uv run `keyring get SERVICE USERNAME` (setup pip makes
+		// the link).
+		return append([]string{"keyring"}, argv[1:]...)
+	}
+	// cargo runs a credential provider as PROGRAM --cargo-plugin, with the
+	// arguments its configuration gives in the requests themselves.
+	if len(argv) == 2 && argv[1] == "--cargo-plugin" {
+		return []string{"cargo-credential", "--cargo-plugin"}
 	}
 	return argv[1:]
 }

@@ -1,6 +1,7 @@
 // Package integrate edits and checks other programs' configuration so
 // that they get their tokens from authwrap: git's global config, docker's
-// config.json, a kubeconfig, and Terraform's CLI configuration. Each tool
+// config.json, a kubeconfig, Terraform's CLI configuration, cargo's
+// configuration, the go command's environment and pip's keyring command. Each tool
 // has one file with one shape: Configure (what setup writes), Remove
 // (what setup --remove takes out) and Uses (whether the tool's
 // configuration, as it is now, sends a host's credentials to authwrap),
@@ -11,6 +12,7 @@ package integrate
 import (
 	"errors"
 	"fmt"
+	"os"
 )
 
 // Tool is a program whose configuration can point at authwrap.
@@ -25,7 +27,9 @@ type Tool interface {
 // Tools are the tools authwrap sets up, each reading its default
 // configuration file.
 func Tools() []Tool {
-	return []Tool{Git{}, Docker{Path: DockerConfigPath()}, Kubectl{Path: KubeconfigPath()}, Terraform{Path: TerraformConfigPath()}}
+	self, _ := os.Executable()
+	return []Tool{Git{}, Docker{Path: DockerConfigPath()}, Kubectl{Path: KubeconfigPath()}, Terraform{Path: TerraformConfigPath()},
+		Cargo{Path: CargoConfigPath()}, GoEnv{}, Pip{Self: self}}
 }
 
 // UsedBy returns the tools other than except whose configuration still

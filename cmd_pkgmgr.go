@@ -1,0 +1,342 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/authwrap/authwrap/internal/credhelper"
+	"github.com/authwrap/authwrap/internal/integrate"
+	"github.com/authwrap/authwrap/protocol"
+)
+
+// CargoCredentialCmd is cargo's credential provider.
+type CargoCredentialCmd struct {
+	Bearer      bool `help:"Send \"Bearer TOKEN\" rather than the token alone (cargo sends the answer as the Authorization header as it is)."`
+	CargoPlugin bool `name:"cargo-plugin" hidden:"" help:"Added by cargo to every run."`
+}
+
+// Run speaks cargo's credential provider protocol on stdin and stdout:
+// the hello, then an answer to each request until cargo closes stdin.
+// The provider's arguments from cargo's configuration come in the
+// requests (cargo runs the program with --cargo-plugin alone): the
+// profile (--profile) and --bearer are read from the first.
+func (c *CargoCredentialCmd) Run(ctx context.Context, g *Globals) error {
+	if err := protocol.WriteCargoHello(g.stdout); err != nil {
+		return err
+	}
+	var (
+		b    *credhelper.Broker
+		berr error
+	)
+	r := protocol.NewCargoReader(os.Stdin)
+	for {
+		req, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			_ = protocol.WriteCargoError(g.stdout, protocol.CargoOther, err.Error())
+			return &exitError{code: 1, err: err, quiet: true}
+		}
+		if b == nil && berr == nil {
+			berr = c.applyArgs(g, req.Args)
+			if berr == nil {
+				var release func()
+				if b, release, berr = g.broker(true); berr == nil {
+					defer release()
+				}
+			}
+		}
+		if berr != nil {
+			_ = protocol.WriteCargoError(g.stdout, protocol.CargoOther, oneLine(berr.Error()))
+			continue
+		}
+		if err := c.answer(ctx, g, b, req); err != nil {
+			return err
+		}
+	}
+}
+
+// applyArgs takes the provider's arguments from cargo's configuration
+// (credential-provider = ["authwrap", "cargo-credential", ARGS...]):
+// --bearer and --profile NAME (or -p NAME, --profile=NAME).
+func (c *CargoCredentialCmd) applyArgs(g *Globals, args []string) error {
+	if len(args) > 0 && args[0] == "cargo-credential" {
+		args = args[1:]
+	}
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "--bearer":
+			c.Bearer = true
+		case (a == "--profile" || a == "-p") && i+1 < len(args):
+			g.Profile = args[i+1]
+			i++
+		case strings.HasPrefix(a, "--profile="):
+			g.Profile = strings.TrimPrefix(a, "--profile=")
+		default:
+			return fmt.Errorf("authwrap cargo-credential: unknown argument %.40q in cargo's credential-provider (it takes --bearer and --profile NAME)", a)
+		}
+	}
+	return nil
+}
+
+// answer answers one request; only a failure to write ends the run.
+func (c *CargoCredentialCmd) answer(ctx context.Context, g *Globals, b *credhelper.Broker, req *protocol.CargoRequest) error {
+	var err error
+	switch req.Kind {
+	case "get":
+		var tok protocol.CargoToken
+		if tok, err = b.CargoToken(ctx, req.Registry.IndexURL, c.Bearer); err == nil {
+			return protocol.WriteCargoToken(g.stdout, tok)
+		}
+	case "login":
+		if err = b.CargoLogin(ctx, req.Registry.IndexURL, req.Token); err == nil {
+			return protocol.WriteCargoDone(g.stdout, "login")
+		}
+	case "logout":
+		err = b.CargoLogout(req.Registry.IndexURL)
+	}
+	switch {
+	case errors.Is(err, credhelper.ErrUnknownHost):
+		// Not a registry authwrap serves: cargo asks its next provider.
+		return protocol.WriteCargoError(g.stdout, protocol.CargoURLNotSupported, "")
+	case errors.Is(err, credhelper.ErrInsecureTarget):
+		fmt.Fprintf(g.stderr, "authwrap: warning: %s\n", oneLine(err.Error()))
+		return protocol.WriteCargoError(g.stdout, protocol.CargoURLNotSupported, "")
+	}
+	return protocol.WriteCargoError(g.stdout, protocol.CargoOther, oneLine(err.Error()))
+}
+
+// GoAuthCmd is a GOAUTH command for the go command.
+type GoAuthCmd struct {
+	URL string `arg:"" optional:"" help:"The URL the server refused (the go command's retry; the response is on stdin)."`
+}
+
+// Run prints the Authorization header blocks the go command attaches to
+// its HTTPS requests: for every host of every signed-in profile, or, on a
+// retry after a refusal, a fresh token for the refused URL's host.
+func (c *GoAuthCmd) Run(ctx context.Context, g *Globals) error {
+	if c.URL == "" {
+		b, release, err := g.broker(false)
+		if err != nil {
+			return err
+		}
+		defer release()
+		blocks, skipped := b.GoAuthAll(ctx)
+		for name, why := range skipped {
+			fmt.Fprintf(g.stderr, "authwrap: goauth: no token from profile %s: %s\n", name, oneLine(why.Error()))
+		}
+		return protocol.WriteGoAuth(g.stdout, blocks)
+	}
+	if _, err := protocol.ReadGoAuthResponse(os.Stdin); err != nil {
+		return err
+	}
+	b, release, err := g.broker(true)
+	if err != nil {
+		return err
+	}
+	defer release()
+	blocks, err := b.GoAuthRetry(ctx, c.URL)
+	if err != nil {
+		if errors.Is(err, credhelper.ErrUnknownHost) {
+			return nil // not authwrap's host: nothing to add
+		}
+		return err
+	}
+	return protocol.WriteGoAuth(g.stdout, blocks)
+}
+
+// KeyringCmd is pip's and uv's keyring subprocess provider.
+type KeyringCmd struct {
+	Operation string `arg:"" help:"get (set and del are refused: authwrap issues its own tokens)."`
+	Service   string `arg:"" optional:"" help:"The index URL or its host."`
+	Username  string `arg:"" optional:"" help:"The username from the index URL."`
+}
+
+// Run answers `keyring get SERVICE USERNAME`: the token on stdout when a
+// profile lists the host and the username is its own; otherwise nothing
+// and exit status 1, so that pip tries its other sources.
+func (c *KeyringCmd) Run(ctx context.Context, g *Globals) error {
+	none := &exitError{code: 1, quiet: true, err: errors.New("no credential")}
+	if c.Operation != "get" || c.Service == "" || c.Username == "" {
+		return none
+	}
+	b, release, err := g.broker(true)
+	if err != nil {
+		return err
+	}
+	defer release()
+	tok, err := b.KeyringGet(ctx, c.Service, c.Username)
+	switch {
+	case errors.Is(err, credhelper.ErrUnknownHost):
+		return none
+	case errors.Is(err, credhelper.ErrInsecureTarget):
+		fmt.Fprintf(g.stderr, "authwrap: warning: %s\n", oneLine(err.Error()))
+		return none
+	case err != nil:
+		return err
+	}
+	_, err = fmt.Fprintln(g.stdout, tok)
+	return err
+}
+
+// SetupCargoCmd makes a cargo registry get its token from authwrap.
+type SetupCargoCmd struct {
+	Registry string `required:"" help:"The registry's name in cargo's configuration."`
+	Index    string `help:"The registry's index URL (sparse+https://host/path/); needed unless the registry is already configured."`
+	Bearer   bool   `help:"Send \"Bearer TOKEN\" (for registries that want that form) rather than the token alone."`
+	Remove   bool   `help:"Undo: take authwrap out as the registry's credential provider."`
+}
+
+// Run edits cargo's configuration and binds the registry's host.
+func (c *SetupCargoCmd) Run(g *Globals) error {
+	cargo := integrate.Cargo{Path: integrate.CargoConfigPath()}
+	index := c.Index
+	if index == "" {
+		index = cargoIndexOf(cargo, c.Registry)
+	}
+	if index == "" {
+		return fmt.Errorf("registry %s is not in %s: pass --index", c.Registry, cargo.Path)
+	}
+	e, t, err := g.setupTarget(protocol.CargoIndexURL(index))
+	if err != nil {
+		return err
+	}
+	if c.Remove {
+		if err := cargo.Remove(c.Registry); err != nil {
+			return err
+		}
+		fmt.Fprintf(g.stderr, "authwrap: cargo no longer asks authwrap for registry %s (%s)\n", c.Registry, cargo.Path)
+		return g.unbindHost(e, t.Host, cargo.Name())
+	}
+	exe, err := selfPath()
+	if err != nil {
+		return err
+	}
+	provider := []string{exe, "cargo-credential"}
+	if c.Bearer {
+		provider = append(provider, "--bearer")
+	}
+	if g.Profile != "" {
+		provider = append(provider, "--profile", g.Profile)
+	}
+	if err := cargo.Configure(c.Registry, c.Index, provider); err != nil {
+		return err
+	}
+	return g.bindHost(e, t.Host, "cargo now gets", "registry "+c.Registry+" ("+t.Host+")", "in "+cargo.Path+"; ")
+}
+
+// cargoIndexOf is the index cargo's configuration gives a registry.
+func cargoIndexOf(c integrate.Cargo, name string) string {
+	idx, _ := c.Index(name)
+	return idx
+}
+
+// SetupGoCmd sets the go command's GOAUTH, GOPRIVATE and GONOSUMDB for a host.
+type SetupGoCmd struct {
+	Host   string `required:"" help:"The host that serves private modules or a module proxy (host or host:port)."`
+	Write  bool   `help:"Set the values with go env -w (added to what is there), rather than only print the command."`
+	Remove bool   `help:"Undo: take the host out of the profile (GOAUTH stays: authwrap answers nothing for hosts it does not list)."`
+}
+
+// Run prints (or sets) the go environment and binds the host.
+func (c *SetupGoCmd) Run(g *Globals) error {
+	e, t, err := g.setupTarget(c.Host)
+	if err != nil {
+		return err
+	}
+	if c.Remove {
+		return g.unbindHost(e, t.Host, integrate.GoEnv{}.Name())
+	}
+	exe, err := selfPath()
+	if err != nil {
+		return err
+	}
+	if strings.ContainsAny(exe, " \t") {
+		return fmt.Errorf("GOAUTH splits its command at spaces, and authwrap's path has one (%s): install authwrap in a directory without spaces", exe)
+	}
+	goauth := exe + " goauth"
+	if g.Profile != "" {
+		goauth = exe + " --profile " + g.Profile + " goauth"
+	}
+	module, _, _ := strings.Cut(t.Host, ":") // module paths have no port
+	if !c.Write {
+		fmt.Fprintf(g.stdout, "go env -w 'GOAUTH=netrc;%s' GOPRIVATE=%s GONOSUMDB=%s\n", goauth, module, module)
+		fmt.Fprintf(g.stderr, "authwrap: run the line above (it replaces GOAUTH, GOPRIVATE and GONOSUMDB), or setup go --write to add to them\n")
+	} else {
+		cur, err := integrate.GoEnvGet("GOAUTH")
+		if err != nil {
+			return err
+		}
+		if !integrate.IsAuthwrapGoAuth(cur) {
+			if cur == "" || cur == "off" {
+				cur = "netrc"
+			}
+			cur += ";" + goauth
+		}
+		private, _ := integrate.GoEnvGet("GOPRIVATE")
+		nosum, _ := integrate.GoEnvGet("GONOSUMDB")
+		if err := integrate.GoEnvSet("GOAUTH="+cur, "GOPRIVATE="+integrate.AddToList(private, module), "GONOSUMDB="+integrate.AddToList(nosum, module)); err != nil {
+			return err
+		}
+		fmt.Fprintf(g.stderr, "authwrap: go env -w GOAUTH=%q GOPRIVATE and GONOSUMDB now include %s\n", cur, module)
+	}
+	return g.bindHost(e, t.Host, "the go command now gets", t.Host, "")
+}
+
+// SetupPipCmd makes pip and uv get the token for an index from authwrap.
+type SetupPipCmd struct {
+	Index   string `required:"" help:"The package index URL (https://host/simple/)."`
+	LinkDir string `name:"link-dir" placeholder:"DIR" help:"Where to make the keyring command pip runs (default: authwrap's own directory, which is on PATH)."`
+	Force   bool   `help:"Replace a keyring command there that is not authwrap (a Python keyring)."`
+	Remove  bool   `help:"Undo: remove authwrap's keyring command and take the host out of the profile."`
+}
+
+// Run makes the keyring link, binds the host and prints pip's and uv's
+// settings.
+func (c *SetupPipCmd) Run(g *Globals) error {
+	e, t, err := g.setupTarget(c.Index)
+	if err != nil {
+		return err
+	}
+	exe, err := selfPath()
+	if err != nil {
+		return err
+	}
+	dir := c.LinkDir
+	if dir == "" {
+		dir = filepath.Dir(exe)
+	}
+	if c.Remove {
+		if err := integrate.RemoveKeyring(exe, dir); err != nil {
+			return err
+		}
+		fmt.Fprintf(g.stderr, "authwrap: removed %s\n", filepath.Join(dir, integrate.HelperFile("keyring")))
+		return g.unbindHost(e, t.Host, integrate.Pip{}.Name())
+	}
+	path, err := integrate.InstallKeyring(exe, dir, c.Force)
+	if err != nil {
+		return err
+	}
+	if onPath, err := lookPathKeyring(); err != nil || !integrate.IsSameProgram(onPath, exe) {
+		fmt.Fprintf(g.stderr, "authwrap: warning: %s is not the keyring pip finds on PATH (%s): put %s first on PATH\n", path, onPath, dir)
+	}
+	if err := g.bindHost(e, t.Host, "pip and uv now get", t.Host, "through "+path+"; "); err != nil {
+		return err
+	}
+	user := e.User()
+	index := strings.Replace(c.Index, "://", "://"+user+"@", 1)
+	fmt.Fprintf(g.stdout, "pip config set global.keyring-provider subprocess\npip config set global.index-url %s\n", index)
+	fmt.Fprintf(g.stdout, "# uv: UV_KEYRING_PROVIDER=subprocess UV_INDEX_URL=%s (or [[tool.uv.index]] url = %q)\n", index, index)
+	fmt.Fprintf(g.stderr, "authwrap: run the pip lines above (the username %s in the URL is what makes pip ask the keyring)\n", user)
+	return nil
+}
+
+// lookPathKeyring is the keyring command pip would run.
+func lookPathKeyring() (string, error) { return exec.LookPath("keyring") }

@@ -1,0 +1,188 @@
+package credhelper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/authwrap/authwrap/helper"
+	"github.com/authwrap/authwrap/internal/config"
+	"github.com/authwrap/authwrap/protocol"
+)
+
+// The package managers' helpers: cargo's credential provider, the go
+// command's GOAUTH and pip's (and uv's) keyring subprocess. Each binds
+// the token to the hosts its profile lists, as the git and docker
+// helpers do.
+
+// ErrTokenGiven is returned for `cargo login TOKEN`: authwrap issues the
+// tokens itself and stores none it is given.
+var ErrTokenGiven = errors.New("authwrap issues the tokens for this registry itself and does not store one given to it: run `cargo login` without a token (or `authwrap login`)")
+
+// CargoToken is the answer to cargo's get for the registry at indexURL
+// (as cargo spells it, sparse+https://…): the token, with "Bearer "
+// before it when bearer is set, valid until the time returned (cargo
+// keeps it until then, less HelperMinTTL, and asks again after). A
+// registry no profile lists is ErrUnknownHost.
+func (b *Broker) CargoToken(ctx context.Context, indexURL string, bearer bool) (protocol.CargoToken, error) {
+	t, err := ParseTargetURL(protocol.CargoIndexURL(indexURL))
+	if err != nil {
+		return protocol.CargoToken{}, err
+	}
+	_, m, err := b.manager(t)
+	if err != nil {
+		return protocol.CargoToken{}, err
+	}
+	s, err := m.Token(ctx, HelperMinTTL)
+	if err != nil {
+		return protocol.CargoToken{}, err
+	}
+	tok := protocol.CargoToken{Token: s.AccessToken.Reveal()}
+	if bearer {
+		tok.Token = "Bearer " + tok.Token
+	}
+	if !s.Expiry.IsZero() {
+		// Never a time already past: cargo would ask for every request.
+		tok.Expires = s.Expiry.Add(-HelperMinTTL)
+		if now := time.Now(); tok.Expires.Before(now) {
+			tok.Expires = now
+		}
+	}
+	return tok, nil
+}
+
+// CargoLogin answers `cargo login` for the registry at indexURL: the
+// profile signs in when it has no session (on the terminal, under the
+// same rules as every helper). A token typed or pasted to cargo is
+// refused (ErrTokenGiven).
+func (b *Broker) CargoLogin(ctx context.Context, indexURL, given string) error {
+	t, err := ParseTargetURL(protocol.CargoIndexURL(indexURL))
+	if err != nil {
+		return err
+	}
+	_, m, err := b.manager(t)
+	if err != nil {
+		return err
+	}
+	if given != "" {
+		return ErrTokenGiven
+	}
+	_, err = m.Token(ctx, HelperMinTTL)
+	return err
+}
+
+// CargoLogout explains why `cargo logout` leaves the session: it is the
+// profile's, shared with its other hosts and tools.
+func (b *Broker) CargoLogout(indexURL string) error {
+	t, err := ParseTargetURL(protocol.CargoIndexURL(indexURL))
+	if err != nil {
+		return err
+	}
+	e, _, err := b.manager(t)
+	if err != nil {
+		return err
+	}
+	return fmt.Errorf("the session of profile %s serves every host it lists, not only this registry: run `authwrap logout --profile %s` to end it", e.Name, e.Name)
+}
+
+// GoAuthAll is the go command's first GOAUTH call: the Authorization
+// header for every https host of every profile that has a session (or
+// can refresh one). No one is asked to sign in here: the go command makes
+// this call before any fetch, public ones included. The profiles that
+// could not give a token are returned with why, for a note.
+func (b *Broker) GoAuthAll(ctx context.Context) ([]protocol.GoAuthBlock, map[string]error) {
+	var blocks []protocol.GoAuthBlock
+	skipped := map[string]error{}
+	for _, e := range b.Config.Entries(b.Only) {
+		urls := goURLs(e)
+		if len(urls) == 0 {
+			continue
+		}
+		m, err := b.Manager(e.Name)
+		if err == nil {
+			var s *helper.Session
+			if s, err = m.Token(ctx, HelperMinTTL); err == nil {
+				blocks = append(blocks, protocol.GoAuthBlock{URLs: urls, Headers: []string{"Authorization: Bearer " + s.AccessToken.Reveal()}})
+				continue
+			}
+		}
+		skipped[e.Name] = err
+	}
+	return blocks, skipped
+}
+
+// goURLs lists the https URL prefixes of a profile's hosts.
+func goURLs(e *config.Entry) []string {
+	var urls []string
+	for _, h := range e.Hosts {
+		if t, err := NewTarget("https", h); err == nil {
+			urls = append(urls, t.String()+"/")
+		}
+	}
+	return urls
+}
+
+// GoAuthRetry is the go command's second call, after the server refused
+// the request for url: the token it had is dropped and a fresh one got
+// (a refresh, or a sign-in where one may be asked), for that URL's host
+// only. A URL no profile lists is ErrUnknownHost.
+func (b *Broker) GoAuthRetry(ctx context.Context, url string) ([]protocol.GoAuthBlock, error) {
+	t, err := ParseTargetURL(url)
+	if err != nil {
+		return nil, err
+	}
+	if t.Scheme != "https" {
+		return nil, fmt.Errorf("%w: the go command sends GOAUTH headers over https only", ErrInsecureTarget)
+	}
+	if _, err := b.forget(ctx, t); err != nil {
+		return nil, err
+	}
+	_, m, err := b.manager(t)
+	if err != nil {
+		return nil, err
+	}
+	s, err := m.Token(ctx, HelperMinTTL)
+	if err != nil {
+		return nil, err
+	}
+	return []protocol.GoAuthBlock{{URLs: []string{t.String() + "/"}, Headers: []string{"Authorization: Bearer " + s.AccessToken.Reveal()}}}, nil
+}
+
+// KeyringGet answers `keyring get SERVICE USERNAME` as pip and uv run it:
+// SERVICE is an index URL or its host[:port]; the token is the password
+// when a profile lists the host and USERNAME is the one it sends (its
+// username, default x-access-token). Anything else is ErrUnknownHost,
+// which the caller answers with nothing, so pip tries its other sources.
+func (b *Broker) KeyringGet(ctx context.Context, service, username string) (string, error) {
+	t, err := ParseTargetURL(keyringService(service))
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", ErrUnknownHost, err)
+	}
+	e, m, err := b.manager(t)
+	if err != nil {
+		return "", err
+	}
+	if username != e.User() {
+		return "", fmt.Errorf("%w: user %.40q is not profile %s's (%s)", ErrUnknownHost, username, e.Name, e.User())
+	}
+	s, err := m.Token(ctx, HelperMinTTL)
+	if err != nil {
+		return "", err
+	}
+	return s.AccessToken.Reveal(), nil
+}
+
+// keyringService reads the SERVICE pip passes: a URL (its user info
+// removed) or a bare host[:port].
+func keyringService(service string) string {
+	s := strings.TrimSpace(service)
+	if i := strings.Index(s, "://"); i >= 0 {
+		rest := s[i+3:]
+		if at := strings.LastIndex(strings.SplitN(rest, "/", 2)[0], "@"); at >= 0 {
+			s = s[:i+3] + rest[at+1:]
+		}
+	}
+	return s
+}

@@ -1,0 +1,301 @@
+package integrate
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/authwrap/authwrap/internal/fsutil"
+)
+
+// CargoConfigPath is cargo's user configuration: $CARGO_HOME/config.toml
+// (default ~/.cargo), or the older name config when only that exists.
+func CargoConfigPath() string {
+	home := os.Getenv("CARGO_HOME")
+	if home == "" {
+		h, _ := os.UserHomeDir()
+		home = filepath.Join(h, ".cargo")
+	}
+	p := filepath.Join(home, "config.toml")
+	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(filepath.Join(home, "config")); err == nil {
+			return filepath.Join(home, "config")
+		}
+	}
+	return p
+}
+
+// Cargo is cargo's configuration file.
+type Cargo struct {
+	// Path is the file (CargoConfigPath for the user's).
+	Path string
+}
+
+// Name implements Tool.
+func (Cargo) Name() string { return "cargo" }
+
+// cargoFile is what authwrap reads of cargo's configuration.
+type cargoFile struct {
+	Registries map[string]struct {
+		Index              string   `toml:"index"`
+		CredentialProvider []string `toml:"credential-provider"`
+	} `toml:"registries"`
+}
+
+// ErrCargoConfig means cargo's configuration has a shape setup does not
+// edit (or is not TOML); nothing was written.
+var ErrCargoConfig = errors.New("cargo's configuration cannot be edited here")
+
+// IsAuthwrapProvider reports whether a credential-provider runs authwrap's
+// cargo provider.
+func IsAuthwrapProvider(argv []string) bool {
+	return len(argv) > 0 && strings.Contains(filepath.Base(argv[0]), "authwrap") &&
+		(slices.Contains(argv, "cargo-credential") || strings.Contains(filepath.Base(argv[0]), "cargo-credential-authwrap"))
+}
+
+// Uses implements Tool: a registry whose index is on host has authwrap as
+// its credential-provider.
+func (c Cargo) Uses(host string) (bool, error) {
+	f, _, err := c.read()
+	if err != nil {
+		return false, err
+	}
+	for _, r := range f.Registries {
+		if IsAuthwrapProvider(r.CredentialProvider) && indexHost(r.Index) == host {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// indexHost is the host[:port] of a registry's index URL.
+func indexHost(index string) string {
+	for _, p := range []string{"sparse+", "registry+"} {
+		index = strings.TrimPrefix(index, p)
+	}
+	_, rest, ok := strings.Cut(index, "://")
+	if !ok {
+		return ""
+	}
+	h, _, _ := strings.Cut(rest, "/")
+	return strings.ToLower(h)
+}
+
+func (c Cargo) read() (*cargoFile, []byte, error) {
+	data, err := os.ReadFile(c.Path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &cargoFile{}, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	var f cargoFile
+	if _, err := toml.Decode(string(data), &f); err != nil {
+		return nil, nil, fmt.Errorf("%w: %s is not valid TOML (%v): fix it first", ErrCargoConfig, c.Path, err)
+	}
+	return &f, data, nil
+}
+
+// validRegistryName is what cargo accepts as a registry name.
+var validRegistryName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// Configure sets [registries.NAME]'s index (when index is not empty) and
+// its credential-provider to provider, keeping every other line, comment
+// and the order of the file. The table is added at the end when there is
+// none. A registry defined another way (an inline table, dotted keys, a
+// value over several lines) is refused: nothing is written.
+func (c Cargo) Configure(name, index string, provider []string) error {
+	return c.edit(name, func(t *cargoTable) error {
+		if index != "" {
+			t.set("index", tomlString(index))
+		} else if !t.has("index") {
+			return fmt.Errorf("%w: registry %s has no index in %s: pass --index", ErrCargoConfig, name, c.Path)
+		}
+		quoted := make([]string, len(provider))
+		for i, a := range provider {
+			quoted[i] = tomlString(a)
+		}
+		t.set("credential-provider", "["+strings.Join(quoted, ", ")+"]")
+		return nil
+	}, func(f *cargoFile) error {
+		r := f.Registries[name]
+		if (index != "" && r.Index != index) || !slices.Equal(r.CredentialProvider, provider) {
+			return fmt.Errorf("%w: the edit did not read back as written", ErrCargoConfig)
+		}
+		return nil
+	})
+}
+
+// ErrNothingToRemove means the configuration does not point at authwrap.
+var ErrNothingToRemove = errors.New("nothing to remove")
+
+// Remove takes authwrap's credential-provider out of [registries.NAME];
+// the registry and its index stay.
+func (c Cargo) Remove(name string) error {
+	f, _, err := c.read()
+	if err != nil {
+		return err
+	}
+	if !IsAuthwrapProvider(f.Registries[name].CredentialProvider) {
+		return fmt.Errorf("%w: registry %s in %s has no authwrap credential-provider", ErrNothingToRemove, name, c.Path)
+	}
+	return c.edit(name, func(t *cargoTable) error {
+		t.remove("credential-provider")
+		return nil
+	}, func(f *cargoFile) error {
+		if len(f.Registries[name].CredentialProvider) != 0 {
+			return fmt.Errorf("%w: the credential-provider is still there", ErrCargoConfig)
+		}
+		return nil
+	})
+}
+
+// cargoTable is the lines of a [registries.NAME] table within the file.
+type cargoTable struct {
+	lines      []string
+	start, end int // the header line, and the line after the table
+}
+
+var keyLine = regexp.MustCompile(`^\s*("?)([A-Za-z0-9_-]+)("?)\s*=`)
+
+func (t *cargoTable) find(key string) int {
+	for i := t.start + 1; i < t.end; i++ {
+		if m := keyLine.FindStringSubmatch(t.lines[i]); m != nil && m[2] == key && m[1] == m[3] {
+			return i
+		}
+	}
+	return -1
+}
+
+func (t *cargoTable) has(key string) bool { return t.find(key) >= 0 }
+
+func (t *cargoTable) set(key, value string) {
+	line := key + " = " + value
+	if i := t.find(key); i >= 0 {
+		t.lines[i] = line
+		return
+	}
+	// After the table's last key line, so blank lines and comments that
+	// end it stay where they are.
+	at := t.start + 1
+	for i := t.start + 1; i < t.end; i++ {
+		if keyLine.MatchString(t.lines[i]) {
+			at = i + 1
+		}
+	}
+	t.lines = slices.Insert(t.lines, at, line)
+	t.end++
+}
+
+func (t *cargoTable) remove(key string) {
+	if i := t.find(key); i >= 0 {
+		t.lines = slices.Delete(t.lines, i, i+1)
+		t.end--
+	}
+}
+
+// edit finds (or adds) the registry's table, lets change edit it, and
+// writes the file only when the result is TOML that check accepts.
+func (c Cargo) edit(name string, change func(*cargoTable) error, check func(*cargoFile) error) error {
+	if !validRegistryName.MatchString(name) {
+		return fmt.Errorf("%w: %q is not a registry name (letters, digits, - and _)", ErrCargoConfig, name)
+	}
+	f, data, err := c.read()
+	if err != nil {
+		return err
+	}
+	text := string(data)
+	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+	if text == "" {
+		lines = nil
+	}
+	header := regexp.MustCompile(`^\s*\[\s*registries\s*\.\s*(` + name + `|"` + name + `"|'` + name + `')\s*\]\s*(#.*)?$`)
+	t := &cargoTable{start: -1}
+	for i, l := range lines {
+		if header.MatchString(l) {
+			if t.start >= 0 {
+				return fmt.Errorf("%w: [registries.%s] appears twice in %s", ErrCargoConfig, name, c.Path)
+			}
+			t.start = i
+		}
+	}
+	if t.start < 0 {
+		if _, defined := f.Registries[name]; defined {
+			return fmt.Errorf("%w: registry %s is defined in %s other than as a [registries.%s] table: edit it by hand", ErrCargoConfig, name, c.Path, name)
+		}
+		if len(lines) > 0 && strings.TrimSpace(lines[len(lines)-1]) != "" {
+			lines = append(lines, "")
+		}
+		lines = append(lines, "[registries."+name+"]")
+		t.start = len(lines) - 1
+	}
+	t.end = len(lines)
+	for i := t.start + 1; i < len(lines); i++ {
+		if strings.HasPrefix(strings.TrimSpace(lines[i]), "[") {
+			t.end = i
+			break
+		}
+	}
+	t.lines = lines
+	// A key of the table whose value runs over several lines cannot be
+	// replaced line by line.
+	for _, key := range []string{"index", "credential-provider"} {
+		if i := t.find(key); i >= 0 {
+			var probe map[string]any
+			if _, err := toml.Decode(t.lines[i], &probe); err != nil {
+				return fmt.Errorf("%w: %s of registry %s spans several lines in %s: edit it by hand", ErrCargoConfig, key, name, c.Path)
+			}
+		}
+	}
+	if err := change(t); err != nil {
+		return err
+	}
+	out := strings.Join(t.lines, "\n") + "\n"
+	var after cargoFile
+	if _, err := toml.Decode(out, &after); err != nil {
+		return fmt.Errorf("%w: the edit would not be TOML (%v); nothing was written", ErrCargoConfig, err)
+	}
+	if err := check(&after); err != nil {
+		return err
+	}
+	if err := fsutil.PrivateDir(filepath.Dir(c.Path)); err != nil {
+		return err
+	}
+	return fsutil.WriteAtomic(c.Path, []byte(out))
+}
+
+// tomlString quotes s as a TOML basic string.
+func tomlString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// Index returns the index URL cargo's configuration gives registry name,
+// or "".
+func (c Cargo) Index(name string) (string, error) {
+	f, _, err := c.read()
+	if err != nil {
+		return "", err
+	}
+	return f.Registries[name].Index, nil
+}
