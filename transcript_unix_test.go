@@ -98,12 +98,14 @@ func command(argv []string) (cmd string) {
 	}
 	for i, w := range words {
 		switch w {
-		case "git-credential", "docker-credential", "terraform-credentials":
+		case "git-credential", "docker-credential", "terraform-credentials", "keyring":
 			if i+1 < len(words) {
 				return w + " " + words[i+1]
 			}
 			return w
-		case "token", "kubectl-credential", "login", "logout", "status", "switch-org", "setup", "exec",
+		case "--cargo-plugin", "cargo-credential":
+			return "cargo-credential"
+		case "token", "kubectl-credential", "goauth", "login", "logout", "status", "switch-org", "setup", "exec",
 			"version", "demo", "dev-server", "completion", "man":
 			return w
 		}
@@ -115,7 +117,8 @@ func command(argv []string) (cmd string) {
 // the access token on stdout.
 func tokenAnswers(argv []string) bool {
 	switch command(argv) {
-	case "token", "kubectl-credential", "git-credential get", "docker-credential get", "terraform-credentials get":
+	case "token", "kubectl-credential", "git-credential get", "docker-credential get", "terraform-credentials get",
+		"cargo-credential", "goauth", "keyring get":
 		return true
 	}
 	return false

@@ -6,9 +6,13 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 dur="${1:-2m}"
+# Only these targets when named after the duration.
+shift || true
 targets="./protocol:FuzzReadGit ./protocol:FuzzServeDocker ./protocol:FuzzParseExecInfo
 ./flow:FuzzTokenResponse ./flow:FuzzDeviceResponse ./flow:FuzzErrorBody ./flow:FuzzParseClaims
-./internal/config:FuzzLoad"
+./internal/config:FuzzLoad ./protocol:FuzzCargoRequest ./protocol:FuzzGoAuthResponse
+./internal/credhelper:FuzzKeyringService ./internal/integrate:FuzzSetupCargo"
+[ "$#" -gt 0 ] && targets="$*"
 printf '| target | package | time | executions | outcome |\n|---|---|---|---|---|\n'
 fails=0
 for t in $targets; do

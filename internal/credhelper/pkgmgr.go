@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -174,15 +175,18 @@ func (b *Broker) KeyringGet(ctx context.Context, service, username string) (stri
 	return s.AccessToken.Reveal(), nil
 }
 
-// keyringService reads the SERVICE pip passes: a URL (its user info
-// removed) or a bare host[:port].
+// keyringService reads the SERVICE pip passes: a URL, with its user info
+// (pip's username) removed, or a bare host[:port]. A URL net/url cannot
+// read is returned as it is, for ParseTargetURL to refuse.
 func keyringService(service string) string {
 	s := strings.TrimSpace(service)
-	if i := strings.Index(s, "://"); i >= 0 {
-		rest := s[i+3:]
-		if at := strings.LastIndex(strings.SplitN(rest, "/", 2)[0], "@"); at >= 0 {
-			s = s[:i+3] + rest[at+1:]
-		}
+	if !strings.Contains(s, "://") {
+		return s
 	}
-	return s
+	u, err := url.Parse(s)
+	if err != nil {
+		return s
+	}
+	u.User = nil
+	return u.String()
 }

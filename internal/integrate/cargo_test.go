@@ -1,0 +1,138 @@
+package integrate
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestSetupCargoKeepsTheFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.toml")
+	before := `# my cargo config
+[net]
+git-fetch-with-cli = true   # keep this
+
+[registries.corp]
+# the company registry
+index = "sparse+https://old.example/index/"
+
+[registries.other]
+index = "sparse+https://other.example/index/"
+`
+	if err := os.WriteFile(path, []byte(before), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := Cargo{Path: path}
+	provider := []string{`/opt/auth wrap/authwrap`, "cargo-credential", "--bearer"}
+	if err := c.Configure("corp", "sparse+https://cargo.example/index/", provider); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(path)
+	want := `# my cargo config
+[net]
+git-fetch-with-cli = true   # keep this
+
+[registries.corp]
+# the company registry
+index = "sparse+https://cargo.example/index/"
+credential-provider = ["/opt/auth wrap/authwrap", "cargo-credential", "--bearer"]
+
+[registries.other]
+index = "sparse+https://other.example/index/"
+`
+	if string(got) != want {
+		t.Fatalf("after Configure:\n%s\nwant:\n%s", got, want)
+	}
+	if ok, err := c.Uses("cargo.example"); !ok || err != nil {
+		t.Errorf("Uses = %v, %v", ok, err)
+	}
+	if ok, _ := c.Uses("other.example"); ok {
+		t.Error("Uses says yes for a registry without authwrap")
+	}
+	// Again: nothing changes.
+	if err := c.Configure("corp", "", provider); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := os.ReadFile(path); string(again) != want {
+		t.Errorf("a second Configure changed the file:\n%s", again)
+	}
+	if err := c.Remove("corp"); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.ReadFile(path)
+	if strings.Contains(string(after), "credential-provider") || !strings.Contains(string(after), "# the company registry\nindex =") {
+		t.Errorf("after Remove:\n%s", after)
+	}
+	if err := c.Remove("corp"); !errors.Is(err, ErrNothingToRemove) {
+		t.Errorf("second Remove: %v", err)
+	}
+	// A new registry goes at the end, in a file that did not exist.
+	fresh := Cargo{Path: filepath.Join(t.TempDir(), "new", "config.toml")}
+	if err := fresh.Configure("corp", "sparse+https://c.example/i/", []string{"authwrap", "cargo-credential"}); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(fresh.Path); string(b) != "[registries.corp]\nindex = \"sparse+https://c.example/i/\"\ncredential-provider = [\"authwrap\", \"cargo-credential\"]\n" {
+		t.Errorf("new file:\n%s", b)
+	}
+}
+
+// Shapes setup does not edit are refused, and the file is left as it was.
+func TestSetupCargoRefuses(t *testing.T) {
+	for name, body := range map[string]string{
+		"inline table":   "[registries]\ncorp = { index = \"sparse+https://x/\" }\n",
+		"dotted keys":    "registries.corp.index = \"sparse+https://x/\"\n",
+		"multi-line":     "[registries.corp]\nindex = \"sparse+https://x/\"\ncredential-provider = [\n  \"a\",\n]\n",
+		"not toml":       "[registries.corp\nindex = 1\n",
+		"table twice":    "[registries.corp]\nindex = \"a\"\n[registries.\"corp\"]\n",
+		"no index given": "[registries.corp]\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "config.toml")
+			_ = os.WriteFile(path, []byte(body), 0o600)
+			err := Cargo{Path: path}.Configure("corp", "", []string{"authwrap", "cargo-credential"})
+			if !errors.Is(err, ErrCargoConfig) {
+				t.Errorf("Configure: %v", err)
+			}
+			if b, _ := os.ReadFile(path); string(b) != body {
+				t.Errorf("the file changed:\n%s", b)
+			}
+		})
+	}
+	if err := (Cargo{Path: filepath.Join(t.TempDir(), "c.toml")}).Configure("bad name]", "x", nil); !errors.Is(err, ErrCargoConfig) {
+		t.Errorf("bad registry name: %v", err)
+	}
+}
+
+// Whatever the file holds, Configure either writes a file cargo reads
+// with the registry set as asked, or an error and the file untouched.
+func FuzzSetupCargo(f *testing.F) {
+	f.Add("[registries.corp]\nindex = \"sparse+https://a/\"\n", "sparse+https://b/")
+	f.Add("# c\n[net]\nretry = 2\n", "sparse+https://b/i/")
+	f.Add("[registries]\ncorp = {index=\"x\"}\n", "")
+	f.Fuzz(func(t *testing.T, body, index string) {
+		path := filepath.Join(t.TempDir(), "config.toml")
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c := Cargo{Path: path}
+		provider := []string{"authwrap", "cargo-credential"}
+		err := c.Configure("corp", index, provider)
+		after, _ := os.ReadFile(path)
+		if err != nil {
+			if string(after) != body {
+				t.Fatalf("failed (%v) but changed the file", err)
+			}
+			return
+		}
+		f, _, rerr := c.read()
+		if rerr != nil {
+			t.Fatalf("wrote a file it cannot read: %v\n%s", rerr, after)
+		}
+		r := f.Registries["corp"]
+		if (index != "" && r.Index != index) || !IsAuthwrapProvider(r.CredentialProvider) {
+			t.Fatalf("wrote %+v for index %q", r, index)
+		}
+	})
+}
