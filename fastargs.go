@@ -13,7 +13,7 @@ import (
 )
 
 // The commands programs run authwrap as, many times a minute (git, docker,
-// kubectl, Terraform, scripts), are parsed here without kong: building
+// kubectl, Terraform, cargo, the go command, pip, scripts), are parsed here without kong: building
 // kong's model from the command structs costs more than the rest of a
 // cached read. fastArgs takes only a command line it understands
 // completely (the global flags and the command's own, spelled as kong
@@ -118,7 +118,11 @@ func fastArgs(args []string) (g *Globals, cmd *fastCommand, ok bool) {
 			}
 			return false, false
 		}
-	case "git-credential", "docker-credential", "terraform-credentials", "kubectl-credential", "version":
+	case "cargo-credential":
+		wantLocal = func(f string) (bool, bool) {
+			return f == "--bearer" || f == "--cargo-plugin", true
+		}
+	case "git-credential", "docker-credential", "terraform-credentials", "kubectl-credential", "goauth", "keyring", "version":
 		wantLocal = func(string) (bool, bool) { return false, false }
 	default:
 		return nil, nil, false
@@ -256,6 +260,33 @@ func fastArgs(args []string) (g *Globals, cmd *fastCommand, ok bool) {
 			return nil, nil, false
 		}
 		c := &KubectlCredentialCmd{}
+		run, value = c.Run, c
+	case "cargo-credential":
+		if len(positional) != 0 {
+			return nil, nil, false
+		}
+		c := &CargoCredentialCmd{Bearer: localBool["--bearer"], CargoPlugin: localBool["--cargo-plugin"]}
+		run, value = c.Run, c
+	case "goauth":
+		if len(positional) > 1 {
+			return nil, nil, false
+		}
+		c := &GoAuthCmd{}
+		if len(positional) == 1 {
+			c.URL = positional[0]
+		}
+		run, value = c.Run, c
+	case "keyring":
+		if len(positional) < 1 || len(positional) > 3 {
+			return nil, nil, false
+		}
+		c := &KeyringCmd{Operation: positional[0]}
+		if len(positional) > 1 {
+			c.Service = positional[1]
+		}
+		if len(positional) > 2 {
+			c.Username = positional[2]
+		}
 		run, value = c.Run, c
 	case "version":
 		if len(positional) != 0 {

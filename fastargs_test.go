@@ -56,6 +56,10 @@ func TestFastArgsAgreeWithKong(t *testing.T) {
 		"exec --env=A,B --terraform-host h.example.com true", "exec --min-ttl 1m true", "exec --min-ttl=x true",
 		"exec", "exec --", "exec --serv -- true", "exec --allow-nested --serve=false -- true", "exec -p work -- true",
 		"exec --env", "exec -- --serve", "exec true -- x", "exec --env A\\,B -- env",
+		"cargo-credential --cargo-plugin", "cargo-credential", "cargo-credential --bearer --cargo-plugin", "cargo-credential x",
+		"cargo-credential --bearer=false", "cargo-credential --cargo-plugin --cargo-plugin",
+		"goauth", "goauth https://h.example/x", "goauth a b", "goauth -p work",
+		"keyring get https://h/simple/ u", "keyring get", "keyring set s u", "keyring", "keyring get s u extra", "keyring -- get s -u",
 	}
 	for _, env := range envs {
 		for _, line := range lines {
@@ -94,6 +98,12 @@ func TestFastArgsAgreeWithKong(t *testing.T) {
 					want = &cli.TerraformCredentials
 				case "kubectl-credential":
 					want = &cli.KubectlCredential
+				case "cargo-credential":
+					want = &cli.CargoCredential
+				case "goauth":
+					want = &cli.GoAuth
+				case "keyring":
+					want = &cli.Keyring
 				case "version":
 					want = &cli.Version
 				case "exec":
