@@ -22,6 +22,7 @@ import (
 	"github.com/authwrap/authwrap/internal/fsutil"
 	"github.com/authwrap/authwrap/internal/integrate"
 	"github.com/authwrap/authwrap/internal/safetext"
+	"github.com/authwrap/authwrap/protocol"
 )
 
 // DoctorCmd checks everything authwrap depends on and says how to fix
@@ -312,7 +313,7 @@ func (d *doctor) checkTools(cfg *config.Config) {
 				d.add("hosts", statusWarning, "", "%v", err)
 			}
 			if len(users) == 0 {
-				d.add("hosts", statusWarning, fmt.Sprintf("authwrap setup git --host %s (or docker, terraform, kubectl), or take it out of the profile", host),
+				d.add("hosts", statusWarning, fmt.Sprintf("authwrap setup git --host %s (or docker, terraform, kubectl, cargo, go, pip), or take it out of the profile", host),
 					"%s is in profile %s, but no tool asks authwrap for it", host, e.Name)
 				continue
 			}
@@ -323,6 +324,59 @@ func (d *doctor) checkTools(cfg *config.Config) {
 	d.checkDocker(listed)
 	d.checkKubectl(listed)
 	d.checkTerraform()
+	d.checkCargo(listed)
+	d.checkGoAuth()
+	d.checkPip()
+}
+
+func (d *doctor) checkCargo(listed func(credhelper.Target) (string, bool)) {
+	c := integrate.Cargo{Path: integrate.CargoConfigPath()}
+	regs, err := c.Registries()
+	if err != nil {
+		d.add("cargo", statusProblem, "fix "+c.Path+" by hand", "%v", err)
+		return
+	}
+	for name, r := range regs {
+		fix := fmt.Sprintf("authwrap setup cargo --registry %s --index %s (or --remove)", name, r.Index)
+		t, err := credhelper.ParseTargetURL(protocol.CargoIndexURL(r.Index))
+		p, ok := listed(t)
+		switch {
+		case err != nil || !ok:
+			d.add("cargo", statusProblem, fix, "registry %s (%s) has authwrap as its credential provider, but no profile lists its host: cargo gets no token", name, r.Index)
+		default:
+			if _, serr := os.Stat(r.Provider[0]); serr != nil && filepath.IsAbs(r.Provider[0]) {
+				d.add("cargo", statusProblem, fix, "registry %s runs %s, which is not there any more", name, r.Provider[0])
+				continue
+			}
+			d.add("cargo", statusOK, "", "registry %s gets tokens for %s from profile %s", name, t.Host, p)
+		}
+	}
+}
+
+func (d *doctor) checkGoAuth() {
+	v, err := integrate.GoEnvGet("GOAUTH")
+	if err != nil || !integrate.IsAuthwrapGoAuth(v) {
+		return // no go command, or GOAUTH is not authwrap's
+	}
+	for _, c := range strings.Split(v, ";") {
+		f := strings.Fields(c)
+		if len(f) >= 2 && f[len(f)-1] == "goauth" && strings.Contains(f[0], "authwrap") {
+			if _, err := os.Stat(f[0]); err != nil {
+				d.add("go", statusProblem, "authwrap setup go --host HOST --write", "GOAUTH runs %s, which is not there any more", f[0])
+				return
+			}
+		}
+	}
+	d.add("go", statusOK, "", "GOAUTH runs authwrap goauth (%s)", v)
+}
+
+func (d *doctor) checkPip() {
+	self, _ := os.Executable()
+	k, err := exec.LookPath("keyring")
+	if err != nil || !integrate.IsSameProgram(k, self) {
+		return // pip's keyring is not authwrap
+	}
+	d.add("pip", statusOK, "", "pip's and uv's keyring command is authwrap (%s)", k)
 }
 
 func (d *doctor) checkGit(listed func(credhelper.Target) (string, bool)) {

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/authwrap/authwrap/internal/credhelper"
@@ -129,8 +131,8 @@ func (c *GoAuthCmd) Run(ctx context.Context, g *Globals) error {
 		}
 		defer release()
 		blocks, skipped := b.GoAuthAll(ctx)
-		for name, why := range skipped {
-			fmt.Fprintf(g.stderr, "authwrap: goauth: no token from profile %s: %s\n", name, oneLine(why.Error()))
+		for _, name := range slices.Sorted(maps.Keys(skipped)) {
+			fmt.Fprintf(g.stderr, "authwrap: goauth: no token from profile %s: %s\n", name, oneLine(skipped[name].Error()))
 		}
 		return protocol.WriteGoAuth(g.stdout, blocks)
 	}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every helper command on a cached session against `authwrap token`, on
 # the static build, alternated, N runs each (default 200): git's and
-# docker's get, Terraform's get, kubectl's plugin, and version (the fast
+# docker's get, Terraform's get, kubectl's plugin, cargo's provider, GOAUTH,
+# pip's keyring, and version (the fast
 # parser path covers them all), with `git credential-store get` as the
 # common baseline.
 #
@@ -10,7 +11,7 @@ source "$(dirname "$0")/lib.sh" --auto-approve 10ms --access-token-ttl 1h
 n="${1:-200}"
 export XDG_CONFIG_HOME="$WORK/config" DOCKER_CONFIG="$WORK/docker"
 mkdir -p "$XDG_CONFIG_HOME/authwrap"
-printf '[profiles.%s]\nclient_id = "client_authwrap_dev"\nhosts = ["git.example.com", "registry.example.com", "app.terraform.io", "k8s.example.com"]\n' \
+printf '[profiles.%s]\nclient_id = "client_authwrap_dev"\nhosts = ["git.example.com", "registry.example.com", "app.terraform.io", "k8s.example.com", "cargo.example.com", "pypi.example.com"]\n' \
   "$AUTHWRAP_PROFILE" > "$XDG_CONFIG_HOME/authwrap/config.toml"
 chmod 600 "$XDG_CONFIG_HOME/authwrap/config.toml"
 "$AW" login --no-browser 2>/dev/null
@@ -23,3 +24,8 @@ go run ./bench/compare -n "$n" -stdin "$WORK/git-request" -- \
   "$AW version" "$AW token" "git credential-store --file $WORK/git-credentials get"
 go run ./bench/compare -n "$n" -stdin "$WORK/docker-request" -- \
   "$AW docker-credential get" "$AW token"
+# The package managers: cargo's provider (one get request), the go
+# command's GOAUTH, pip's keyring.
+printf '{"v":1,"registry":{"index-url":"sparse+https://cargo.example.com/index/"},"kind":"get","operation":"read","args":["cargo-credential"]}\n' > "$WORK/cargo-request"
+go run ./bench/compare -n "$n" -stdin "$WORK/cargo-request" -- \
+  "$AW --cargo-plugin" "$AW goauth" "$AW keyring get https://pypi.example.com/simple/ x-access-token" "$AW token"

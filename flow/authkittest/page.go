@@ -1,64 +1,63 @@
 package authkittest
 
 import (
-	"html/template"
+	"html"
+	"io"
 	"net/http"
-	"strings"
-	"sync"
 	"time"
 )
 
-var pageTmpl = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("page").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}}</title>
-<style>
+// pageStyle is the pages' style sheet. The server writes pages with
+// html.EscapeString rather than html/template, whose package
+// initialisation every authwrap start would pay for (this package is
+// linked into the binary for dev-server and demo).
+const pageStyle = `<style>
 body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1a1a1a}
 .code{font:600 2rem ui-monospace,monospace;letter-spacing:.15em;padding:.5rem 1rem;background:#f2f2f2;border-radius:.4rem;display:inline-block}
 input[type=text]{font:1.5rem ui-monospace,monospace;letter-spacing:.1em;padding:.4rem;width:12rem;text-transform:uppercase}
 button{font-size:1rem;padding:.6rem 1.4rem;margin-right:.6rem;border-radius:.4rem;border:1px solid #888;cursor:pointer}
 #approve{background:#1a7f37;color:#fff;border-color:#1a7f37}
 .note{color:#555;font-size:.9rem}
-</style></head><body>
-<h1>{{.Title}}</h1>
-<p>{{.Message}}</p>
-{{if .Form}}{{.Form}}{{end}}
-<p class="note">authwrap local AuthKit server: for development and tests only.</p>
-</body></html>`))
-})
+</style>`
 
-var enterForm = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("enter").Parse(`<form method="post" action="/device">
+// safeHTML is markup built here, with every outside value escaped.
+type safeHTML string
+
+const enterForm safeHTML = `<form method="post" action="/device">
 <label for="user_code">Code</label>
 <input type="text" id="user_code" name="user_code" autocomplete="off" autofocus required placeholder="XXXX-XXXX">
 <button type="submit" id="continue">Continue</button>
-</form>`))
-})
+</form>`
 
-var confirmForm = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("confirm").Parse(`<p>Confirm that this code matches the one your terminal shows:</p>
-<p class="code" id="code">{{.Code}}</p>
-<p>Signing in as <b>{{.Email}}</b> to <b>{{.App}}</b> (client {{.ClientID}}).</p>
+// confirmForm is the approve/deny form for a code.
+func confirmForm(code, email, app, clientID string) safeHTML {
+	e := html.EscapeString
+	return safeHTML(`<p>Confirm that this code matches the one your terminal shows:</p>
+<p class="code" id="code">` + e(code) + `</p>
+<p>Signing in as <b>` + e(email) + `</b> to <b>` + e(app) + `</b> (client ` + e(clientID) + `).</p>
 <form method="post" action="/device/decide">
-<input type="hidden" name="user_code" value="{{.Code}}">
+<input type="hidden" name="user_code" value="` + e(code) + `">
 <button type="submit" name="action" value="approve" id="approve">Approve</button>
 <button type="submit" name="action" value="deny" id="deny">Deny</button>
-</form>`))
-})
+</form>`)
+}
 
-func page(w http.ResponseWriter, status int, title, msg string, form template.HTML) {
+func page(w http.ResponseWriter, status int, title, msg string, form safeHTML) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Frame-Options", "DENY")
 	w.WriteHeader(status)
-	_ = pageTmpl().Execute(w, map[string]any{"Title": title, "Message": msg, "Form": form})
-}
-
-func render(t *template.Template, data any) template.HTML {
-	var b strings.Builder
-	_ = t.Execute(&b, data)
-	return template.HTML(b.String())
+	t, m := html.EscapeString(title), html.EscapeString(msg)
+	_, _ = io.WriteString(w, `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>`+t+`</title>
+`+pageStyle+`</head><body>
+<h1>`+t+`</h1>
+<p>`+m+`</p>
+`+string(form)+`
+<p class="note">authwrap local AuthKit server: for development and tests only.</p>
+</body></html>`)
 }
 
 // handleDevicePage shows the code entry form, or, with a user_code (from
@@ -66,7 +65,7 @@ func render(t *template.Template, data any) template.HTML {
 func (s *Server) handleDevicePage(w http.ResponseWriter, r *http.Request) {
 	code := r.FormValue("user_code")
 	if code == "" {
-		page(w, http.StatusOK, "Sign in a device", "Enter the code shown in your terminal.", render(enterForm(), nil))
+		page(w, http.StatusOK, "Sign in a device", "Enter the code shown in your terminal.", enterForm)
 		return
 	}
 	s.mu.Lock()
@@ -76,12 +75,11 @@ func (s *Server) handleDevicePage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		page(w, http.StatusNotFound, "Code not found",
 			"That code is unknown, already used or expired. Check the code in your terminal and try again.",
-			render(enterForm(), nil))
+			enterForm)
 		return
 	}
 	page(w, http.StatusOK, "Approve sign-in", "An application is asking to sign in on your behalf.",
-		render(confirmForm(), map[string]string{"Code": dc.userCode, "Email": s.Config.User.Email,
-			"App": s.Config.AppName, "ClientID": s.Config.ClientID}))
+		confirmForm(dc.userCode, s.Config.User.Email, s.Config.AppName, s.Config.ClientID))
 }
 
 func (s *Server) handleDecide(w http.ResponseWriter, r *http.Request) {

@@ -299,3 +299,26 @@ func (c Cargo) Index(name string) (string, error) {
 	}
 	return f.Registries[name].Index, nil
 }
+
+// CargoRegistry is a registry in cargo's configuration.
+type CargoRegistry struct {
+	// Index is its index URL.
+	Index string
+	// Provider is its credential-provider command line.
+	Provider []string
+}
+
+// Registries lists the registries whose credential-provider is authwrap.
+func (c Cargo) Registries() (map[string]CargoRegistry, error) {
+	f, _, err := c.read()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]CargoRegistry{}
+	for name, r := range f.Registries {
+		if IsAuthwrapProvider(r.CredentialProvider) {
+			out[name] = CargoRegistry{Index: r.Index, Provider: r.CredentialProvider}
+		}
+	}
+	return out, nil
+}
