@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 
@@ -104,7 +105,7 @@ func (c Cargo) read() (*cargoFile, []byte, error) {
 }
 
 // validRegistryName is what cargo accepts as a registry name.
-var validRegistryName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+var validRegistryName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`) })
 
 // Configure sets [registries.NAME]'s index (when index is not empty) and
 // its credential-provider to provider, keeping every other line, comment
@@ -163,11 +164,11 @@ type cargoTable struct {
 	start, end int // the header line, and the line after the table
 }
 
-var keyLine = regexp.MustCompile(`^\s*("?)([A-Za-z0-9_-]+)("?)\s*=`)
+var keyLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*("?)([A-Za-z0-9_-]+)("?)\s*=`) })
 
 func (t *cargoTable) find(key string) int {
 	for i := t.start + 1; i < t.end; i++ {
-		if m := keyLine.FindStringSubmatch(t.lines[i]); m != nil && m[2] == key && m[1] == m[3] {
+		if m := keyLine().FindStringSubmatch(t.lines[i]); m != nil && m[2] == key && m[1] == m[3] {
 			return i
 		}
 	}
@@ -186,7 +187,7 @@ func (t *cargoTable) set(key, value string) {
 	// end it stay where they are.
 	at := t.start + 1
 	for i := t.start + 1; i < t.end; i++ {
-		if keyLine.MatchString(t.lines[i]) {
+		if keyLine().MatchString(t.lines[i]) {
 			at = i + 1
 		}
 	}
@@ -204,7 +205,7 @@ func (t *cargoTable) remove(key string) {
 // edit finds (or adds) the registry's table, lets change edit it, and
 // writes the file only when the result is TOML that check accepts.
 func (c Cargo) edit(name string, change func(*cargoTable) error, check func(*cargoFile) error) error {
-	if !validRegistryName.MatchString(name) {
+	if !validRegistryName().MatchString(name) {
 		return fmt.Errorf("%w: %q is not a registry name (letters, digits, - and _)", ErrCargoConfig, name)
 	}
 	f, data, err := c.read()

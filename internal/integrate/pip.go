@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Pip is pip's (and uv's) keyring subprocess provider: the `keyring`
@@ -35,7 +36,7 @@ func (p Pip) Uses(host string) (bool, error) {
 }
 
 // urlInText finds the URLs in a configuration file or variable.
-var urlInText = regexp.MustCompile(`https?://[^\s"',]+`)
+var urlInText = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`https?://[^\s"',]+`) })
 
 // pipIndexHosts lists the hosts of the URLs in pip's configuration files
 // and in pip's and uv's index variables.
@@ -51,7 +52,7 @@ func pipIndexHosts() []string {
 	}
 	var hosts []string
 	for _, t := range texts {
-		for _, u := range urlInText.FindAllString(t, -1) {
+		for _, u := range urlInText().FindAllString(t, -1) {
 			if h := indexHost(u); h != "" {
 				if _, after, ok := strings.Cut(h, "@"); ok {
 					h = after

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"sync"
 )
 
 // TerraformConfigPath is Terraform's (and OpenTofu's) CLI configuration:
@@ -36,7 +37,7 @@ type Terraform struct {
 func (Terraform) Name() string { return "terraform" }
 
 // helperBlock finds `credentials_helper "authwrap"` outside a comment.
-var helperBlock = regexp.MustCompile(`(?m)^[ \t]*credentials_helper[ \t]+"authwrap"`)
+var helperBlock = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^[ \t]*credentials_helper[ \t]+"authwrap"`) })
 
 // HasHelper reports whether the file names authwrap as the credentials
 // helper.
@@ -48,7 +49,7 @@ func (t Terraform) HasHelper() (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return helperBlock.Match(data), nil
+	return helperBlock().Match(data), nil
 }
 
 // Uses implements Tool: Terraform may ask authwrap for any host once
