@@ -183,7 +183,7 @@ func TestSessionBounds(t *testing.T) {
 // sessions, on the shared user keyring above all.
 func TestAppsAreSeparate(t *testing.T) {
 	backends := []string{"file"}
-	if _, err := OpenStore(StoreOptions{Backend: "keyctl"}); err == nil || os.Getenv("AUTHWRAP_REQUIRE_KEYCTL") == "1" {
+	if _, err := OpenStore(StoreOptions{Backend: "keyctl"}); err == nil || requireKeyctl() {
 		backends = append(backends, "keyctl")
 	}
 	dataHome := t.TempDir()
@@ -218,6 +218,12 @@ func TestAppsAreSeparate(t *testing.T) {
 	}
 }
 
+// requireKeyctl: CI sets AUTHWRAP_REQUIRE_KEYCTL=1 so that a broken keyctl
+// fails the tests; the kernel keyring exists only on Linux.
+func requireKeyctl() bool {
+	return os.Getenv("AUTHWRAP_REQUIRE_KEYCTL") == "1" && runtime.GOOS == "linux"
+}
+
 // TestKeyctlStore runs in a keyring of its own, which it leaves
 // nowhere: the user keyring is the user's real one.
 func TestKeyctlStore(t *testing.T) {
@@ -226,7 +232,7 @@ func TestKeyctlStore(t *testing.T) {
 	t.Cleanup(forget)
 	ks, err := OpenStore(StoreOptions{App: app, Backend: "keyctl"})
 	if err != nil {
-		if os.Getenv("AUTHWRAP_REQUIRE_KEYCTL") == "1" {
+		if requireKeyctl() {
 			t.Fatal(err)
 		}
 		t.Skipf("keyctl unavailable here: %v", err)
