@@ -326,8 +326,11 @@ func (c *SetupPipCmd) Run(g *Globals) error {
 	if err != nil {
 		return err
 	}
-	if onPath, err := lookPathKeyring(); err != nil || !integrate.IsSameProgram(onPath, exe) {
-		fmt.Fprintf(g.stderr, "authwrap: warning: %s is not the keyring pip finds on PATH (%s): put %s first on PATH\n", path, onPath, dir)
+	switch onPath, err := lookPathKeyring(); {
+	case err != nil:
+		fmt.Fprintf(g.stderr, "authwrap: warning: pip finds no keyring on PATH: add %s to PATH\n", dir)
+	case !integrate.IsSameProgram(onPath, exe):
+		fmt.Fprintf(g.stderr, "authwrap: warning: pip finds %s first on PATH, not %s: put %s before it\n", onPath, path, dir)
 	}
 	if err := g.bindHost(e, t.Host, "pip and uv now get", t.Host, "through "+path+"; "); err != nil {
 		return err

@@ -57,7 +57,7 @@ type CLI struct {
 	GoAuth               GoAuthCmd               `cmd:"" name:"goauth" help:"The go command's GOAUTH command: Authorization headers for private modules."`
 	Keyring              KeyringCmd              `cmd:"" help:"pip's and uv's keyring subprocess provider (run as keyring: see setup pip)."`
 	Exec                 ExecCmd                 `cmd:"" help:"Run a command with a valid token in its environment."`
-	Setup                SetupCmd                `cmd:"" help:"Configure git, docker, Terraform or kubectl to get tokens from authwrap."`
+	Setup                SetupCmd                `cmd:"" help:"Configure git, docker, Terraform, kubectl, cargo, the go command or pip to get tokens from authwrap."`
 	Completion           CompletionCmd           `cmd:"" help:"Print the shell code that completes authwrap's commands and flags (bash, zsh or fish)."`
 	Man                  ManCmd                  `cmd:"" help:"Print the man page (roff): authwrap man | man -l -"`
 	Doctor               DoctorCmd               `cmd:"" help:"Check the configuration, storage, server, session and every tool set up, and say how to fix what is wrong."`
