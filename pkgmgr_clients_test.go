@@ -26,13 +26,14 @@ import (
 // servers that let in only a valid, unexpired access token signed by the
 // test's local AuthKit server.
 
-// lookClient finds a client program, or skips (fails in CI, where .ci/run
-// installs it).
+// lookClient finds a client program, or skips; with
+// AUTHWRAP_REQUIRE_CLIENTS=1 (as .ci/run sets) or in CI a missing client
+// fails the test instead.
 func lookClient(t *testing.T, name string) string {
 	t.Helper()
 	p, err := exec.LookPath(name)
 	if err != nil {
-		if os.Getenv("CI") != "" {
+		if os.Getenv("CI") != "" || os.Getenv("AUTHWRAP_REQUIRE_CLIENTS") == "1" {
 			t.Fatalf("%s is not installed", name)
 		}
 		t.Skipf("needs %s", name)
