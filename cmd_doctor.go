@@ -355,25 +355,21 @@ func (d *doctor) checkCargo(listed func(credhelper.Target) (string, bool)) {
 
 func (d *doctor) checkGoAuth() {
 	v, err := integrate.GoEnvGet("GOAUTH")
-	if err != nil || !integrate.IsAuthwrapGoAuth(v) {
+	prog, ours := integrate.GoAuthProgram(v)
+	if err != nil || !ours {
 		return // no go command, or GOAUTH is not authwrap's
 	}
-	for _, c := range strings.Split(v, ";") {
-		f := strings.Fields(c)
-		if len(f) >= 2 && f[len(f)-1] == "goauth" && strings.Contains(f[0], "authwrap") {
-			if _, err := os.Stat(f[0]); err != nil {
-				d.add("go", statusProblem, "authwrap setup go --host HOST --write", "GOAUTH runs %s, which is not there any more", f[0])
-				return
-			}
-		}
+	if _, err := os.Stat(prog); err != nil {
+		d.add("go", statusProblem, "authwrap setup go --host HOST --write", "GOAUTH runs %s, which is not there any more", prog)
+		return
 	}
 	d.add("go", statusOK, "", "GOAUTH runs authwrap goauth (%s)", v)
 }
 
 func (d *doctor) checkPip() {
 	self, _ := os.Executable()
-	k, err := exec.LookPath("keyring")
-	if err != nil || !integrate.IsSameProgram(k, self) {
+	k, ours := (integrate.Pip{Self: self}).KeyringOnPath()
+	if !ours {
 		return // pip's keyring is not authwrap
 	}
 	d.add("pip", statusOK, "", "pip's and uv's keyring command is authwrap (%s)", k)

@@ -7,7 +7,6 @@ import (
 	"io"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -201,7 +200,10 @@ func (c *SetupCargoCmd) Run(g *Globals) error {
 	cargo := integrate.Cargo{Path: integrate.CargoConfigPath()}
 	index := c.Index
 	if index == "" {
-		index = cargoIndexOf(cargo, c.Registry)
+		var err error
+		if index, err = cargo.Index(c.Registry); err != nil {
+			return err
+		}
 	}
 	if index == "" {
 		return fmt.Errorf("registry %s is not in %s: pass --index", c.Registry, cargo.Path)
@@ -232,12 +234,6 @@ func (c *SetupCargoCmd) Run(g *Globals) error {
 		return err
 	}
 	return g.bindHost(e, t.Host, "cargo now gets", "registry "+c.Registry+" ("+t.Host+")", "in "+cargo.Path+"; ")
-}
-
-// cargoIndexOf is the index cargo's configuration gives a registry.
-func cargoIndexOf(c integrate.Cargo, name string) string {
-	idx, _ := c.Index(name)
-	return idx
 }
 
 // SetupGoCmd sets the go command's GOAUTH, GOPRIVATE and GONOSUMDB for a host.
@@ -326,10 +322,10 @@ func (c *SetupPipCmd) Run(g *Globals) error {
 	if err != nil {
 		return err
 	}
-	switch onPath, err := lookPathKeyring(); {
-	case err != nil:
+	switch onPath, ours := (integrate.Pip{Self: exe}).KeyringOnPath(); {
+	case onPath == "":
 		fmt.Fprintf(g.stderr, "authwrap: warning: pip finds no keyring on PATH: add %s to PATH\n", dir)
-	case !integrate.IsSameProgram(onPath, exe):
+	case !ours:
 		fmt.Fprintf(g.stderr, "authwrap: warning: pip finds %s first on PATH, not %s: put %s before it\n", onPath, path, dir)
 	}
 	if err := g.bindHost(e, t.Host, "pip and uv now get", t.Host, "through "+path+"; "); err != nil {
@@ -342,6 +338,3 @@ func (c *SetupPipCmd) Run(g *Globals) error {
 	fmt.Fprintf(g.stderr, "authwrap: run the pip lines above (the username %s in the URL is what makes pip ask the keyring)\n", user)
 	return nil
 }
-
-// lookPathKeyring is the keyring command pip would run.
-func lookPathKeyring() (string, error) { return exec.LookPath("keyring") }

@@ -28,13 +28,11 @@ import (
 
 func TestMain(m *testing.M) {
 	main := func() { os.Exit(transcribed(func() int { return run(helperArgs(os.Args), os.Stdout, os.Stderr) })) }
-	cmds := map[string]func(){
-		"authwrap":                       main,
-		"git-credential-authwrap":        main,
-		"docker-credential-authwrap":     main,
-		"terraform-credentials-authwrap": main,
-		"cargo-credential-authwrap":      main,
-		"keyring":                        main,
+	// Every name authwrap answers to: run by any other, the test binary
+	// would run the tests again (and a test that runs it, again).
+	cmds := map[string]func(){"authwrap": main}
+	for name := range helperNames {
+		cmds[name] = main
 	}
 	maps.Copy(cmds, testCmds)
 	testscript.Main(m, cmds)

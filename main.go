@@ -99,26 +99,23 @@ func main() {
 	os.Exit(run(helperArgs(os.Args), os.Stdout, os.Stderr))
 }
 
-// helperArgs maps the names git and docker call helpers by to commands:
-// git-credential-authwrap OP and docker-credential-authwrap ACTION (a
-// symlink or copy of this binary with that name), and the others setup
-// names: terraform-credentials-authwrap, cargo-credential-authwrap and
-// keyring.
+// helperNames are the names other programs run authwrap by (a symlink or
+// copy of this binary with that name), and the command each one is: git's
+// git-credential-authwrap OP, docker's docker-credential-authwrap ACTION,
+// Terraform's and cargo's helpers, and `keyring get SERVICE USERNAME` as
+// pip and uv run it (setup pip makes that link).
+var helperNames = map[string]string{
+	"git-credential-authwrap":        "git-credential",
+	"docker-credential-authwrap":     "docker-credential",
+	"terraform-credentials-authwrap": "terraform-credentials",
+	"cargo-credential-authwrap":      "cargo-credential",
+	"keyring":                        "keyring",
+}
+
+// helperArgs maps the names in helperNames to their commands.
 func helperArgs(argv []string) []string {
-	name := strings.TrimSuffix(filepath.Base(argv[0]), ".exe")
-	switch name {
-	case "git-credential-authwrap":
-		return append([]string{"git-credential"}, argv[1:]...)
-	case "docker-credential-authwrap":
-		return append([]string{"docker-credential"}, argv[1:]...)
-	case "terraform-credentials-authwrap":
-		return append([]string{"terraform-credentials"}, argv[1:]...)
-	case "cargo-credential-authwrap":
-		return append([]string{"cargo-credential"}, argv[1:]...)
-	case "keyring":
-		// pip and uv run `keyring get SERVICE USERNAME` (setup pip makes
-		// the link).
-		return append([]string{"keyring"}, argv[1:]...)
+	if cmd, ok := helperNames[strings.TrimSuffix(filepath.Base(argv[0]), ".exe")]; ok {
+		return append([]string{cmd}, argv[1:]...)
 	}
 	// cargo runs a credential provider as PROGRAM --cargo-plugin, with the
 	// arguments its configuration gives in the requests themselves.

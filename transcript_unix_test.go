@@ -92,10 +92,7 @@ func teeFD(fd int, path string) (stop func(), err error) {
 // names one, after the helper names git-credential-authwrap and kin), or
 // "" for none.
 func command(argv []string) (cmd string) {
-	words := argv[1:]
-	if name := filepath.Base(argv[0]); name != "authwrap" {
-		words = append([]string{strings.TrimSuffix(name, "-authwrap")}, words...)
-	}
+	words := helperArgs(argv)
 	for i, w := range words {
 		switch w {
 		case "git-credential", "docker-credential", "terraform-credentials", "keyring":
@@ -103,9 +100,7 @@ func command(argv []string) (cmd string) {
 				return w + " " + words[i+1]
 			}
 			return w
-		case "--cargo-plugin", "cargo-credential":
-			return "cargo-credential"
-		case "token", "kubectl-credential", "goauth", "login", "logout", "status", "switch-org", "setup", "exec",
+		case "token", "kubectl-credential", "cargo-credential", "goauth", "login", "logout", "status", "switch-org", "setup", "exec",
 			"version", "demo", "dev-server", "completion", "man":
 			return w
 		}

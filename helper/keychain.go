@@ -210,11 +210,17 @@ func (r *securityRing) Set(it keyring.Item) error {
 		line.WriteString(" -D " + securityQuote(it.Description))
 	}
 	// -X "" would store nothing at all; an empty item is the empty hex.
-	line.WriteString(" -X " + securityQuote(hex.EncodeToString(it.Data)) + "\n")
+	data := hex.EncodeToString(it.Data)
+	line.WriteString(" -X " + securityQuote(data) + "\n")
 	if line.Len() > securityLineMax {
 		return fmt.Errorf("saving to the keychain: the item %q is too large for one security command (%d bytes of data)", it.Key, len(it.Data))
 	}
 	if _, _, err := r.run("add-generic-password", []byte(line.String()), "-i"); err != nil {
+		// security -v echoes the command it ran: never the data in an error.
+		var se *securityError
+		if errors.As(err, &se) && len(data) > 0 {
+			se.text = strings.ReplaceAll(se.text, data, "[data]")
+		}
 		return keychainErr(err)
 	}
 	return nil

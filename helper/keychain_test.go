@@ -83,6 +83,11 @@ func fakeSecurity() int {
 		result = fakeCommand(&db, argv)
 		if result != 0 && len(argv) > 0 {
 			fmt.Fprintf(os.Stderr, "%s: returned %d\n", argv[0], result)
+			if os.Getenv("FAKE_SECURITY_ECHO_FAILED") == "1" {
+				// A security that repeats a failed command, data and all
+				// (as -v does before running it).
+				fmt.Fprintf(os.Stderr, "failed: %s\n", strings.Join(argv, " "))
+			}
 		}
 	}
 	return result
@@ -503,8 +508,17 @@ func TestKeychainErrors(t *testing.T) {
 	if _, err := ks.Load("l"); !errors.Is(err, ErrKeyringLocked) || !strings.Contains(err.Error(), "unlock-keychain") {
 		t.Errorf("locked read: %v", err)
 	}
-	if err := ks.Save(testSession("l")); !errors.Is(err, ErrKeyringLocked) {
+	s := testSession("l")
+	s.RefreshToken = "rt_NEVER_SHOWN"
+	t.Setenv("FAKE_SECURITY_ECHO_FAILED", "1")
+	err := ks.Save(s)
+	if !errors.Is(err, ErrKeyringLocked) {
 		t.Errorf("locked write: %v", err)
+	}
+	// A failing write whose stderr repeats the command (security -v)
+	// does not put the data in the error.
+	if data, _ := encodeSession(s); strings.Contains(err.Error(), hex.EncodeToString(data)[:32]) || strings.Contains(err.Error(), "NEVER_SHOWN") {
+		t.Errorf("the error shows the session: %v", err)
 	}
 	if err := ks.ring.Set(keyring.Item{Key: "a\nb"}); err == nil {
 		t.Error("a key with a line break was accepted")

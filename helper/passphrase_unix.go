@@ -3,12 +3,9 @@
 package helper
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -47,28 +44,7 @@ func readHidden(c *Console, prompt string) (string, error) {
 	defer restore()
 	fmt.Fprint(tty, prompt)
 
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	defer signal.Stop(sigs)
-	type result struct {
-		line string
-		err  error
-	}
-	res := make(chan result, 1)
-	go func() {
-		line, err := bufio.NewReader(tty).ReadString('\n')
-		res <- result{line, err}
-	}()
-	select {
-	case r := <-res:
-		if r.err != nil && r.line == "" {
-			return "", fmt.Errorf("reading the passphrase: %w", r.err)
-		}
-		return strings.TrimRight(r.line, "\r\n"), nil
-	case sig := <-sigs:
-		if tty.SetReadDeadline(time.Now()) == nil { // ends the read
-			<-res
-		}
-		return "", &SignalError{Signal: sig}
-	}
+	// Ending the read by a deadline works on a terminal (pollable).
+	return readLineOrSignal(tty, []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP},
+		func() bool { return tty.SetReadDeadline(time.Now()) == nil })
 }

@@ -3,12 +3,9 @@
 package helper
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
-	"strings"
 
 	"golang.org/x/sys/windows"
 )
@@ -30,31 +27,11 @@ func readHidden(c *Console, prompt string) (string, error) {
 	defer windows.SetConsoleMode(h, old)
 	fmt.Fprint(c.Out, prompt)
 
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt)
-	defer signal.Stop(sigs)
-	type result struct {
-		line string
-		err  error
+	line, err := readLineOrSignal(c.In, []os.Signal{os.Interrupt},
+		func() bool { _ = windows.CancelIoEx(h, nil); return false })
+	if errors.Is(err, windows.ERROR_OPERATION_ABORTED) {
+		// A Ctrl-C can abort the read before its event arrives.
+		return "", &SignalError{Signal: os.Interrupt}
 	}
-	res := make(chan result, 1)
-	go func() {
-		line, err := bufio.NewReader(c.In).ReadString('\n')
-		res <- result{line, err}
-	}()
-	select {
-	case r := <-res:
-		if r.err != nil && r.line == "" {
-			if errors.Is(r.err, windows.ERROR_OPERATION_ABORTED) {
-				// A Ctrl-C can abort the read before its event arrives.
-				return "", &SignalError{Signal: os.Interrupt}
-			}
-			return "", fmt.Errorf("reading the passphrase: %w", r.err)
-		}
-		return strings.TrimRight(r.line, "\r\n"), nil
-	case sig := <-sigs:
-		// The read is abandoned; the process is about to end.
-		_ = windows.CancelIoEx(h, nil)
-		return "", &SignalError{Signal: sig}
-	}
+	return line, err
 }

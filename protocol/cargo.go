@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/authwrap/authwrap/internal/safetext"
 )
 
 // Cargo's credential provider protocol (cargo's reference, "Credential
@@ -135,12 +137,13 @@ const (
 	CargoOther                = "other"
 )
 
-// WriteCargoError answers with an error of kind; message (shown to the
-// person by cargo) only goes with CargoOther.
+// WriteCargoError answers with an error of kind; message only goes with
+// CargoOther. cargo prints it on the person's terminal, so it is made
+// safe to print there (it may hold a server's words).
 func WriteCargoError(w io.Writer, kind, message string) error {
 	e := map[string]any{"kind": kind}
 	if kind == CargoOther {
-		e["message"] = message
+		e["message"] = safetext.Text(message)
 	}
 	return writeCargo(w, map[string]any{"Err": e})
 }

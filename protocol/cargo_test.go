@@ -56,6 +56,22 @@ func TestCargoExchange(t *testing.T) {
 	}
 }
 
+// A message cargo will print carries no escape sequence a server put in
+// it: the terminal gets it inert.
+func TestCargoErrorIsInert(t *testing.T) {
+	var out bytes.Buffer
+	if err := WriteCargoError(&out, CargoOther, "refused: \x1b]52;c;cm0gLXJmIH4K\x07\x1b[2Jdone\u202e"); err != nil {
+		t.Fatal(err)
+	}
+	var ans struct{ Err struct{ Message string } }
+	if err := json.Unmarshal(out.Bytes(), &ans); err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(ans.Err.Message, "\x1b\x07\u202e") || !strings.HasPrefix(ans.Err.Message, "refused: ") {
+		t.Errorf("message as cargo prints it: %q", ans.Err.Message)
+	}
+}
+
 func TestCargoBadRequests(t *testing.T) {
 	for _, in := range []string{
 		"not json\n",

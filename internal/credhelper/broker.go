@@ -170,11 +170,17 @@ func (b *Broker) forget(ctx context.Context, t Target) (ours bool, err error) {
 	if err != nil {
 		return false, nil
 	}
+	return true, dropToken(ctx, m)
+}
+
+// dropToken drops m's cached access token, so that its next use
+// refreshes; with nothing cached there is nothing to drop.
+func dropToken(ctx context.Context, m *helper.Manager) error {
 	s, err := m.Load()
 	if err != nil {
-		return true, nil
+		return nil
 	}
-	return true, m.Invalidate(ctx, s.AccessToken)
+	return m.Invalidate(ctx, s.AccessToken)
 }
 
 // Get is docker's get: the token for a configured registry, or docker's

@@ -28,11 +28,7 @@ var ErrTokenGiven = errors.New("authwrap issues the tokens for this registry its
 // keeps it until then, less HelperMinTTL, and asks again after). A
 // registry no profile lists is ErrUnknownHost.
 func (b *Broker) CargoToken(ctx context.Context, indexURL string, bearer bool) (protocol.CargoToken, error) {
-	t, err := ParseTargetURL(protocol.CargoIndexURL(indexURL))
-	if err != nil {
-		return protocol.CargoToken{}, err
-	}
-	_, m, err := b.manager(t)
+	_, m, err := b.cargoManager(indexURL)
 	if err != nil {
 		return protocol.CargoToken{}, err
 	}
@@ -54,16 +50,22 @@ func (b *Broker) CargoToken(ctx context.Context, indexURL string, bearer bool) (
 	return tok, nil
 }
 
+// cargoManager returns the profile that lists the host of a registry's
+// index URL (as cargo spells it) and its Manager.
+func (b *Broker) cargoManager(indexURL string) (*config.Entry, *helper.Manager, error) {
+	t, err := ParseTargetURL(protocol.CargoIndexURL(indexURL))
+	if err != nil {
+		return nil, nil, err
+	}
+	return b.manager(t)
+}
+
 // CargoLogin answers `cargo login` for the registry at indexURL: the
 // profile signs in when it has no session (on the terminal, under the
 // same rules as every helper). A token typed or pasted to cargo is
 // refused (ErrTokenGiven).
 func (b *Broker) CargoLogin(ctx context.Context, indexURL, given string) error {
-	t, err := ParseTargetURL(protocol.CargoIndexURL(indexURL))
-	if err != nil {
-		return err
-	}
-	_, m, err := b.manager(t)
+	_, m, err := b.cargoManager(indexURL)
 	if err != nil {
 		return err
 	}
@@ -77,11 +79,7 @@ func (b *Broker) CargoLogin(ctx context.Context, indexURL, given string) error {
 // CargoLogout explains why `cargo logout` leaves the session: it is the
 // profile's, shared with its other hosts and tools.
 func (b *Broker) CargoLogout(indexURL string) error {
-	t, err := ParseTargetURL(protocol.CargoIndexURL(indexURL))
-	if err != nil {
-		return err
-	}
-	e, _, err := b.manager(t)
+	e, _, err := b.cargoManager(indexURL)
 	if err != nil {
 		return err
 	}
@@ -105,7 +103,7 @@ func (b *Broker) GoAuthAll(ctx context.Context) ([]protocol.GoAuthBlock, map[str
 		if err == nil {
 			var s *helper.Session
 			if s, err = m.Token(ctx, HelperMinTTL); err == nil {
-				blocks = append(blocks, protocol.GoAuthBlock{URLs: urls, Headers: []string{"Authorization: Bearer " + s.AccessToken.Reveal()}})
+				blocks = append(blocks, bearerBlock(urls, s))
 				continue
 			}
 		}
@@ -137,18 +135,23 @@ func (b *Broker) GoAuthRetry(ctx context.Context, url string) ([]protocol.GoAuth
 	if t.Scheme != "https" {
 		return nil, fmt.Errorf("%w: the go command sends GOAUTH headers over https only", ErrInsecureTarget)
 	}
-	if _, err := b.forget(ctx, t); err != nil {
-		return nil, err
-	}
 	_, m, err := b.manager(t)
 	if err != nil {
+		return nil, err
+	}
+	if err := dropToken(ctx, m); err != nil {
 		return nil, err
 	}
 	s, err := m.Token(ctx, HelperMinTTL)
 	if err != nil {
 		return nil, err
 	}
-	return []protocol.GoAuthBlock{{URLs: []string{t.String() + "/"}, Headers: []string{"Authorization: Bearer " + s.AccessToken.Reveal()}}}, nil
+	return []protocol.GoAuthBlock{bearerBlock([]string{t.String() + "/"}, s)}, nil
+}
+
+// bearerBlock is the GOAUTH block that sends s's access token to urls.
+func bearerBlock(urls []string, s *helper.Session) protocol.GoAuthBlock {
+	return protocol.GoAuthBlock{URLs: urls, Headers: []string{"Authorization: Bearer " + s.AccessToken.Reveal()}}
 }
 
 // KeyringGet answers `keyring get SERVICE USERNAME` as pip and uv run it:
@@ -157,7 +160,7 @@ func (b *Broker) GoAuthRetry(ctx context.Context, url string) ([]protocol.GoAuth
 // username, default x-access-token). Anything else is ErrUnknownHost,
 // which the caller answers with nothing, so pip tries its other sources.
 func (b *Broker) KeyringGet(ctx context.Context, service, username string) (string, error) {
-	t, err := ParseTargetURL(keyringService(service))
+	t, err := ParseTargetURL(WithoutUserInfo(service))
 	if err != nil {
 		return "", fmt.Errorf("%w: %v", ErrUnknownHost, err)
 	}
@@ -175,11 +178,11 @@ func (b *Broker) KeyringGet(ctx context.Context, service, username string) (stri
 	return s.AccessToken.Reveal(), nil
 }
 
-// keyringService reads the SERVICE pip passes: a URL, with its user info
-// (pip's username) removed, or a bare host[:port]. A URL net/url cannot
-// read is returned as it is, for ParseTargetURL to refuse.
-func keyringService(service string) string {
-	s := strings.TrimSpace(service)
+// WithoutUserInfo returns raw with a URL's user info removed (pip's
+// username in an index URL); a bare host[:port], or a URL net/url cannot
+// read, is returned as it is, for ParseTargetURL to judge.
+func WithoutUserInfo(raw string) string {
+	s := strings.TrimSpace(raw)
 	if !strings.Contains(s, "://") {
 		return s
 	}

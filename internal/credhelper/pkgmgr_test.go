@@ -134,7 +134,7 @@ func FuzzKeyringService(f *testing.F) {
 	f.Add("https://evil.example\\@cargo.example.com/")
 	cfg := &config.Config{Profiles: map[string]*config.Entry{"work": {Profile: helper.Profile{Name: "work"}, Hosts: []string{"cargo.example.com"}}}}
 	f.Fuzz(func(t *testing.T, service string) {
-		tgt, err := ParseTargetURL(keyringService(service))
+		tgt, err := ParseTargetURL(WithoutUserInfo(service))
 		if err != nil {
 			return
 		}

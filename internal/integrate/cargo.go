@@ -13,7 +13,9 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/authwrap/authwrap/internal/credhelper"
 	"github.com/authwrap/authwrap/internal/fsutil"
+	"github.com/authwrap/authwrap/protocol"
 )
 
 // CargoConfigPath is cargo's user configuration: $CARGO_HOME/config.toml
@@ -76,17 +78,14 @@ func (c Cargo) Uses(host string) (bool, error) {
 	return false, nil
 }
 
-// indexHost is the host[:port] of a registry's index URL.
+// indexHost is the canonical host[:port] of a registry's index URL, as
+// profiles list hosts, or "" for one authwrap would not serve.
 func indexHost(index string) string {
-	for _, p := range []string{"sparse+", "registry+"} {
-		index = strings.TrimPrefix(index, p)
-	}
-	_, rest, ok := strings.Cut(index, "://")
-	if !ok {
+	t, err := credhelper.ParseTargetURL(protocol.CargoIndexURL(index))
+	if err != nil {
 		return ""
 	}
-	h, _, _ := strings.Cut(rest, "/")
-	return strings.ToLower(h)
+	return t.Host
 }
 
 func (c Cargo) read() (*cargoFile, []byte, error) {

@@ -51,6 +51,19 @@ index = "sparse+https://other.example/index/"
 	if ok, _ := c.Uses("other.example"); ok {
 		t.Error("Uses says yes for a registry without authwrap")
 	}
+	// Hosts are compared in the form profiles list them.
+	for index, host := range map[string]string{
+		"sparse+https://CARGO.example:443/index/": "cargo.example",
+		"sparse+https://cargo.example.:8443/i/":   "cargo.example:8443",
+	} {
+		c2 := Cargo{Path: filepath.Join(t.TempDir(), "config.toml")}
+		if err := c2.Configure("r", index, provider); err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := c2.Uses(host); !ok || err != nil {
+			t.Errorf("index %s: Uses(%s) = %v, %v", index, host, ok, err)
+		}
+	}
 	// Again: nothing changes.
 	if err := c.Configure("corp", "", provider); err != nil {
 		t.Fatal(err)

@@ -5,7 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"path"
+	"path/filepath"
 	"strings"
+
+	"github.com/authwrap/authwrap/internal/credhelper"
 )
 
 // GoEnv is the go command's environment configuration (`go env -w`,
@@ -15,15 +19,23 @@ type GoEnv struct{}
 // Name implements Tool.
 func (GoEnv) Name() string { return "go" }
 
-// IsAuthwrapGoAuth reports whether a GOAUTH value runs authwrap's goauth.
-func IsAuthwrapGoAuth(v string) bool {
+// GoAuthProgram returns the authwrap binary a GOAUTH value runs as its
+// goauth command (`PATH goauth`, or `PATH --profile NAME goauth` as
+// setup go writes it for another profile).
+func GoAuthProgram(v string) (string, bool) {
 	for _, c := range strings.Split(v, ";") {
 		f := strings.Fields(c)
-		if len(f) == 2 && strings.Contains(f[0], "authwrap") && f[1] == "goauth" {
-			return true
+		if len(f) >= 2 && f[len(f)-1] == "goauth" && strings.Contains(filepath.Base(f[0]), "authwrap") {
+			return f[0], true
 		}
 	}
-	return false
+	return "", false
+}
+
+// IsAuthwrapGoAuth reports whether a GOAUTH value runs authwrap's goauth.
+func IsAuthwrapGoAuth(v string) bool {
+	_, ok := GoAuthProgram(v)
+	return ok
 }
 
 // Uses implements Tool: GOAUTH runs authwrap, and GOPRIVATE, GONOSUMDB,
@@ -36,12 +48,28 @@ func (GoEnv) Uses(host string) (bool, error) {
 	if err != nil {
 		return false, goErr(err)
 	}
-	lines := strings.SplitN(string(out), "\n", 2)
-	if !IsAuthwrapGoAuth(lines[0]) || len(lines) < 2 {
-		return false, nil
-	}
+	goauth, rest, _ := strings.Cut(string(out), "\n")
+	return IsAuthwrapGoAuth(goauth) && goEnvNames(rest, host), nil
+}
+
+// goEnvNames reports whether the go environment's lists (module path
+// patterns, proxy URLs; separated by commas, pipes or lines) name host:
+// a proxy URL on host, or a pattern whose first element matches its name.
+func goEnvNames(lists, host string) bool {
 	name, _, _ := strings.Cut(host, ":")
-	return strings.Contains(lines[1], name), nil
+	for _, item := range strings.FieldsFunc(lists, func(r rune) bool { return r == ',' || r == '|' || r == '\n' || r == ' ' }) {
+		if strings.Contains(item, "://") {
+			if t, err := credhelper.ParseTargetURL(item); err == nil && t.Host == host {
+				return true
+			}
+			continue
+		}
+		first, _, _ := strings.Cut(item, "/")
+		if ok, _ := path.Match(strings.ToLower(first), name); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // GoEnvGet returns `go env NAME`.

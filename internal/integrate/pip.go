@@ -11,8 +11,9 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
+
+	"github.com/authwrap/authwrap/internal/credhelper"
 )
 
 // Pip is pip's (and uv's) keyring subprocess provider: the `keyring`
@@ -28,11 +29,20 @@ func (Pip) Name() string { return "pip" }
 // Uses implements Tool: the keyring on PATH is authwrap, and pip's or
 // uv's configuration (files or variables) names an index on host.
 func (p Pip) Uses(host string) (bool, error) {
-	k, err := exec.LookPath("keyring")
-	if err != nil || !IsSameProgram(k, p.Self) {
+	if _, ours := p.KeyringOnPath(); !ours {
 		return false, nil
 	}
 	return slices.Contains(pipIndexHosts(), host), nil
+}
+
+// KeyringOnPath is the keyring command pip and uv would run ("" when
+// there is none), and whether it is authwrap.
+func (p Pip) KeyringOnPath() (path string, ours bool) {
+	k, err := exec.LookPath("keyring")
+	if err != nil {
+		return "", false
+	}
+	return k, IsSameProgram(k, p.Self)
 }
 
 // urlInText finds the URLs in a configuration file or variable.
@@ -53,11 +63,8 @@ func pipIndexHosts() []string {
 	var hosts []string
 	for _, t := range texts {
 		for _, u := range urlInText().FindAllString(t, -1) {
-			if h := indexHost(u); h != "" {
-				if _, after, ok := strings.Cut(h, "@"); ok {
-					h = after
-				}
-				hosts = append(hosts, h)
+			if t, err := credhelper.ParseTargetURL(credhelper.WithoutUserInfo(u)); err == nil {
+				hosts = append(hosts, t.Host)
 			}
 		}
 	}
