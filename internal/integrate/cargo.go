@@ -211,7 +211,12 @@ func (c Cargo) edit(name string, change func(*cargoTable) error, check func(*car
 	if err != nil {
 		return err
 	}
-	text := string(data)
+	// A file written on Windows keeps its CRLF line ends.
+	eol := "\n"
+	if strings.Contains(string(data), "\r\n") {
+		eol = "\r\n"
+	}
+	text := strings.ReplaceAll(string(data), "\r\n", "\n")
 	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
 	if text == "" {
 		lines = nil
@@ -257,7 +262,7 @@ func (c Cargo) edit(name string, change func(*cargoTable) error, check func(*car
 	if err := change(t); err != nil {
 		return err
 	}
-	out := strings.Join(t.lines, "\n") + "\n"
+	out := strings.Join(t.lines, eol) + eol
 	var after cargoFile
 	if _, err := toml.Decode(out, &after); err != nil {
 		return fmt.Errorf("%w: the edit would not be TOML (%v); nothing was written", ErrCargoConfig, err)

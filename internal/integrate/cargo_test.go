@@ -91,6 +91,30 @@ index = "sparse+https://other.example/index/"
 	}
 }
 
+// A file with Windows line ends, one holding only a comment, and an
+// empty one are edited in place, each keeping its shape.
+func TestSetupCargoOtherShapes(t *testing.T) {
+	provider := []string{`C:\Tools\authwrap.exe`, "cargo-credential"}
+	for name, c := range map[string]struct{ before, after string }{
+		"crlf": {"[net]\r\nretry = 2\r\n\r\n[registries.corp]\r\nindex = \"sparse+https://a/\"\r\n",
+			"[net]\r\nretry = 2\r\n\r\n[registries.corp]\r\nindex = \"sparse+https://b/\"\r\ncredential-provider = [\"C:\\\\Tools\\\\authwrap.exe\", \"cargo-credential\"]\r\n"},
+		"comment only": {"# nothing yet", "# nothing yet\n\n[registries.corp]\nindex = \"sparse+https://b/\"\ncredential-provider = [\"C:\\\\Tools\\\\authwrap.exe\", \"cargo-credential\"]\n"},
+		"empty":        {"", "[registries.corp]\nindex = \"sparse+https://b/\"\ncredential-provider = [\"C:\\\\Tools\\\\authwrap.exe\", \"cargo-credential\"]\n"},
+	} {
+		path := filepath.Join(t.TempDir(), "config.toml")
+		if err := os.WriteFile(path, []byte(c.before), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := (Cargo{Path: path}).Configure("corp", "sparse+https://b/", provider); err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if got, _ := os.ReadFile(path); string(got) != c.after {
+			t.Errorf("%s:\n got %q\nwant %q", name, got, c.after)
+		}
+	}
+}
+
 // Shapes setup does not edit are refused, and the file is left as it was.
 func TestSetupCargoRefuses(t *testing.T) {
 	for name, body := range map[string]string{
