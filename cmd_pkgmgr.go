@@ -103,12 +103,8 @@ func (c *CargoCredentialCmd) answer(ctx context.Context, g *Globals, b *credhelp
 	case "logout":
 		err = b.CargoLogout(req.Registry.IndexURL)
 	}
-	switch {
-	case errors.Is(err, credhelper.ErrUnknownHost):
+	if err = quietIfNotOurs(g.stderr, err); err == nil {
 		// Not a registry authwrap serves: cargo asks its next provider.
-		return protocol.WriteCargoError(g.stdout, protocol.CargoURLNotSupported, "")
-	case errors.Is(err, credhelper.ErrInsecureTarget):
-		fmt.Fprintf(g.stderr, "authwrap: warning: %s\n", oneLine(err.Error()))
 		return protocol.WriteCargoError(g.stdout, protocol.CargoURLNotSupported, "")
 	}
 	return protocol.WriteCargoError(g.stdout, protocol.CargoOther, oneLine(err.Error()))
@@ -145,10 +141,7 @@ func (c *GoAuthCmd) Run(ctx context.Context, g *Globals) error {
 	defer release()
 	blocks, err := b.GoAuthRetry(ctx, c.URL)
 	if err != nil {
-		if errors.Is(err, credhelper.ErrUnknownHost) {
-			return nil // not authwrap's host: nothing to add
-		}
-		return err
+		return quietIfNotOurs(g.stderr, err) // not authwrap's host: nothing to add
 	}
 	return protocol.WriteGoAuth(g.stdout, blocks)
 }
@@ -174,13 +167,10 @@ func (c *KeyringCmd) Run(ctx context.Context, g *Globals) error {
 	}
 	defer release()
 	tok, err := b.KeyringGet(ctx, c.Service, c.Username)
-	switch {
-	case errors.Is(err, credhelper.ErrUnknownHost):
-		return none
-	case errors.Is(err, credhelper.ErrInsecureTarget):
-		fmt.Fprintf(g.stderr, "authwrap: warning: %s\n", oneLine(err.Error()))
-		return none
-	case err != nil:
+	if err != nil {
+		if err = quietIfNotOurs(g.stderr, err); err == nil {
+			return none
+		}
 		return err
 	}
 	_, err = fmt.Fprintln(g.stdout, tok)
