@@ -6,10 +6,9 @@ import (
 	"io/fs"
 	"os"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/authwrap/authwrap/internal/fsutil"
+	"github.com/authwrap/authwrap/internal/tomledit"
 )
 
 // Settings are the profile settings the user gave explicitly (flags on
@@ -50,29 +49,30 @@ func SetHost(path, profile string, set Settings, host string, remove bool) (chan
 	if remove {
 		set = Settings{} // undoing a setup changes no setting
 	}
-	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
-	if len(data) == 0 {
-		lines = nil
+	doc := tomledit.Parse(data)
+	start := -1
+	if at := doc.Tables("profiles", profile); len(at) > 0 {
+		start = at[0]
 	}
-	start := sectionStart(lines, profile)
 	if start < 0 {
 		if remove {
 			return false, nil
 		}
-		lines = append(lines, "", "[profiles."+strconv.Quote(profile)+"]")
-		start = len(lines) - 1
+		start = doc.AddTable("profiles." + tomledit.String(profile))
 	}
 	kv := []struct{ key, value, drop string }{
 		{"client_id", set.ClientID, ""}, {"api_url", set.APIURL, "issuer"}, {"issuer", set.Issuer, "api_url"},
 	}
 	for _, s := range kv {
 		if s.value != "" {
-			lines = setKey(lines, start, s.key, s.key+" = "+strconv.Quote(s.value))
-			lines = dropKey(lines, start, s.drop)
+			doc.Set(start, s.key, tomledit.String(s.value))
+			if s.drop != "" {
+				doc.Drop(start, s.drop)
+			}
 		}
 	}
-	lines = setKey(lines, start, "hosts", "hosts = "+tomlStrings(hosts))
-	out := []byte(strings.TrimLeft(strings.Join(lines, "\n"), "\n") + "\n")
+	doc.Set(start, "hosts", tomledit.Strings(hosts))
+	out := doc.Bytes()
 	if string(out) == string(data) {
 		return false, nil
 	}
@@ -84,72 +84,4 @@ func SetHost(path, profile string, set Settings, host string, remove bool) (chan
 		return false, fmt.Errorf("editing %s went wrong, left it as it was: %w", path, err)
 	}
 	return true, nil
-}
-
-// sectionStart finds the line of [profiles.NAME] (quoted or not), or -1.
-func sectionStart(lines []string, name string) int {
-	for i, l := range lines {
-		t := strings.ReplaceAll(strings.TrimSpace(l), " ", "")
-		if t == "[profiles."+name+"]" || t == "[profiles."+strconv.Quote(name)+"]" {
-			return i
-		}
-	}
-	return -1
-}
-
-// keyLines finds key's lines in the section starting at start: the first
-// and last (a multi-line array ends where its brackets close), or -1.
-func keyLines(lines []string, start int, key string) (first, last int) {
-	for i := start + 1; i < len(lines); i++ {
-		t := strings.TrimSpace(lines[i])
-		if strings.HasPrefix(t, "[") {
-			break
-		}
-		if k, _, ok := strings.Cut(t, "="); ok && strings.TrimSpace(k) == key {
-			end, depth := i, strings.Count(lines[i], "[")-strings.Count(lines[i], "]")
-			for depth > 0 && end < len(lines)-1 {
-				end++
-				depth += strings.Count(lines[end], "[") - strings.Count(lines[end], "]")
-			}
-			return i, end
-		}
-	}
-	return -1, -1
-}
-
-// setKey replaces key's line(s) in the section starting at start with
-// line, or adds line after the header. A trailing comment on a one-line
-// setting whose value is unchanged is kept (the line is left alone).
-func setKey(lines []string, start int, key, line string) []string {
-	first, last := keyLines(lines, start, key)
-	if first < 0 {
-		return slices.Concat(lines[:start+1], []string{line}, lines[start+1:])
-	}
-	if first == last {
-		old, _, _ := strings.Cut(lines[first], "#")
-		if strings.ReplaceAll(old, " ", "") == strings.ReplaceAll(line, " ", "") {
-			return lines
-		}
-	}
-	return slices.Concat(lines[:first], []string{line}, lines[last+1:])
-}
-
-// dropKey removes key's line(s) from the section starting at start.
-func dropKey(lines []string, start int, key string) []string {
-	if key == "" {
-		return lines
-	}
-	first, last := keyLines(lines, start, key)
-	if first < 0 {
-		return lines
-	}
-	return slices.Concat(lines[:first], lines[last+1:])
-}
-
-func tomlStrings(s []string) string {
-	q := make([]string, len(s))
-	for i, v := range s {
-		q[i] = strconv.Quote(v)
-	}
-	return "[" + strings.Join(q, ", ") + "]"
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/authwrap/authwrap/internal/credhelper"
 	"github.com/authwrap/authwrap/internal/fsutil"
+	"github.com/authwrap/authwrap/internal/tomledit"
 	"github.com/authwrap/authwrap/protocol"
 )
 
@@ -112,17 +113,13 @@ var validRegistryName = sync.OnceValue(func() *regexp.Regexp { return regexp.Mus
 // none. A registry defined another way (an inline table, dotted keys, a
 // value over several lines) is refused: nothing is written.
 func (c Cargo) Configure(name, index string, provider []string) error {
-	return c.edit(name, func(t *cargoTable) error {
+	return c.edit(name, func(doc *tomledit.Doc, table int) error {
 		if index != "" {
-			t.set("index", tomlString(index))
-		} else if !t.has("index") {
+			doc.Set(table, "index", tomledit.String(index))
+		} else if first, _ := doc.Key(table, "index"); first < 0 {
 			return fmt.Errorf("%w: registry %s has no index in %s: pass --index", ErrCargoConfig, name, c.Path)
 		}
-		quoted := make([]string, len(provider))
-		for i, a := range provider {
-			quoted[i] = tomlString(a)
-		}
-		t.set("credential-provider", "["+strings.Join(quoted, ", ")+"]")
+		doc.Set(table, "credential-provider", tomledit.Strings(provider))
 		return nil
 	}, func(f *cargoFile) error {
 		r := f.Registries[name]
@@ -146,8 +143,8 @@ func (c Cargo) Remove(name string) error {
 	if !IsAuthwrapProvider(f.Registries[name].CredentialProvider) {
 		return fmt.Errorf("%w: registry %s in %s has no authwrap credential-provider", ErrNothingToRemove, name, c.Path)
 	}
-	return c.edit(name, func(t *cargoTable) error {
-		t.remove("credential-provider")
+	return c.edit(name, func(doc *tomledit.Doc, table int) error {
+		doc.Drop(table, "credential-provider")
 		return nil
 	}, func(f *cargoFile) error {
 		if len(f.Registries[name].CredentialProvider) != 0 {
@@ -157,53 +154,9 @@ func (c Cargo) Remove(name string) error {
 	})
 }
 
-// cargoTable is the lines of a [registries.NAME] table within the file.
-type cargoTable struct {
-	lines      []string
-	start, end int // the header line, and the line after the table
-}
-
-var keyLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*("?)([A-Za-z0-9_-]+)("?)\s*=`) })
-
-func (t *cargoTable) find(key string) int {
-	for i := t.start + 1; i < t.end; i++ {
-		if m := keyLine().FindStringSubmatch(t.lines[i]); m != nil && m[2] == key && m[1] == m[3] {
-			return i
-		}
-	}
-	return -1
-}
-
-func (t *cargoTable) has(key string) bool { return t.find(key) >= 0 }
-
-func (t *cargoTable) set(key, value string) {
-	line := key + " = " + value
-	if i := t.find(key); i >= 0 {
-		t.lines[i] = line
-		return
-	}
-	// After the table's last key line, so blank lines and comments that
-	// end it stay where they are.
-	at := t.start + 1
-	for i := t.start + 1; i < t.end; i++ {
-		if keyLine().MatchString(t.lines[i]) {
-			at = i + 1
-		}
-	}
-	t.lines = slices.Insert(t.lines, at, line)
-	t.end++
-}
-
-func (t *cargoTable) remove(key string) {
-	if i := t.find(key); i >= 0 {
-		t.lines = slices.Delete(t.lines, i, i+1)
-		t.end--
-	}
-}
-
 // edit finds (or adds) the registry's table, lets change edit it, and
 // writes the file only when the result is TOML that check accepts.
-func (c Cargo) edit(name string, change func(*cargoTable) error, check func(*cargoFile) error) error {
+func (c Cargo) edit(name string, change func(doc *tomledit.Doc, table int) error, check func(*cargoFile) error) error {
 	if !validRegistryName().MatchString(name) {
 		return fmt.Errorf("%w: %q is not a registry name (letters, digits, - and _)", ErrCargoConfig, name)
 	}
@@ -211,60 +164,30 @@ func (c Cargo) edit(name string, change func(*cargoTable) error, check func(*car
 	if err != nil {
 		return err
 	}
-	// A file written on Windows keeps its CRLF line ends.
-	eol := "\n"
-	if strings.Contains(string(data), "\r\n") {
-		eol = "\r\n"
-	}
-	text := strings.ReplaceAll(string(data), "\r\n", "\n")
-	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-	if text == "" {
-		lines = nil
-	}
-	header := regexp.MustCompile(`^\s*\[\s*registries\s*\.\s*(` + name + `|"` + name + `"|'` + name + `')\s*\]\s*(#.*)?$`)
-	t := &cargoTable{start: -1}
-	for i, l := range lines {
-		if header.MatchString(l) {
-			if t.start >= 0 {
-				return fmt.Errorf("%w: [registries.%s] appears twice in %s", ErrCargoConfig, name, c.Path)
-			}
-			t.start = i
-		}
-	}
-	if t.start < 0 {
+	doc := tomledit.Parse(data)
+	var table int
+	switch at := doc.Tables("registries", name); {
+	case len(at) > 1:
+		return fmt.Errorf("%w: [registries.%s] appears twice in %s", ErrCargoConfig, name, c.Path)
+	case len(at) == 1:
+		table = at[0]
+	default:
 		if _, defined := f.Registries[name]; defined {
 			return fmt.Errorf("%w: registry %s is defined in %s other than as a [registries.%s] table: edit it by hand", ErrCargoConfig, name, c.Path, name)
 		}
-		if len(lines) > 0 && strings.TrimSpace(lines[len(lines)-1]) != "" {
-			lines = append(lines, "")
-		}
-		lines = append(lines, "[registries."+name+"]")
-		t.start = len(lines) - 1
+		table = doc.AddTable("registries." + name)
 	}
-	t.end = len(lines)
-	for i := t.start + 1; i < len(lines); i++ {
-		if strings.HasPrefix(strings.TrimSpace(lines[i]), "[") {
-			t.end = i
-			break
-		}
-	}
-	t.lines = lines
-	// A key of the table whose value runs over several lines cannot be
-	// replaced line by line.
 	for _, key := range []string{"index", "credential-provider"} {
-		if i := t.find(key); i >= 0 {
-			var probe map[string]any
-			if _, err := toml.Decode(t.lines[i], &probe); err != nil {
-				return fmt.Errorf("%w: %s of registry %s spans several lines in %s: edit it by hand", ErrCargoConfig, key, name, c.Path)
-			}
+		if first, last := doc.Key(table, key); first != last {
+			return fmt.Errorf("%w: %s of registry %s spans several lines in %s: edit it by hand", ErrCargoConfig, key, name, c.Path)
 		}
 	}
-	if err := change(t); err != nil {
+	if err := change(doc, table); err != nil {
 		return err
 	}
-	out := strings.Join(t.lines, eol) + eol
+	out := doc.Bytes()
 	var after cargoFile
-	if _, err := toml.Decode(out, &after); err != nil {
+	if _, err := toml.Decode(string(out), &after); err != nil {
 		return fmt.Errorf("%w: the edit would not be TOML (%v); nothing was written", ErrCargoConfig, err)
 	}
 	if err := check(&after); err != nil {
@@ -273,26 +196,7 @@ func (c Cargo) edit(name string, change func(*cargoTable) error, check func(*car
 	if err := fsutil.PrivateDir(filepath.Dir(c.Path)); err != nil {
 		return err
 	}
-	return fsutil.WriteAtomic(c.Path, []byte(out))
-}
-
-// tomlString quotes s as a TOML basic string.
-func tomlString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
+	return fsutil.WriteAtomic(c.Path, out)
 }
 
 // Index returns the index URL cargo's configuration gives registry name,

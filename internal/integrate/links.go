@@ -49,10 +49,11 @@ func linkHint(goos, exe, dir, name string, dirExists bool) string {
 	return "mkdir -p " + shQuote(dir) + " && ln -s " + shQuote(exe) + " " + shQuote(dir+"/"+name)
 }
 
-// shQuote quotes s for a POSIX shell when it needs it.
+// shQuote is ShellQuote, left out where a word needs no quoting (a hint
+// a person reads).
 func shQuote(s string) string {
 	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./+:@%") == "" {
 		return s
 	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return ShellQuote(s)
 }
