@@ -61,7 +61,10 @@ func (g *guarded) wrap(h http.Handler) http.Handler {
 			tok = pw
 		}
 		tok = strings.TrimPrefix(tok, "Bearer ")
-		why := g.check.check(tok)
+		g.mu.Lock()
+		check := g.check
+		g.mu.Unlock()
+		why := check.check(tok)
 		g.mu.Lock()
 		if why == "" && g.reject > 0 {
 			g.reject--
@@ -263,7 +266,11 @@ func TestGoClient(t *testing.T) {
 	srv, bin, _, run := pkgEnv(t, time.Hour,
 		"SSL_CERT_FILE="+ca, "GOPROXY="+proxy.URL, "GOSUMDB=off", "GOFLAGS=-modcacherw",
 		"GOMODCACHE="+filepath.Join(dir, "modcache"), "GOENV="+filepath.Join(dir, "go.env"), "GOTOOLCHAIN=local")
+	// The proxy started first (its certificate is in the environment):
+	// its handlers read the checker under the lock.
+	g.mu.Lock()
 	g.check = &gitServer{authkit: srv}
+	g.mu.Unlock()
 	host := strings.TrimPrefix(proxy.URL, "https://")
 	if out, err := run(bin, "setup", "go", "--host", host, "--write"); err != nil {
 		t.Fatalf("setup go: %v\n%s", err, out)
