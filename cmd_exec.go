@@ -135,7 +135,7 @@ func runChild(path string, argv, env []string) error {
 	cmd.Env = env
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	sigs := make(chan os.Signal, 8)
-	signal.Notify(sigs, forwarded...)
+	helper.CatchSignals(sigs, forwarded...) // an ignored one stays ignored, for the child too
 	defer signal.Stop(sigs)
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("running %s: %w", argv[0], err)

@@ -15,7 +15,6 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -240,24 +239,8 @@ func runCommand(kctx *kong.Context, g *Globals, stderr io.Writer) int {
 // execute runs a command with a context that a signal cancels, and turns
 // its error into a message and an exit status.
 func execute(g *Globals, stderr io.Writer, run func(ctx context.Context) error) int {
-	ctx, cancel := context.WithCancelCause(context.Background())
-	defer cancel(nil)
-	sigs := make(chan os.Signal, 1)
-	// Registered beside the command's first steps rather than before
-	// them: it starts the runtime's signal machinery, about 0.2 ms that a
-	// cached read would otherwise wait for. A refresh or a sign-in, the
-	// steps worth interrupting cleanly, come well after it is done.
-	ready := make(chan struct{})
-	defer func() { <-ready; signal.Stop(sigs) }()
-	go func() {
-		signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-		close(ready)
-		select {
-		case sig := <-sigs:
-			cancel(&interrupted{sig})
-		case <-ctx.Done():
-		}
-	}()
+	ctx, stop := newSignalContext()
+	defer stop()
 	err := run(ctx)
 	if err == nil {
 		return 0
