@@ -535,28 +535,50 @@ func openBackend(b string, o StoreOptions) (keyring.Keyring, error) {
 		return r, nil
 	}
 	// Opening can succeed where use fails (keyctl under a seccomp profile,
-	// a locked secret service), and a bus can make a caller wait for a
-	// service that never starts: open and list the keys, within a bound.
-	type result struct {
-		ring keyring.Keyring
-		err  error
-	}
-	res := make(chan result, 1)
-	go func() {
+	// a locked secret service): open and list the keys.
+	probe := func() (keyring.Keyring, error) {
 		ring, err := keyring.Open(cfg)
 		if err == nil {
 			if _, kerr := ring.Keys(); kerr != nil {
 				err = fmt.Errorf("probe failed: %v", kerr)
 			}
 		}
+		return ring, err
+	}
+	if !overBus(b) {
+		// System calls or files answer at once; a goroutine and a timer
+		// would only add a thread to every cached read.
+		return probe()
+	}
+	// A bus can make a caller wait for a service that never starts:
+	// wait within a bound.
+	type result struct {
+		ring keyring.Keyring
+		err  error
+	}
+	res := make(chan result, 1)
+	go func() {
+		ring, err := probe()
 		res <- result{ring, err}
 	}()
+	t := time.NewTimer(probeTimeout)
+	defer t.Stop()
 	select {
 	case r := <-res:
 		return r.ring, r.err
-	case <-time.After(probeTimeout):
+	case <-t.C:
 		return nil, fmt.Errorf("no answer within %s", probeTimeout)
 	}
+}
+
+// overBus reports whether backend b is a service reached over D-Bus,
+// which may be slow to answer or never answer.
+func overBus(b string) bool {
+	switch keyring.BackendType(b) {
+	case keyring.SecretServiceBackend, keyring.KWalletBackend:
+		return true
+	}
+	return false
 }
 
 // probeTimeout bounds opening a keyring backend.
