@@ -12,10 +12,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/BurntSushi/toml"
-
 	"github.com/authwrap/authwrap/helper"
 	"github.com/authwrap/authwrap/internal/fsutil"
+	"github.com/authwrap/authwrap/internal/tomledit"
 )
 
 // Entry is one profile in the file.
@@ -91,12 +90,8 @@ func Load(path string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 	}
-	md, err := toml.Decode(string(data), cfg)
-	if err != nil {
+	if err := tomledit.Decode(data, cfg, true); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrConfig, path, err)
-	}
-	if und := md.Undecoded(); len(und) > 0 {
-		return nil, fmt.Errorf("%w: %s: unknown setting %q", ErrConfig, path, und[0].String())
 	}
 	for name, e := range cfg.Profiles {
 		if err := helper.CheckProfileName(name); err != nil {

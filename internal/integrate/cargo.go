@@ -11,8 +11,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/BurntSushi/toml"
-
 	"github.com/authwrap/authwrap/internal/credhelper"
 	"github.com/authwrap/authwrap/internal/fsutil"
 	"github.com/authwrap/authwrap/internal/tomledit"
@@ -98,7 +96,7 @@ func (c Cargo) read() (*cargoFile, []byte, error) {
 		return nil, nil, err
 	}
 	var f cargoFile
-	if _, err := toml.Decode(string(data), &f); err != nil {
+	if err := tomledit.Decode(data, &f, false); err != nil {
 		return nil, nil, fmt.Errorf("%w: %s is not valid TOML (%v): fix it first", ErrCargoConfig, c.Path, err)
 	}
 	return &f, data, nil
@@ -187,7 +185,7 @@ func (c Cargo) edit(name string, change func(doc *tomledit.Doc, table int) error
 	}
 	out := doc.Bytes()
 	var after cargoFile
-	if _, err := toml.Decode(string(out), &after); err != nil {
+	if err := tomledit.Decode(out, &after, false); err != nil {
 		return fmt.Errorf("%w: the edit would not be TOML (%v); nothing was written", ErrCargoConfig, err)
 	}
 	if err := check(&after); err != nil {

@@ -1,15 +1,45 @@
 // Package tomledit edits a TOML file line by line, so that everything it
 // does not touch (comments, order, layout, CRLF line ends) stays as it
 // was: find a [table], set or drop a key in it, add a table. It does not
-// parse TOML; callers decode the result to check it (authwrap's config
-// and cargo's configuration both do).
+// parse TOML itself; callers decode the result with Decode to check it
+// (authwrap's config and cargo's configuration both do).
 package tomledit
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/pelletier/go-toml/v2"
 )
+
+// Decode decodes the TOML document data into v (struct fields matched by
+// their `toml` tags). With strict set, a key v has no field for is an
+// error naming it ("unknown setting "a.b.c""). Errors of syntax say the
+// line and column.
+//
+// It uses github.com/pelletier/go-toml/v2, whose package initialisation
+// costs nothing at start; BurntSushi/toml's reads the local time zone
+// (/etc/localtime) at the start of every process that links it.
+func Decode(data []byte, v any, strict bool) error {
+	d := toml.NewDecoder(bytes.NewReader(data))
+	if strict {
+		d.DisallowUnknownFields()
+	}
+	err := d.Decode(v)
+	var sm *toml.StrictMissingError
+	if errors.As(err, &sm) && len(sm.Errors) > 0 {
+		return fmt.Errorf("unknown setting %q", strings.Join(sm.Errors[0].Key(), "."))
+	}
+	var de *toml.DecodeError
+	if errors.As(err, &de) {
+		row, col := de.Position()
+		return fmt.Errorf("line %d, column %d: %s", row, col, strings.TrimPrefix(de.Error(), "toml: "))
+	}
+	return err
+}
 
 // Doc is a TOML file's lines.
 type Doc struct {

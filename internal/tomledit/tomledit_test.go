@@ -1,6 +1,9 @@
 package tomledit
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestEditKeepsTheRest(t *testing.T) {
 	in := "# top\r\n[a]\r\nx = 1 # one\r\nlist = [\r\n  \"p\",\r\n]\r\n# end of a\r\n\r\n[\"b\".'c'] # quoted\r\ny = 2\r\n"
@@ -26,5 +29,51 @@ func TestEditKeepsTheRest(t *testing.T) {
 	}
 	if Parse(nil).Bytes() != nil {
 		t.Error("an empty file is not empty after")
+	}
+}
+
+func TestDecode(t *testing.T) {
+	type Inner struct {
+		ClientID string `toml:"client_id"`
+	}
+	type entry struct {
+		Inner
+		Hosts []string `toml:"hosts"`
+	}
+	type file struct {
+		Default  string            `toml:"default_profile"`
+		Profiles map[string]*entry `toml:"profiles"`
+	}
+	var f file
+	in := "default_profile = \"a\"\r\n[profiles.a]\nclient_id = \"c\"\nhosts = [\n  \"x.example.com\", # one\n]\n"
+	if err := Decode([]byte(in), &f, true); err != nil {
+		t.Fatal(err)
+	}
+	if f.Default != "a" || f.Profiles["a"] == nil || f.Profiles["a"].ClientID != "c" || len(f.Profiles["a"].Hosts) != 1 {
+		t.Fatalf("decoded %+v", f)
+	}
+
+	// Strict: the unknown key is named by its whole path; not strict, it is ignored.
+	unknown := []byte("[profiles.main]\nclientid = \"x\"\n")
+	err := Decode(unknown, &file{}, true)
+	if err == nil || err.Error() != `unknown setting "profiles.main.clientid"` {
+		t.Fatalf("strict: %v", err)
+	}
+	if err := Decode(unknown, &file{}, false); err != nil {
+		t.Fatalf("not strict: %v", err)
+	}
+
+	// Syntax and type errors say where.
+	for in, want := range map[string]string{
+		"default_profile = \"a\"\n[profiles.a\n":    "line 2, column",
+		"default_profile = 3\n":                     "line 1, column",
+		"a = 1\na = 2\n":                            "line 2, column",
+		"[profiles.a]\nhosts = \"not a list\"\n":    "line 2, column",
+		"default_profile = \"unterminated\nx = 1\n": "line 1, column",
+	} {
+		err := Decode([]byte(in), &file{}, false)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want one containing %q", in, err, want)
+		}
 	}
 }
