@@ -2,10 +2,12 @@ package helper
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"sync"
@@ -567,4 +569,51 @@ type spyStore struct {
 func (s *spyStore) Load(profile string) (*Session, error) {
 	s.onLoad()
 	return s.Store.Load(profile)
+}
+
+// TestRecordDecodesAsReflection holds the stored record's own decoder to
+// what json.Unmarshal into the same fields by reflection gives.
+func TestRecordDecodesAsReflection(t *testing.T) {
+	type plain record // the same fields, without the UnmarshalJSON method
+	exp := time.Date(2026, 11, 29, 22, 0, 0, 123456789, time.UTC)
+	full, err := encodeSession(&Session{
+		Profile: "p", Server: "https://s.example", ClientID: "c", AccessToken: "a\"\\\u00e9\n",
+		RefreshToken: "r", Expiry: exp, Issued: exp.Add(-time.Hour), UserID: "u", Email: "e@example.com",
+		OrganizationID: "o", OrganizationName: "Ö Corp", SessionID: "s", Updated: exp.Add(-time.Minute),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []string{
+		string(full),
+		`{"v":1,"p":"p","at":"a","extra":{"x":[1,2,{"y":null}]},"more":[],"n":-1.5e3}`,
+		`{"v":1,"p":"p","at":"a","rt":null,"exp":null}`,
+		` { "v" : 1 , "p" : "\u0070" , "at" : "a\ud83d\ude00" } `,
+		`{"v":2,"p":"p","at":"a"}`,
+	} {
+		var got record
+		var want plain
+		if err := json.Unmarshal([]byte(in), &got); err != nil {
+			t.Errorf("%s: %v", in, err)
+			continue
+		}
+		if err := json.Unmarshal([]byte(in), &want); err != nil {
+			t.Fatalf("%s: reflection: %v", in, err)
+		}
+		if !reflect.DeepEqual(got, record(want)) {
+			t.Errorf("%s:\n got %+v\nwant %+v", in, got, want)
+		}
+	}
+	// What json.Unmarshal refuses, the record's decoder refuses too.
+	for _, in := range []string{
+		``, `[]`, `"x"`, `{"v":"1"}`, `{"v":1.5}`, `{"p":1}`, `{"exp":"yesterday"}`, `{"at":"a"`, `{"at":"a"} {}`, `{"at":"a",}`,
+	} {
+		var got record
+		var want plain
+		errGot := json.Unmarshal([]byte(in), &got)
+		errWant := json.Unmarshal([]byte(in), &want)
+		if errGot == nil || (errWant == nil) != (errGot == nil) {
+			t.Errorf("%q: error %v, reflection's %v", in, errGot, errWant)
+		}
+	}
 }
