@@ -2,8 +2,10 @@
 
 // Command compare times commands side by side: it runs each command N
 // times, alternating between them so that machine noise falls on all
-// alike, and prints the median, quartiles and peak RSS of each, and each
-// one's median as a ratio of the last command's (the baseline).
+// alike, and prints the median, quartiles and peak RSS of each, the
+// medians of its CPU time (user and system, every thread) and of its minor
+// page faults, and each one's median as a ratio of the last command's (the
+// baseline).
 //
 //	go run ./bench/compare -n 100 -stdin req.txt -- 'authwrap token' 'git credential-store get'
 package main
@@ -39,31 +41,42 @@ func main() {
 		}
 	}
 	times := make([][]time.Duration, len(cmds))
+	cpu := make([][]time.Duration, len(cmds))
+	faults := make([][]time.Duration, len(cmds)) // counts, kept as durations for median
 	rss := make([]int64, len(cmds))
 	for i := -*warm; i < *n; i++ {
 		for c, line := range cmds {
-			d, maxrss, err := once(line, input)
+			r, err := once(line, input)
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "%s: %v\n", line, err)
 				os.Exit(1)
 			}
 			if i >= 0 {
-				times[c] = append(times[c], d)
-				rss[c] = max(rss[c], maxrss)
+				times[c] = append(times[c], r.wall)
+				cpu[c] = append(cpu[c], r.cpu)
+				faults[c] = append(faults[c], time.Duration(r.faults))
+				rss[c] = max(rss[c], r.maxrss)
 			}
 		}
 	}
 	base := median(times[len(cmds)-1])
-	fmt.Printf("%-50s %10s %10s %10s %9s %8s\n", "command", "median", "p25", "p75", "peak RSS", "ratio")
+	fmt.Printf("%-50s %10s %10s %10s %10s %7s %9s %8s\n", "command", "median", "p25", "p75", "cpu", "faults", "peak RSS", "ratio")
 	for c, line := range cmds {
 		t := times[c]
 		slices.Sort(t)
-		fmt.Printf("%-50s %10s %10s %10s %7dMB %8.2f\n", line, ms(median(t)), ms(t[len(t)/4]), ms(t[3*len(t)/4]),
-			rss[c]/1024, float64(median(t))/float64(base))
+		fmt.Printf("%-50s %10s %10s %10s %10s %7d %7dMB %8.2f\n", line, ms(median(t)), ms(t[len(t)/4]), ms(t[3*len(t)/4]),
+			ms(median(cpu[c])), int64(median(faults[c])), rss[c]/1024, float64(median(t))/float64(base))
 	}
 }
 
-func once(line string, input []byte) (time.Duration, int64, error) {
+// result is what one run measured.
+type result struct {
+	wall, cpu time.Duration
+	faults    int64 // minor page faults
+	maxrss    int64 // KiB
+}
+
+func once(line string, input []byte) (result, error) {
 	args := strings.Fields(line)
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Stdin = bytes.NewReader(input)
@@ -73,14 +86,13 @@ func once(line string, input []byte) (time.Duration, int64, error) {
 	err := cmd.Run()
 	d := time.Since(start)
 	if err != nil {
-		return 0, 0, fmt.Errorf("%v: %s", err, errb.String())
+		return result{}, fmt.Errorf("%v: %s", err, errb.String())
 	}
-	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	var maxrss int64
-	if ru != nil {
-		maxrss = ru.Maxrss
+	r := result{wall: d, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.maxrss, r.faults = ru.Maxrss, ru.Minflt
 	}
-	return d, maxrss, nil
+	return r, nil
 }
 
 func median(t []time.Duration) time.Duration {

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Where a cached `authwrap token`'s time goes, side by side in one run,
+# all static, alternated, N runs each (default 500):
+#
+#   token       this tree's cached `authwrap token`
+#   token@BASE  the same at BASE (default 3e85865, before issue 16's
+#               second round), reading the same session and config
+#   version     this tree's `authwrap version`: the whole binary started,
+#               nothing done
+#   linked      a program that imports every package authwrap's main
+#               imports and does nothing: their package initialisation,
+#               without authwrap's own code (the linker drops what is
+#               not used)
+#   floor       bench/floor: the Go runtime and net/http
+#   git         `git credential-store get`, the baseline of the ratios
+#
+# linked - floor is what the linked packages' initialisation costs every
+# run; version - linked what the size of the whole binary costs (its
+# type links, itabs and the pages they touch); token - version the work
+# of a cached read itself.
+#
+#	bench/startup.sh [N] [BASE]
+source "$(dirname "$0")/lib.sh" --auto-approve 10ms --access-token-ttl 1h
+n="${1:-500}"
+base="${2:-3e85865}"
+git worktree add -q --detach "$WORK/base" "$base"
+(cd "$WORK/base" && CGO_ENABLED=0 go build -o "$WORK/authwrap-base" .)
+git worktree remove --force "$WORK/base"
+CGO_ENABLED=0 go build -o "$WORK/floor" ./bench/floor
+# The linked program is made in the module, so it resolves the same
+# versions, and removed again.
+linked="$(mktemp -d bench/linked.XXXXXX)"
+{
+  echo 'package main'
+  echo 'import ('
+  go list -f '{{join .Imports "\n"}}' . | grep -vx os | sed 's/.*/\t_ "&"/'
+  echo '	"os"'
+  echo ')'
+  echo 'func main() { _, _ = os.Stdout.WriteString("linked\n") }'
+} > "$linked/main.go"
+CGO_ENABLED=0 go build -o "$WORK/linked" "./$linked" || { rm -rf "$linked"; exit 1; }
+rm -rf "$linked"
+export XDG_CONFIG_HOME="$WORK/config"
+mkdir -p "$XDG_CONFIG_HOME/authwrap"
+printf '[profiles.%s]\nclient_id = "client_authwrap_dev"\nhosts = ["git.example.com"]\n' "$AUTHWRAP_PROFILE" > "$XDG_CONFIG_HOME/authwrap/config.toml"
+chmod 600 "$XDG_CONFIG_HOME/authwrap/config.toml"
+"$AW" login --no-browser 2>/dev/null
+"$AW" status | grep storage
+cmp <("$AW" token) <("$WORK/authwrap-base" token) && echo "both read the same cached token"
+printf 'https://user:pass@example.com\n' > "$WORK/git-credentials"
+printf 'protocol=https\nhost=example.com\n\n' > "$WORK/git-request"
+go run ./bench/compare -n "$n" -stdin "$WORK/git-request" -- \
+  "$AW token" "$WORK/authwrap-base token" "$AW version" "$WORK/linked" "$WORK/floor" \
+  "git credential-store --file $WORK/git-credentials get"
