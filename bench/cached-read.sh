@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh" --auto-approve 10ms --access-token-ttl 1h
 n="${1:-100}"
 "$AW" login --no-browser 2>/dev/null
 "$AW" status | grep storage
-CGO_ENABLED=0 go build -o "$WORK/floor" ./bench/floor
+build "$WORK/floor" ./bench/floor
 printf 'https://user:pass@example.com\n' > "$WORK/git-credentials"
 printf 'protocol=https\nhost=example.com\n\n' > "$WORK/git-request"
 go run ./bench/compare -n "$n" -stdin "$WORK/git-request" -- \

@@ -7,11 +7,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK="$(mktemp -d)"
 AW="$WORK/authwrap"
-# The static build (no cgo), which is what users get; $AWD is the
-# dynamically linked one (cgo on), for comparison.
-CGO_ENABLED=0 go build -o "$AW" .
+# build OUT PKG builds PKG as the release does (.goreleaser.yaml): static
+# (no cgo), -trimpath, no symbol tables. $AW is authwrap so built, which
+# is what users get; $AWD the dynamically linked build (cgo on), for
+# comparison.
+build() { CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o "$1" "$2"; }
+build "$AW" .
 AWD="$WORK/authwrap-dynamic"
-CGO_ENABLED=1 go build -o "$AWD" .
+CGO_ENABLED=1 go build -trimpath -ldflags="-s -w" -o "$AWD" .
 port=$((20000 + RANDOM % 20000))
 "$AW" dev-server --addr "127.0.0.1:$port" "$@" >/dev/null 2>&1 &
 SRV=$!

@@ -9,7 +9,7 @@
 source "$(dirname "$0")/lib.sh" --auto-approve 10ms --access-token-ttl 1h
 n="${1:-30}"
 "$AW" login --no-browser 2>/dev/null
-CGO_ENABLED=0 go build -o "$WORK/floor" ./bench/floor
+build "$WORK/floor" ./bench/floor
 for c in "$AW token" "$WORK/floor"; do
   for _ in $(seq "$n"); do /usr/bin/time -f %R $c 2>&1 >/dev/null | tail -1; done | sort -n |
     awk -v c="$(basename "${c%% *}")${c#"${c%% *}"}" '{a[NR]=$1} END {printf "%-16s page faults: median %d (min %d, max %d)\n", c, a[int((NR+1)/2)], a[1], a[NR]}'

@@ -7,6 +7,9 @@
 #               second round), reading the same session and config
 #   version     this tree's `authwrap version`: the whole binary started,
 #               nothing done
+#   reader      bench/reader: the same cached read through the same
+#               packages (config, helper) and nothing else, which is what
+#               splitting the binary would buy
 #   linked      a program that imports every package authwrap's main
 #               imports and does nothing: their package initialisation,
 #               without authwrap's own code (the linker drops what is
@@ -24,9 +27,10 @@ source "$(dirname "$0")/lib.sh" --auto-approve 10ms --access-token-ttl 1h
 n="${1:-500}"
 base="${2:-3e85865}"
 git worktree add -q --detach "$WORK/base" "$base"
-(cd "$WORK/base" && CGO_ENABLED=0 go build -o "$WORK/authwrap-base" .)
+(cd "$WORK/base" && build "$WORK/authwrap-base" .)
 git worktree remove --force "$WORK/base"
-CGO_ENABLED=0 go build -o "$WORK/floor" ./bench/floor
+build "$WORK/floor" ./bench/floor
+build "$WORK/reader" ./bench/reader
 # The linked program is made in the module, so it resolves the same
 # versions, and removed again.
 linked="$(mktemp -d bench/linked.XXXXXX)"
@@ -38,7 +42,7 @@ linked="$(mktemp -d bench/linked.XXXXXX)"
   echo ')'
   echo 'func main() { _, _ = os.Stdout.WriteString("linked\n") }'
 } > "$linked/main.go"
-CGO_ENABLED=0 go build -o "$WORK/linked" "./$linked" || { rm -rf "$linked"; exit 1; }
+build "$WORK/linked" "./$linked" || { rm -rf "$linked"; exit 1; }
 rm -rf "$linked"
 export XDG_CONFIG_HOME="$WORK/config"
 mkdir -p "$XDG_CONFIG_HOME/authwrap"
@@ -46,9 +50,9 @@ printf '[profiles.%s]\nclient_id = "client_authwrap_dev"\nhosts = ["git.example.
 chmod 600 "$XDG_CONFIG_HOME/authwrap/config.toml"
 "$AW" login --no-browser 2>/dev/null
 "$AW" status | grep storage
-cmp <("$AW" token) <("$WORK/authwrap-base" token) && echo "both read the same cached token"
+cmp <("$AW" token) <("$WORK/authwrap-base" token) && cmp <("$AW" token) <("$WORK/reader") && echo "all three read the same cached token"
 printf 'https://user:pass@example.com\n' > "$WORK/git-credentials"
 printf 'protocol=https\nhost=example.com\n\n' > "$WORK/git-request"
 go run ./bench/compare -n "$n" -stdin "$WORK/git-request" -- \
-  "$AW token" "$WORK/authwrap-base token" "$AW version" "$WORK/linked" "$WORK/floor" \
+  "$AW token" "$WORK/authwrap-base token" "$AW version" "$WORK/reader" "$WORK/linked" "$WORK/floor" \
   "git credential-store --file $WORK/git-credentials get"

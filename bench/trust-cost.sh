@@ -10,9 +10,9 @@
 source "$(dirname "$0")/lib.sh" --auto-approve 10ms --access-token-ttl 1h
 n="${1:-300}"
 base="${2:-7291f38}"
-CGO_ENABLED=0 go build -o "$AW" .
+build "$AW" .
 git worktree add -q --detach "$WORK/base" "$base"
-(cd "$WORK/base" && CGO_ENABLED=0 go build -o "$WORK/authwrap-base" .)
+(cd "$WORK/base" && build "$WORK/authwrap-base" .)
 git worktree remove --force "$WORK/base"
 export XDG_CONFIG_HOME="$WORK/config"
 mkdir -p "$XDG_CONFIG_HOME/authwrap"
