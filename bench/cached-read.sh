@@ -10,8 +10,7 @@ n="${1:-100}"
 "$AW" login --no-browser 2>/dev/null
 "$AW" status | grep storage
 build "$WORK/floor" ./bench/floor
-printf 'https://user:pass@example.com\n' > "$WORK/git-credentials"
-printf 'protocol=https\nhost=example.com\n\n' > "$WORK/git-request"
+git_baseline
 go run ./bench/compare -n "$n" -stdin "$WORK/git-request" -- \
   "$AW token" "$AWD token" "$WORK/floor" "git credential-store --file $WORK/git-credentials get"
 before=$(pgrep -c dbus-daemon || true)

@@ -9,15 +9,13 @@
 #	bench/helpers.sh [N]
 source "$(dirname "$0")/lib.sh" --auto-approve 10ms --access-token-ttl 1h
 n="${1:-200}"
-export XDG_CONFIG_HOME="$WORK/config" DOCKER_CONFIG="$WORK/docker"
-mkdir -p "$XDG_CONFIG_HOME/authwrap"
-printf '[profiles.%s]\nclient_id = "client_authwrap_dev"\nhosts = ["git.example.com", "registry.example.com", "app.terraform.io", "k8s.example.com", "cargo.example.com", "pypi.example.com"]\n' \
-  "$AUTHWRAP_PROFILE" > "$XDG_CONFIG_HOME/authwrap/config.toml"
-chmod 600 "$XDG_CONFIG_HOME/authwrap/config.toml"
+export DOCKER_CONFIG="$WORK/docker"
+config_hosts git.example.com registry.example.com app.terraform.io k8s.example.com cargo.example.com pypi.example.com
 "$AW" login --no-browser 2>/dev/null
+git_baseline
+# git's request for the profile's host, so git-credential get answers.
 printf 'protocol=https\nhost=git.example.com\n\n' > "$WORK/git-request"
 printf 'registry.example.com' > "$WORK/docker-request"
-printf 'https://user:pass@example.com\n' > "$WORK/git-credentials"
 export KUBERNETES_EXEC_INFO='{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","spec":{"interactive":false,"cluster":{"server":"https://k8s.example.com"}}}'
 go run ./bench/compare -n "$n" -stdin "$WORK/git-request" -- \
   "$AW git-credential get" "$AW kubectl-credential" "$AW terraform-credentials get app.terraform.io" \

@@ -28,3 +28,29 @@ unset AUTHWRAP_NO_PROMPT CI GIT_TERMINAL_PROMPT
 # stat NAME prints a request counter (poll, refresh, device_authorization).
 stat() { curl -fs "$URL/_authkittest/stats" | tr ',{}' '\n\n\n' | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" | head -1 | sed 's/^$/0/'; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# build_base REV builds authwrap at REV as $WORK/authwrap-base.
+build_base() {
+  git worktree add -q --detach "$WORK/base" "$1"
+  (cd "$WORK/base" && build "$WORK/authwrap-base" .)
+  git worktree remove --force "$WORK/base"
+}
+
+# config_hosts HOST... writes a config file (mode 600) whose profile
+# lists the hosts, as a user's would, so that runs read and check it.
+config_hosts() {
+  export XDG_CONFIG_HOME="$WORK/config"
+  mkdir -p "$XDG_CONFIG_HOME/authwrap"
+  local list
+  list="$(printf '"%s", ' "$@")"
+  printf '[profiles.%s]\nclient_id = "client_authwrap_dev"\nhosts = [%s]\n' "$AUTHWRAP_PROFILE" "${list%, }" \
+    > "$XDG_CONFIG_HOME/authwrap/config.toml"
+  chmod 600 "$XDG_CONFIG_HOME/authwrap/config.toml"
+}
+
+# git_baseline writes $WORK/git-credentials and $WORK/git-request (for
+# -stdin), for `git credential-store --file $WORK/git-credentials get`.
+git_baseline() {
+  printf 'https://user:pass@example.com\n' > "$WORK/git-credentials"
+  printf 'protocol=https\nhost=example.com\n\n' > "$WORK/git-request"
+}

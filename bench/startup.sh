@@ -26,9 +26,7 @@
 source "$(dirname "$0")/lib.sh" --auto-approve 10ms --access-token-ttl 1h
 n="${1:-500}"
 base="${2:-3e85865}"
-git worktree add -q --detach "$WORK/base" "$base"
-(cd "$WORK/base" && build "$WORK/authwrap-base" .)
-git worktree remove --force "$WORK/base"
+build_base "$base"
 build "$WORK/floor" ./bench/floor
 build "$WORK/reader" ./bench/reader
 # The linked program is made in the module, so it resolves the same
@@ -44,15 +42,11 @@ linked="$(mktemp -d bench/linked.XXXXXX)"
 } > "$linked/main.go"
 build "$WORK/linked" "./$linked" || { rm -rf "$linked"; exit 1; }
 rm -rf "$linked"
-export XDG_CONFIG_HOME="$WORK/config"
-mkdir -p "$XDG_CONFIG_HOME/authwrap"
-printf '[profiles.%s]\nclient_id = "client_authwrap_dev"\nhosts = ["git.example.com"]\n' "$AUTHWRAP_PROFILE" > "$XDG_CONFIG_HOME/authwrap/config.toml"
-chmod 600 "$XDG_CONFIG_HOME/authwrap/config.toml"
+config_hosts git.example.com
 "$AW" login --no-browser 2>/dev/null
 "$AW" status | grep storage
 cmp <("$AW" token) <("$WORK/authwrap-base" token) && cmp <("$AW" token) <("$WORK/reader") && echo "all three read the same cached token"
-printf 'https://user:pass@example.com\n' > "$WORK/git-credentials"
-printf 'protocol=https\nhost=example.com\n\n' > "$WORK/git-request"
+git_baseline
 go run ./bench/compare -n "$n" -stdin "$WORK/git-request" -- \
   "$AW token" "$WORK/authwrap-base token" "$AW version" "$WORK/reader" "$WORK/linked" "$WORK/floor" \
   "git credential-store --file $WORK/git-credentials get"
