@@ -323,5 +323,5 @@ func runFast(args []string, stdout, stderr io.Writer) (int, bool) {
 		return 0, false
 	}
 	g.stdout, g.stderr, g.term = stdout, safetext.Writer{W: stderr}, stderr
-	return execute(g, g.stderr, func(ctx context.Context) error { return cmd.run(ctx, g) }), true
+	return execute(g, g.stderr, false, func(ctx context.Context) error { return cmd.run(ctx, g) }), true
 }

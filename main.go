@@ -230,17 +230,24 @@ func runCommand(kctx *kong.Context, g *Globals, stderr io.Writer) int {
 			g.given[el.Flag.Name] = true
 		}
 	}
-	return execute(g, stderr, func(ctx context.Context) error {
+	// The commands that reach kong (login, logout, setup, doctor, ...) are
+	// not the cached reads that catching signals late is for, and some
+	// write files before they wait for anything: they catch them at once.
+	return execute(g, stderr, true, func(ctx context.Context) error {
 		kctx.BindTo(ctx, (*context.Context)(nil))
 		return kctx.Run(g)
 	})
 }
 
 // execute runs a command with a context that a signal cancels, and turns
-// its error into a message and an exit status.
-func execute(g *Globals, stderr io.Writer, run func(ctx context.Context) error) int {
+// its error into a message and an exit status. With catchNow the signals
+// are caught from the start, else from the first wait (signalContext).
+func execute(g *Globals, stderr io.Writer, catchNow bool, run func(ctx context.Context) error) int {
 	ctx, stop := newSignalContext()
 	defer stop()
+	if catchNow {
+		ctx.once.Do(ctx.arm)
+	}
 	err := run(ctx)
 	if err == nil {
 		return 0

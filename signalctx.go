@@ -18,13 +18,14 @@ var caughtSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
 // started with ignored stays ignored (helper.CatchSignals).
 //
 // Signals are caught from the first call to Done on, not before. Whatever
-// waits calls it first: an HTTP request, the poll for approval, a lock, a
-// child process, and every context derived from this one. A cached read
-// waits for nothing and never calls it, and does not pay for the runtime's
-// signal machinery (a goroutine blocked in the runtime, so a thread more,
-// and a wait for it at the end: about a tenth of that read). Until then
-// a signal has its default effect and ends the process, which has written
-// nothing that a signal could leave half done.
+// waits calls it first: an HTTP request, the poll for approval, a child
+// process, every context derived from this one, and taking the session's
+// lock, under which every write to the stored session happens. A cached
+// read does none of these and never calls it, and does not pay for the
+// runtime's signal machinery (a goroutine blocked in the runtime, so a
+// thread more, and a wait for it at the end: about a tenth of that read).
+// Until then a signal has its default effect and ends the process, which
+// has written nothing that a signal could leave half done.
 type signalContext struct {
 	context.Context
 	cancel context.CancelCauseFunc

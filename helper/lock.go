@@ -45,6 +45,15 @@ var errSatisfied = errors.New("satisfied while waiting for the lock")
 // releases it. A process that dies holding it releases it too: the kernel
 // drops flock locks with the last descriptor.
 func lockProfile(ctx context.Context, w lockWait) (func(), error) {
+	// Whoever holds the lock may write the session. A cancelled caller
+	// does not start; and a context that starts catching signals only
+	// once it is observed (authwrap's own does) catches them from here
+	// on, so that a signal ends a write cleanly rather than midway.
+	select {
+	case <-ctx.Done():
+		return nil, context.Cause(ctx)
+	default:
+	}
 	if err := fsutil.PrivateDir(w.dir); err != nil {
 		return nil, fmt.Errorf("%w: creating %s: %w", ErrStateDir, w.dir, err)
 	}
