@@ -589,6 +589,7 @@ func TestRecordDecodesAsReflection(t *testing.T) {
 		`{"v":1,"p":"p","at":"a","extra":{"x":[1,2,{"y":null}]},"more":[],"n":-1.5e3}`,
 		`{"v":1,"p":"p","at":"a","rt":null,"exp":null}`,
 		` { "v" : 1 , "p" : "\u0070" , "at" : "a\ud83d\ude00" } `,
+		`{"V":1,"P":"p","AT":"a","\u017fid":"s","Orgn":"o","p":"q"}`,
 		`{"v":2,"p":"p","at":"a"}`,
 	} {
 		var got record
@@ -616,4 +617,31 @@ func TestRecordDecodesAsReflection(t *testing.T) {
 			t.Errorf("%q: error %v, reflection's %v", in, errGot, errWant)
 		}
 	}
+}
+
+// FuzzRecordDecode: for any input, the record's own decoder and
+// json.Unmarshal by reflection agree: both fail, or both give the same
+// record.
+func FuzzRecordDecode(f *testing.F) {
+	for _, seed := range []string{
+		`{"v":1,"p":"p","srv":"https://s.example","cid":"c","at":"a","rt":"r","exp":"2026-11-29T22:00:00Z","iat":"2026-11-29T21:00:00.5+01:00","uid":"u","em":"e","org":"o","orgn":"n","sid":"s","upd":"2026-11-29T21:59:00Z"}`,
+		`{"v":1,"p":"p","at":"a","extra":{"x":[1,2,{"y":null}]},"rt":null}`,
+		`{"V":1,"AT":"a","\u017fid":"s","at":"b"}`,
+		`{"v":1e0}`, `{"v":-0}`, `{"exp":""}`, `{"at":"\ud800"}`, `[]`, `null`, ``,
+	} {
+		f.Add([]byte(seed))
+	}
+	type plain record
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var got record
+		var want plain
+		errGot := json.Unmarshal(data, &got)
+		errWant := json.Unmarshal(data, &want)
+		if (errGot == nil) != (errWant == nil) {
+			t.Fatalf("%q: error %v, reflection's %v", data, errGot, errWant)
+		}
+		if errGot == nil && !reflect.DeepEqual(got, record(want)) {
+			t.Fatalf("%q:\n got %+v\nwant %+v", data, got, want)
+		}
+	})
 }

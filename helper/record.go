@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -13,13 +14,16 @@ import (
 // tokenizer. json.Unmarshal into the struct would do the same, but first
 // works out the struct's fields by reflection, which every short-lived
 // process pays again: about a third of what a cached read does after
-// start-up. Unknown keys are skipped, as json.Unmarshal skips them.
+// start-up. It gives what json.Unmarshal gives (FuzzRecordDecode compares
+// them): keys matched exactly or else without regard to case, unknown keys
+// skipped, null leaving a field alone, the last of a repeated key winning.
 func (r *record) UnmarshalJSON(data []byte) error {
-	*r = record{}
 	d := json.NewDecoder(bytes.NewReader(data))
 	d.UseNumber()
 	if t, err := d.Token(); err != nil {
 		return err
+	} else if t == nil {
+		return nil // null: nothing to set, as json.Unmarshal does
 	} else if t != json.Delim('{') {
 		return errors.New("not a JSON object")
 	}
@@ -29,7 +33,7 @@ func (r *record) UnmarshalJSON(data []byte) error {
 			return err
 		}
 		key, _ := t.(string)
-		if err := r.decodeField(d, key); err != nil {
+		if err := r.decodeField(d, recordKey(key)); err != nil {
 			return fmt.Errorf("%q: %w", key, err)
 		}
 	}
@@ -42,6 +46,25 @@ func (r *record) UnmarshalJSON(data []byte) error {
 		return errors.New("data after the object")
 	}
 	return nil
+}
+
+// recordKeys are the record's JSON keys (its struct tags).
+var recordKeys = [...]string{"v", "p", "srv", "cid", "at", "rt", "exp", "iat", "uid", "em", "org", "orgn", "sid", "upd"}
+
+// recordKey is the record key that key names, as json.Unmarshal matches
+// them: exactly, else by Unicode case folding; else key itself.
+func recordKey(key string) string {
+	for _, k := range recordKeys {
+		if key == k {
+			return k
+		}
+	}
+	for _, k := range recordKeys {
+		if strings.EqualFold(key, k) {
+			return k
+		}
+	}
+	return key
 }
 
 // decodeField decodes the value of key into its field.
