@@ -150,3 +150,23 @@ func TestSetHostKeepsTheRest(t *testing.T) {
 		t.Errorf("new = %+v", n)
 	}
 }
+
+// A config saved with a byte order mark (Windows Notepad) loads, and an
+// edit keeps the mark and the profile behind it.
+func TestConfigWithByteOrderMark(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.WriteFile(path, []byte("\ufeff[profiles.work]\nclient_id = \"c\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load(path)
+	if err != nil || cfg.Profiles["work"] == nil || cfg.Profiles["work"].ClientID != "c" {
+		t.Fatalf("Load: %+v, %v", cfg, err)
+	}
+	if _, err := SetHost(path, "work", Settings{}, "a.example.com", false); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(path)
+	if want := "\ufeff[profiles.work]\nclient_id = \"c\"\nhosts = [\"a.example.com\"]\n"; string(got) != want {
+		t.Fatalf("after SetHost:\n%q\nwant\n%q", got, want)
+	}
+}

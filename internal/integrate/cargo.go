@@ -45,10 +45,36 @@ func (Cargo) Name() string { return "cargo" }
 
 // cargoFile is what authwrap reads of cargo's configuration.
 type cargoFile struct {
-	Registries map[string]struct {
-		Index              string   `toml:"index"`
-		CredentialProvider []string `toml:"credential-provider"`
-	} `toml:"registries"`
+	Registries map[string]cargoRegistry `toml:"registries"`
+}
+
+// cargoRegistry is one [registries.NAME] table.
+type cargoRegistry struct {
+	Index string `toml:"index"`
+	// CredentialProvider is a string or an array of strings: cargo takes
+	// both (Provider).
+	CredentialProvider any `toml:"credential-provider"`
+}
+
+// Provider is the credential-provider's program and arguments: an array
+// as it is, a string split at spaces as cargo splits it; nil for another
+// value.
+func (r cargoRegistry) Provider() []string {
+	switch v := r.CredentialProvider.(type) {
+	case string:
+		return strings.Fields(v)
+	case []any:
+		argv := make([]string, 0, len(v))
+		for _, a := range v {
+			s, ok := a.(string)
+			if !ok {
+				return nil
+			}
+			argv = append(argv, s)
+		}
+		return argv
+	}
+	return nil
 }
 
 // ErrCargoConfig means cargo's configuration has a shape setup does not
@@ -70,7 +96,7 @@ func (c Cargo) Uses(host string) (bool, error) {
 		return false, err
 	}
 	for _, r := range f.Registries {
-		if IsAuthwrapProvider(r.CredentialProvider) && indexHost(r.Index) == host {
+		if IsAuthwrapProvider(r.Provider()) && indexHost(r.Index) == host {
 			return true, nil
 		}
 	}
@@ -121,7 +147,7 @@ func (c Cargo) Configure(name, index string, provider []string) error {
 		return nil
 	}, func(f *cargoFile) error {
 		r := f.Registries[name]
-		if (index != "" && r.Index != index) || !slices.Equal(r.CredentialProvider, provider) {
+		if (index != "" && r.Index != index) || !slices.Equal(r.Provider(), provider) {
 			return fmt.Errorf("%w: the edit did not read back as written", ErrCargoConfig)
 		}
 		return nil
@@ -138,14 +164,14 @@ func (c Cargo) Remove(name string) error {
 	if err != nil {
 		return err
 	}
-	if !IsAuthwrapProvider(f.Registries[name].CredentialProvider) {
+	if !IsAuthwrapProvider(f.Registries[name].Provider()) {
 		return fmt.Errorf("%w: registry %s in %s has no authwrap credential-provider", ErrNothingToRemove, name, c.Path)
 	}
 	return c.edit(name, func(doc *tomledit.Doc, table int) error {
 		doc.Drop(table, "credential-provider")
 		return nil
 	}, func(f *cargoFile) error {
-		if len(f.Registries[name].CredentialProvider) != 0 {
+		if f.Registries[name].CredentialProvider != nil {
 			return fmt.Errorf("%w: the credential-provider is still there", ErrCargoConfig)
 		}
 		return nil
@@ -223,8 +249,8 @@ func (c Cargo) Registries() (map[string]CargoRegistry, error) {
 	}
 	out := map[string]CargoRegistry{}
 	for name, r := range f.Registries {
-		if IsAuthwrapProvider(r.CredentialProvider) {
-			out[name] = CargoRegistry{Index: r.Index, Provider: r.CredentialProvider}
+		if IsAuthwrapProvider(r.Provider()) {
+			out[name] = CargoRegistry{Index: r.Index, Provider: r.Provider()}
 		}
 	}
 	return out, nil

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -100,6 +101,12 @@ func TestSetupCargoOtherShapes(t *testing.T) {
 			"[net]\r\nretry = 2\r\n\r\n[registries.corp]\r\nindex = \"sparse+https://b/\"\r\ncredential-provider = [\"C:\\\\Tools\\\\authwrap.exe\", \"cargo-credential\"]\r\n"},
 		"comment only": {"# nothing yet", "# nothing yet\n\n[registries.corp]\nindex = \"sparse+https://b/\"\ncredential-provider = [\"C:\\\\Tools\\\\authwrap.exe\", \"cargo-credential\"]\n"},
 		"empty":        {"", "[registries.corp]\nindex = \"sparse+https://b/\"\ncredential-provider = [\"C:\\\\Tools\\\\authwrap.exe\", \"cargo-credential\"]\n"},
+		// cargo takes a string too (split at spaces): replaced in place.
+		"provider as a string": {"[registries.corp]\nindex = \"sparse+https://a/\"\ncredential-provider = \"cargo:token\"\n",
+			"[registries.corp]\nindex = \"sparse+https://b/\"\ncredential-provider = [\"C:\\\\Tools\\\\authwrap.exe\", \"cargo-credential\"]\n"},
+		// A byte order mark (Notepad) stays, and the table behind it is found.
+		"byte order mark": {"\ufeff[registries.corp]\nindex = \"sparse+https://a/\"\n",
+			"\ufeff[registries.corp]\nindex = \"sparse+https://b/\"\ncredential-provider = [\"C:\\\\Tools\\\\authwrap.exe\", \"cargo-credential\"]\n"},
 	} {
 		path := filepath.Join(t.TempDir(), "config.toml")
 		if err := os.WriteFile(path, []byte(c.before), 0o600); err != nil {
@@ -168,8 +175,32 @@ func FuzzSetupCargo(f *testing.F) {
 			t.Fatalf("wrote a file it cannot read: %v\n%s", rerr, after)
 		}
 		r := f.Registries["corp"]
-		if (index != "" && r.Index != index) || !IsAuthwrapProvider(r.CredentialProvider) {
+		if (index != "" && r.Index != index) || !IsAuthwrapProvider(r.Provider()) {
 			t.Fatalf("wrote %+v for index %q", r, index)
 		}
 	})
+}
+
+// A credential-provider written as a string, as cargo allows, is read as
+// cargo splits it: authwrap's is recognised and removed.
+func TestCargoProviderAsString(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.toml")
+	body := "[registries.corp]\nindex = \"sparse+https://cargo.example.com/index/\"\ncredential-provider = \"/usr/bin/authwrap cargo-credential --bearer\"\n"
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := Cargo{Path: path}
+	regs, err := c.Registries()
+	if err != nil || !slices.Equal(regs["corp"].Provider, []string{"/usr/bin/authwrap", "cargo-credential", "--bearer"}) {
+		t.Fatalf("Registries: %v, %v", regs, err)
+	}
+	if uses, err := c.Uses("cargo.example.com"); !uses || err != nil {
+		t.Fatalf("Uses: %v, %v", uses, err)
+	}
+	if err := c.Remove("corp"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "[registries.corp]\nindex = \"sparse+https://cargo.example.com/index/\"\n" {
+		t.Fatalf("after Remove:\n%s", got)
+	}
 }

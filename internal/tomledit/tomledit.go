@@ -24,7 +24,9 @@ import (
 // costs nothing at start; BurntSushi/toml's reads the local time zone
 // (/etc/localtime) at the start of every process that links it.
 func Decode(data []byte, v any, strict bool) error {
-	d := toml.NewDecoder(bytes.NewReader(data))
+	// A UTF-8 byte order mark (Notepad wrote one for years) is not TOML;
+	// cargo and BurntSushi/toml read past it, and so does this.
+	d := toml.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, []byte(bom))))
 	if strict {
 		d.DisallowUnknownFields()
 	}
@@ -36,21 +38,36 @@ func Decode(data []byte, v any, strict bool) error {
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
 		row, col := de.Position()
-		return fmt.Errorf("line %d, column %d: %s", row, col, strings.TrimPrefix(de.Error(), "toml: "))
+		msg := strings.TrimPrefix(de.Error(), "toml: ")
+		// "cannot decode TOML string into struct field config.Entry.Hosts
+		// of type []string" names Go types; say which key instead.
+		if kind, ok := strings.CutPrefix(msg, "cannot decode TOML "); ok && len(de.Key()) > 0 {
+			kind, _, _ = strings.Cut(kind, " ")
+			msg = fmt.Sprintf("%s cannot be a %s", strings.Join(de.Key(), "."), kind)
+		}
+		return fmt.Errorf("line %d, column %d: %s", row, col, msg)
 	}
 	return err
 }
+
+// bom is the UTF-8 byte order mark.
+const bom = "\ufeff"
 
 // Doc is a TOML file's lines.
 type Doc struct {
 	lines []string
 	eol   string
+	bom   string // a byte order mark the file started with
 }
 
-// Parse splits data into lines, remembering whether they end in CRLF.
+// Parse splits data into lines, remembering whether they end in CRLF and
+// whether the file starts with a byte order mark.
 func Parse(data []byte) *Doc {
 	d := &Doc{eol: "\n"}
 	text := string(data)
+	if t, ok := strings.CutPrefix(text, bom); ok {
+		d.bom, text = bom, t
+	}
 	if strings.Contains(text, "\r\n") {
 		d.eol = "\r\n"
 		text = strings.ReplaceAll(text, "\r\n", "\n")
@@ -61,12 +78,13 @@ func Parse(data []byte) *Doc {
 	return d
 }
 
-// Bytes joins the lines again, each ended as the file's were.
+// Bytes joins the lines again, each ended as the file's were, after the
+// byte order mark the file had.
 func (d *Doc) Bytes() []byte {
 	if len(d.lines) == 0 {
 		return nil
 	}
-	return []byte(strings.Join(d.lines, d.eol) + d.eol)
+	return []byte(d.bom + strings.Join(d.lines, d.eol) + d.eol)
 }
 
 // Tables returns the lines of the headers [path...] (each part bare or

@@ -63,6 +63,18 @@ func TestDecode(t *testing.T) {
 		t.Fatalf("not strict: %v", err)
 	}
 
+	// A UTF-8 byte order mark is read past.
+	var withBOM file
+	if err := Decode([]byte("\ufeffdefault_profile = \"b\"\n"), &withBOM, true); err != nil || withBOM.Default != "b" {
+		t.Fatalf("with a byte order mark: %+v, %v", withBOM, err)
+	}
+
+	// A value of the wrong type is named by its key, not by Go types.
+	err = Decode([]byte("[profiles.a]\nhosts = \"x\"\n"), &file{}, true)
+	if err == nil || err.Error() != "line 2, column 9: profiles.a.hosts cannot be a string" {
+		t.Fatalf("wrong type: %v", err)
+	}
+
 	// Syntax and type errors say where.
 	for in, want := range map[string]string{
 		"default_profile = \"a\"\n[profiles.a\n":    "line 2, column",
@@ -75,5 +87,19 @@ func TestDecode(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: error %v, want one containing %q", in, err, want)
 		}
+	}
+}
+
+// TestByteOrderMark: a file that starts with one keeps it, and its first
+// line is still a table header.
+func TestByteOrderMark(t *testing.T) {
+	in := "\ufeff[a]\nk = 1\n"
+	d := Parse([]byte(in))
+	if got := d.Tables("a"); len(got) != 1 || got[0] != 0 {
+		t.Fatalf("Tables(a) = %v", got)
+	}
+	d.Set(0, "k", "2")
+	if got := string(d.Bytes()); got != "\ufeff[a]\nk = 2\n" {
+		t.Fatalf("Bytes = %q", got)
 	}
 }
