@@ -588,6 +588,7 @@ func TestRecordDecodesAsReflection(t *testing.T) {
 		string(full),
 		`{"v":1,"p":"p","at":"a","extra":{"x":[1,2,{"y":null}]},"more":[],"n":-1.5e3}`,
 		`{"v":1,"p":"p","at":"a","rt":null,"exp":null}`,
+		`{"v":null,"p":"p","at":"a"}`,
 		` { "v" : 1 , "p" : "\u0070" , "at" : "a\ud83d\ude00" } `,
 		`{"V":1,"P":"p","AT":"a","\u017fid":"s","Orgn":"o","p":"q"}`,
 		`{"v":2,"p":"p","at":"a"}`,
@@ -627,7 +628,7 @@ func FuzzRecordDecode(f *testing.F) {
 		`{"v":1,"p":"p","srv":"https://s.example","cid":"c","at":"a","rt":"r","exp":"2026-11-29T22:00:00Z","iat":"2026-11-29T21:00:00.5+01:00","uid":"u","em":"e","org":"o","orgn":"n","sid":"s","upd":"2026-11-29T21:59:00Z"}`,
 		`{"v":1,"p":"p","at":"a","extra":{"x":[1,2,{"y":null}]},"rt":null}`,
 		`{"V":1,"AT":"a","\u017fid":"s","at":"b"}`,
-		`{"v":1e0}`, `{"v":-0}`, `{"exp":""}`, `{"at":"\ud800"}`, `[]`, `null`, ``,
+		`{"v":1e0}`, `{"v":-0}`, `{"v":null,"p":null}`, `{"exp":""}`, `{"at":"\ud800"}`, `[]`, `null`, ``,
 	} {
 		f.Add([]byte(seed))
 	}
@@ -644,4 +645,33 @@ func FuzzRecordDecode(f *testing.F) {
 			t.Fatalf("%q:\n got %+v\nwant %+v", data, got, want)
 		}
 	})
+}
+
+// TestRecordFieldsAreTheTags: the record's own decoder knows each field
+// by the key its struct tag gives it, and knows every field.
+func TestRecordFieldsAreTheTags(t *testing.T) {
+	var r record
+	byAddr := map[uintptr]string{}
+	for _, f := range r.fields() {
+		var p uintptr
+		switch {
+		case f.num != nil:
+			p = reflect.ValueOf(f.num).Pointer()
+		case f.str != nil:
+			p = reflect.ValueOf(f.str).Pointer()
+		default:
+			p = reflect.ValueOf(f.tm).Pointer()
+		}
+		byAddr[p] = f.key
+	}
+	v := reflect.ValueOf(&r).Elem()
+	for i := range v.NumField() {
+		tag, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+		if got := byAddr[v.Field(i).Addr().Pointer()]; got != tag {
+			t.Errorf("field %s: decoded as %q, tagged %q", v.Type().Field(i).Name, got, tag)
+		}
+	}
+	if len(byAddr) != v.NumField() {
+		t.Errorf("%d fields decoded, the record has %d", len(byAddr), v.NumField())
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -27,13 +28,14 @@ func (r *record) UnmarshalJSON(data []byte) error {
 	} else if t != json.Delim('{') {
 		return errors.New("not a JSON object")
 	}
+	fields := r.fields()
 	for d.More() {
 		t, err := d.Token()
 		if err != nil {
 			return err
 		}
 		key, _ := t.(string)
-		if err := r.decodeField(d, recordKey(key)); err != nil {
+		if err := decodeField(d, findField(fields, key)); err != nil {
 			return fmt.Errorf("%q: %w", key, err)
 		}
 	}
@@ -48,89 +50,74 @@ func (r *record) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// recordKeys are the record's JSON keys (its struct tags).
-var recordKeys = [...]string{"v", "p", "srv", "cid", "at", "rt", "exp", "iat", "uid", "em", "org", "orgn", "sid", "upd"}
-
-// recordKey is the record key that key names, as json.Unmarshal matches
-// them: exactly, else by Unicode case folding; else key itself.
-func recordKey(key string) string {
-	for _, k := range recordKeys {
-		if key == k {
-			return k
-		}
-	}
-	for _, k := range recordKeys {
-		if strings.EqualFold(key, k) {
-			return k
-		}
-	}
-	return key
+// recordField is one of the record's fields by its JSON key (the struct
+// tag; TestRecordFieldsAreTheTags holds them together): exactly one of
+// the pointers is set.
+type recordField struct {
+	key string
+	num *int
+	str *string
+	tm  *time.Time
 }
 
-// decodeField decodes the value of key into its field.
-func (r *record) decodeField(d *json.Decoder, key string) error {
-	var s *string
-	var tm *time.Time
-	switch key {
-	case "v":
-		t, err := d.Token()
-		if err != nil {
-			return err
+// fields lists the record's fields.
+func (r *record) fields() []recordField {
+	return []recordField{
+		{key: "v", num: &r.Version},
+		{key: "p", str: &r.Profile}, {key: "srv", str: &r.Server}, {key: "cid", str: &r.Client},
+		{key: "at", str: &r.Access}, {key: "rt", str: &r.Refresh},
+		{key: "exp", tm: &r.Expiry}, {key: "iat", tm: &r.Issued},
+		{key: "uid", str: &r.User}, {key: "em", str: &r.Email}, {key: "org", str: &r.Org},
+		{key: "orgn", str: &r.OrgName}, {key: "sid", str: &r.SID}, {key: "upd", tm: &r.Updated},
+	}
+}
+
+// findField is the field key names, as json.Unmarshal matches them:
+// exactly, else by Unicode case folding; nil for none.
+func findField(fields []recordField, key string) *recordField {
+	for i := range fields {
+		if fields[i].key == key {
+			return &fields[i]
 		}
-		n, ok := t.(json.Number)
-		if !ok {
-			return errors.New("not a number")
+	}
+	for i := range fields {
+		if strings.EqualFold(fields[i].key, key) {
+			return &fields[i]
 		}
-		v, err := n.Int64()
-		if err != nil {
-			return err
-		}
-		r.Version = int(v)
-		return nil
-	case "p":
-		s = &r.Profile
-	case "srv":
-		s = &r.Server
-	case "cid":
-		s = &r.Client
-	case "at":
-		s = &r.Access
-	case "rt":
-		s = &r.Refresh
-	case "uid":
-		s = &r.User
-	case "em":
-		s = &r.Email
-	case "org":
-		s = &r.Org
-	case "orgn":
-		s = &r.OrgName
-	case "sid":
-		s = &r.SID
-	case "exp":
-		tm = &r.Expiry
-	case "iat":
-		tm = &r.Issued
-	case "upd":
-		tm = &r.Updated
-	default:
+	}
+	return nil
+}
+
+// decodeField decodes the next value into f; a value for no field is
+// skipped, and null leaves the field alone, as json.Unmarshal does.
+func decodeField(d *json.Decoder, f *recordField) error {
+	if f == nil {
 		var skip json.RawMessage
 		return d.Decode(&skip)
 	}
 	t, err := d.Token()
-	if err != nil {
+	if err != nil || t == nil {
 		return err
 	}
-	if t == nil {
-		return nil // null leaves the field alone, as json.Unmarshal does
+	if f.num != nil {
+		n, ok := t.(json.Number)
+		if !ok {
+			return errors.New("not a number")
+		}
+		v, err := strconv.ParseInt(n.String(), 10, 0)
+		if err != nil {
+			return err
+		}
+		*f.num = int(v)
+		return nil
 	}
 	str, ok := t.(string)
 	if !ok {
 		return errors.New("not a string")
 	}
-	if s != nil {
-		*s = str
+	if f.str != nil {
+		*f.str = str
 		return nil
 	}
-	return tm.UnmarshalText([]byte(str))
+	return f.tm.UnmarshalText([]byte(str))
 }
