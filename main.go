@@ -246,7 +246,7 @@ func execute(g *Globals, stderr io.Writer, catchNow bool, run func(ctx context.C
 	ctx, stop := newSignalContext()
 	defer stop()
 	if catchNow {
-		ctx.once.Do(ctx.arm)
+		ctx.catch()
 	}
 	err := run(ctx)
 	if err == nil {

@@ -44,9 +44,12 @@ func newSignalContext() (*signalContext, func()) {
 
 // Done starts catching signals, then returns the channel a signal closes.
 func (c *signalContext) Done() <-chan struct{} {
-	c.once.Do(c.arm)
+	c.catch()
 	return c.Context.Done()
 }
+
+// catch starts catching signals, once.
+func (c *signalContext) catch() { c.once.Do(c.arm) }
 
 // arm registers for the signals and cancels the context with the first.
 func (c *signalContext) arm() {
