@@ -224,8 +224,12 @@ func (c Cargo) edit(name string, change func(doc *tomledit.Doc, table int) error
 }
 
 // Index returns the index URL cargo's configuration gives registry name,
-// or "".
+// or "". Its host is where setup sends the token, so a configuration
+// another user could have written is refused (fsutil.CheckTrusted).
 func (c Cargo) Index(name string) (string, error) {
+	if err := fsutil.CheckTrusted(c.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("cargo's configuration decides which host gets the token: %w (or pass --index)", err)
+	}
 	f, _, err := c.read()
 	if err != nil {
 		return "", err

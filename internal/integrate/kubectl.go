@@ -193,7 +193,9 @@ type KubeSetup struct {
 // the file, comments included, is kept; the current context is not
 // changed. A list kubectl wrote as null (`users: null`) is filled in
 // place; a key that holds something other than a list is an error, never
-// a second key. The file is replaced atomically.
+// a second key. The file is replaced atomically. A kubeconfig another user
+// could have written is refused (fsutil.CheckTrusted): the server it names
+// is where the token will go.
 //
 // apiVersion is the exec credential API version to write (ExecV1 when
 // empty; kubectl before 1.22 takes only ExecV1beta1, see
@@ -206,6 +208,13 @@ func SetupKubectl(path, cluster, profile, exe, apiVersion string, remove bool) (
 	data, err := os.ReadFile(path)
 	if err != nil && !(remove && errors.Is(err, fs.ErrNotExist)) {
 		return res, fmt.Errorf("reading the kubeconfig: %w", err)
+	}
+	if !remove {
+		// The cluster's server, read from this file, is the host the
+		// profile will send its token to.
+		if err := fsutil.CheckTrusted(path); err != nil {
+			return res, fmt.Errorf("the kubeconfig decides which server gets the token: %w", err)
+		}
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/authwrap/authwrap/internal/fsutil"
 )
 
 // dockerInputs are config.json contents people and programs have left
@@ -148,4 +151,46 @@ func FuzzSetupKubectl(f *testing.F) {
 		f.Add(in)
 	}
 	f.Fuzz(checkKube)
+}
+
+// The files whose contents choose the host that gets the token (the
+// kubeconfig's cluster server, cargo's registry index) are refused when
+// another user could have written them, and left as they were; undoing
+// is still allowed. Unix file modes only.
+func TestSetupRefusesUntrustedFiles(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no Unix modes")
+	}
+	dir := t.TempDir()
+	kube := filepath.Join(dir, "config")
+	body := "clusters:\n- name: prod\n  cluster:\n    server: https://k8s.example.com\n"
+	if err := os.WriteFile(kube, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(kube, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := SetupKubectl(kube, "prod", "default", "/x/authwrap", "", false); !errors.Is(err, fsutil.ErrUntrusted) {
+		t.Errorf("kubeconfig writable by others: %v", err)
+	}
+	if b, _ := os.ReadFile(kube); string(b) != body {
+		t.Errorf("the kubeconfig changed:\n%s", b)
+	}
+	if _, err := SetupKubectl(kube, "prod", "default", "/x/authwrap", "", true); err != nil {
+		t.Errorf("removing: %v", err)
+	}
+
+	cargo := Cargo{Path: filepath.Join(dir, "cargo.toml")}
+	if err := os.WriteFile(cargo.Path, []byte("[registries.corp]\nindex = \"sparse+https://evil.example/index/\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if index, err := cargo.Index("corp"); err != nil || index != "sparse+https://evil.example/index/" {
+		t.Fatalf("own file: %q, %v", index, err)
+	}
+	if err := os.Chmod(cargo.Path, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if index, err := cargo.Index("corp"); !errors.Is(err, fsutil.ErrUntrusted) || index != "" {
+		t.Errorf("cargo config writable by others: %q, %v", index, err)
+	}
 }
