@@ -377,21 +377,25 @@ func (g *Globals) manager(p helper.Profile, store helper.Store, prompter helper.
 
 // httpClient builds the client for the authorization server: the default
 // transport (which honours HTTPS_PROXY and NO_PROXY), trusting the CAs
-// in --ca-file as well as the system's.
+// in --ca-file as well as the system's, and checking the files
+// SSL_CERT_FILE and SSL_CERT_DIR name as --ca-file is checked.
 func (g *Globals) httpClient() (*http.Client, error) {
-	if g.CAFile == "" && !g.Verbose {
+	if g.CAFile == "" && !g.Verbose && !certEnvSet() {
 		return nil, nil
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	if g.CAFile != "" {
 		// The CAs decide which servers receive the refresh token: a file
-		// another user could write is refused, as the config is.
-		if err := fsutil.CheckTrusted(g.CAFile); err != nil {
-			return nil, fmt.Errorf("--ca-file: %w", err)
-		}
-		pem, err := os.ReadFile(g.CAFile)
+		// another user could write is refused, as the config is, and
+		// what is read is the file that was checked.
+		pem, err := fsutil.ReadTrusted(g.CAFile)
 		if err != nil {
 			return nil, fmt.Errorf("--ca-file: %w", err)
+		}
+		// The system's pool reads SSL_CERT_FILE and SSL_CERT_DIR: the
+		// same check first.
+		if err := checkCertEnv(); err != nil {
+			return nil, err
 		}
 		pool, err := x509.SystemCertPool()
 		if err != nil || pool == nil {
@@ -403,6 +407,9 @@ func (g *Globals) httpClient() (*http.Client, error) {
 		tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
 	var rt http.RoundTripper = tr
+	if certEnvSet() && g.CAFile == "" {
+		rt = &certEnvTransport{base: tr}
+	}
 	if g.Verbose {
 		rt = &helper.VerboseTransport{Base: tr, Log: func(line string) { fmt.Fprintf(g.stderr, "authwrap: %s\n", line) }}
 	}

@@ -313,6 +313,139 @@ func TestUnprivilegedUser(t *testing.T) {
 		}
 	})
 
+	t.Run("paths another user can change", func(t *testing.T) {
+		// The second review's classes: a directory a group may write (its
+		// members can swap files in it), a symbolic link another user owns
+		// (they can point it elsewhere between a check and a read), and
+		// the CA files Go's TLS reads by itself. Each file that decides
+		// where a token goes is refused, however it is named.
+		n, _ := strconv.Atoi(uid)
+		if r := as(nil, "authwrap", "login"); r.code != 0 {
+			t.Fatalf("login: exit %d: %s", r.code, r.stderr)
+		}
+		evil := "[profiles.default]\nhosts = [\"evil.example.com\"]\n"
+		gitGet := func(env ...string) result {
+			t.Helper()
+			cmd := exec.Command("setpriv", "--reuid="+uid, "--regid="+uid, "--clear-groups", "--", filepath.Join(root, "authwrap"), "git-credential", "get")
+			cmd.Env = serverEnv(home, srv, env...)
+			cmd.Stdin = strings.NewReader("protocol=https\nhost=evil.example.com\n\n")
+			var out, errb bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &errb
+			_ = cmd.Run()
+			return result{out.String(), errb.String(), cmd.ProcessState.ExitCode()}
+		}
+		mkfile := func(p, data string, m os.FileMode, owner int) {
+			t.Helper()
+			if err := os.WriteFile(p, []byte(data), m); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(p, m); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Lchown(p, owner, owner); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mkdir := func(p string, m os.FileMode, uid, gid int) string {
+			t.Helper()
+			if err := os.MkdirAll(p, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(p, m); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chown(p, uid, gid); err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		// The review's example: root:team 2775, the victim's own config in
+		// it. Refused on the helper's path and on the fresh-token path.
+		team := mkdir(filepath.Join(root, "team"), 0o775|os.ModeSetgid, 0, 4244)
+		mkdir(filepath.Join(team, "authwrap"), 0o700, n, n)
+		mkfile(filepath.Join(team, "authwrap", "config.toml"), evil, 0o600, n)
+		if r := gitGet("XDG_CONFIG_HOME=" + team); r.code == 0 || strings.Contains(r.stdout, "password=") || !strings.Contains(r.stderr, team+" may be written by its group") {
+			t.Errorf("a config under a group-writable directory: exit %d, stdout %q, stderr:\n%s", r.code, r.stdout, r.stderr)
+		}
+		// Another member of the class: the keyring directory under it.
+		if r := as([]string{"AUTHWRAP_KEYRING_BACKEND=file", "AUTHWRAP_FILE_DIR=" + filepath.Join(team, "authwrap", "keyring")}, "authwrap", "token"); r.code == 0 || !strings.Contains(r.stderr, "may be written by its group") {
+			t.Errorf("a keyring directory under a group-writable directory: exit %d, stderr:\n%s", r.code, r.stderr)
+		}
+		// With the sticky bit, no member can rename the victim's file.
+		_ = os.Chmod(team, 0o1775|os.ModeSetgid|os.ModeSticky)
+		if r := gitGet("XDG_CONFIG_HOME=" + team); r.code != 0 || !strings.Contains(r.stdout, "password=eyJ") {
+			t.Errorf("a config under a sticky group directory: exit %d, stdout %q, stderr:\n%s", r.code, r.stdout, r.stderr)
+		}
+
+		// AUTHWRAP_CONFIG through a link another user owns in their own
+		// directory, pointing at the victim's own private config: the
+		// owner could flip it at any moment.
+		own := mkdir(filepath.Join(home, "own"), 0o700, n, n)
+		mkfile(filepath.Join(own, "config.toml"), evil, 0o600, n)
+		theirs := mkdir(filepath.Join(root, "theirs-links"), 0o755, 4243, 4243)
+		link := filepath.Join(theirs, "config.toml")
+		if err := os.Symlink(filepath.Join(own, "config.toml"), link); err != nil {
+			t.Fatal(err)
+		}
+		_ = os.Lchown(link, 4243, 4243)
+		if r := gitGet("AUTHWRAP_CONFIG=" + link); r.code == 0 || strings.Contains(r.stdout, "password=") || !strings.Contains(r.stderr, theirs+" belongs to another user (uid 4243)") {
+			t.Errorf("AUTHWRAP_CONFIG through another user's link: exit %d, stdout %q, stderr:\n%s", r.code, r.stdout, r.stderr)
+		}
+		// The same link in a sticky directory, where the directory is fine
+		// but the link is still theirs to change.
+		sticky := mkdir(filepath.Join(root, "sticky-links"), 0o1777|os.ModeSticky, 0, 0)
+		slink := filepath.Join(sticky, "config.toml")
+		if err := os.Symlink(filepath.Join(own, "config.toml"), slink); err != nil {
+			t.Fatal(err)
+		}
+		_ = os.Lchown(slink, 4243, 4243)
+		if r := gitGet("AUTHWRAP_CONFIG=" + slink); r.code == 0 || !strings.Contains(r.stderr, slink+" belongs to another user (uid 4243)") {
+			t.Errorf("AUTHWRAP_CONFIG through another user's link in a sticky directory: exit %d, stderr:\n%s", r.code, r.stderr)
+		}
+		// --ca-file and setup kubectl through the same link: refused before
+		// anything is read.
+		kube := filepath.Join(theirs, "kubeconfig")
+		if err := os.Symlink(filepath.Join(own, "kubeconfig"), kube); err != nil {
+			t.Fatal(err)
+		}
+		_ = os.Lchown(kube, 4243, 4243)
+		mkfile(filepath.Join(own, "kubeconfig"), "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://evil.example.com\n", 0o600, n)
+		if r := as([]string{"KUBECONFIG=" + kube}, "authwrap", "setup", "kubectl", "--cluster", "c"); r.code == 0 || !strings.Contains(r.stderr, "belongs to another user (uid 4243)") {
+			t.Errorf("setup kubectl through another user's link: exit %d, stderr:\n%s", r.code, r.stderr)
+		}
+		if r := as([]string{"AUTHWRAP_CA_FILE=" + link}, "authwrap", "token", "--min-ttl", "0s"); r.code == 0 || !strings.Contains(r.stderr, "--ca-file: not safe to use") {
+			t.Errorf("--ca-file through another user's link: exit %d, stderr:\n%s", r.code, r.stderr)
+		}
+
+		// SSL_CERT_FILE and SSL_CERT_DIR decide, as --ca-file does, which
+		// server gets the refresh token: a file others may write, and a
+		// certificate directory holding another user's hashed link, are
+		// refused before any request is sent (a cached read, which sends
+		// none, is not slowed by the check).
+		openCA := filepath.Join(own, "open-ca.pem")
+		mkfile(openCA, "-----BEGIN CERTIFICATE-----\n", 0o666, n)
+		before := srv.Requests(authkittest.DeviceAuthorization)
+		if r := as([]string{"SSL_CERT_FILE=" + openCA}, "authwrap", "login", "--force"); r.code == 0 || !strings.Contains(r.stderr, "SSL_CERT_FILE: not safe to use: "+openCA+" may be written by other users") {
+			t.Errorf("a 0666 SSL_CERT_FILE: exit %d, stderr:\n%s", r.code, r.stderr)
+		}
+		certDir := mkdir(filepath.Join(own, "certs"), 0o755, n, n)
+		mkfile(filepath.Join(theirs, "ca.pem"), "-----BEGIN CERTIFICATE-----\n", 0o644, 4243)
+		hashed := filepath.Join(certDir, "0a1b2c3d.0")
+		if err := os.Symlink(filepath.Join(theirs, "ca.pem"), hashed); err != nil {
+			t.Fatal(err)
+		}
+		_ = os.Lchown(hashed, n, n)
+		if r := as([]string{"SSL_CERT_DIR=" + certDir}, "authwrap", "login", "--force"); r.code == 0 || !strings.Contains(r.stderr, "SSL_CERT_DIR: not safe to use") {
+			t.Errorf("SSL_CERT_DIR with another user's certificate: exit %d, stderr:\n%s", r.code, r.stderr)
+		}
+		if got := srv.Requests(authkittest.DeviceAuthorization); got != before {
+			t.Errorf("%d sign-ins started with untrusted CA files", got-before)
+		}
+		if r := as([]string{"SSL_CERT_FILE=" + openCA}, "authwrap", "token", "--min-ttl", "0s"); r.code != 0 {
+			t.Errorf("a cached read sends nothing, so needs no CA: exit %d, stderr:\n%s", r.code, r.stderr)
+		}
+	})
+
 	t.Run("keyctl quota full", func(t *testing.T) {
 		kc := []string{"AUTHWRAP_KEYRING_BACKEND=keyctl"}
 		if r := as(kc, "authwrap", "login"); r.code != 0 {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -75,21 +74,23 @@ func Path() string { return filepath.Join(helper.XDGConfigDir(), "authwrap", "co
 // Load reads the configuration at path. A missing file is an empty
 // configuration, not an error. The file decides which hosts receive a
 // token, so one that another user could have written or replaced is
-// refused (fsutil.CheckTrusted), on every path that reads it.
+// refused (fsutil.ReadTrusted: checked and read as one file), on every
+// path that reads it.
 func Load(path string) (*Config, error) {
-	cfg := &Config{}
-	if err := fsutil.CheckTrusted(path); errors.Is(err, fs.ErrNotExist) {
-		return cfg, nil
-	} else if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
-	}
-	data, err := os.ReadFile(path)
+	data, err := fsutil.ReadTrusted(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return cfg, nil
-	}
-	if err != nil {
+		return &Config{}, nil
+	} else if errors.Is(err, fsutil.ErrUntrusted) {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	} else if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 	}
+	return parse(path, data)
+}
+
+// parse decodes the configuration read from path.
+func parse(path string, data []byte) (*Config, error) {
+	cfg := &Config{}
 	if err := tomledit.Decode(data, cfg, true); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrConfig, path, err)
 	}

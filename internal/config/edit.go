@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"slices"
 
 	"github.com/authwrap/authwrap/internal/fsutil"
@@ -26,11 +25,14 @@ type Settings struct {
 // and replaced atomically (write, then rename). changed is false when the
 // file already said all this.
 func SetHost(path, profile string, set Settings, host string, remove bool) (changed bool, err error) {
-	data, err := os.ReadFile(path)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	// Read once, checked (what is kept of the file is what was checked).
+	data, err := fsutil.ReadTrusted(path)
+	if errors.Is(err, fsutil.ErrUntrusted) {
+		return false, fmt.Errorf("%w: %w", ErrConfig, err)
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return false, err
 	}
-	cfg, err := Load(path)
+	cfg, err := parse(path, data)
 	if err != nil {
 		return false, err
 	}

@@ -5,9 +5,12 @@ package fsutil
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 )
 
 // ErrUntrusted marks a file or directory that another user could have
@@ -17,14 +20,16 @@ var ErrUntrusted = errors.New("not safe to use")
 // PrivateDir makes sure dir is a directory only this user controls. One
 // it creates (with its missing parents) gets mode 0700. One that already
 // exists is never changed: it is refused, with its path and the reason,
-// when another user owns it, when others may write in it (a shared
-// directory, even with the sticky bit), or when it sits in a directory
-// another user controls (OpenSSH checks key paths the same way).
-// Symbolic links are resolved first and the real path is checked.
+// when another user owns it, when others (its group included) may write
+// in it, even with the sticky bit, or when the path to it is one another
+// user could change: a directory or symbolic link on the way that belongs
+// to another user, or a directory its group or others may write without
+// the sticky bit (OpenSSH checks key paths the same way). The path is
+// walked one name at a time, so it means the same thing to every later
+// use of the unresolved name (the keyring library's, the lock's).
 func PrivateDir(dir string) error {
 	_, err := os.Lstat(dir)
-	created := errors.Is(err, fs.ErrNotExist)
-	if created {
+	if errors.Is(err, fs.ErrNotExist) {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return err
 		}
@@ -33,11 +38,7 @@ func PrivateDir(dir string) error {
 			return err
 		}
 	}
-	real, err := filepath.EvalSymlinks(dir)
-	if err != nil {
-		return err
-	}
-	fi, err := os.Lstat(real)
+	real, fi, err := walkTrusted(dir)
 	if err != nil {
 		return err
 	}
@@ -48,34 +49,103 @@ func PrivateDir(dir string) error {
 		return fmt.Errorf("%w: %s (really %s) may be written by other users (mode %v, owner uid %d); authwrap keeps its files only in a directory of its own: point it elsewhere, or `chmod go-w` it if it is yours alone",
 			ErrUntrusted, dir, real, octal(fi), owner)
 	}
-	return checkOwners(real)
+	return checkSecurity(real, nil)
 }
 
 // CheckTrusted refuses a file whose contents decide where a token goes
 // (the configuration, a CA bundle) when another user could have written
-// it, as OpenSSH refuses such a config: it must be a regular file owned
-// by this user or root that no one else may write, and no directory above
-// it (after resolving symbolic links) may belong to another user or be
-// writable by others without the sticky bit. A missing file is
-// fs.ErrNotExist.
+// it or could change which file the path names, as OpenSSH refuses such a
+// config: it must be a regular file owned by this user or root that no
+// one else may write, and every directory and symbolic link on the way to
+// it must be safe as for PrivateDir (walked one name at a time). A
+// missing file is fs.ErrNotExist. To read such a file, use ReadTrusted,
+// which checks the file it opened rather than the name.
 func CheckTrusted(path string) error {
-	real, err := filepath.EvalSymlinks(path)
+	_, fi, err := walkTrusted(path)
 	if err != nil {
 		return err
 	}
-	fi, err := os.Lstat(real)
+	return judgeFile(path, fi)
+}
+
+// ReadTrusted reads a file whose contents decide where a token goes,
+// under the rules of CheckTrusted, opening it once: the path is walked
+// and checked, the file it leads to is opened without following a final
+// symbolic link, the descriptor itself is judged (owner, mode, a regular
+// file) and compared with what the walk saw (device and inode), and the
+// contents are read from it. Swapping the file or a link between the
+// check and the read gets an error, never the other file's contents.
+func ReadTrusted(path string) ([]byte, error) {
+	real, fi, err := walkTrusted(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := judgeFile(path, fi); err != nil {
+		return nil, err
+	}
+	f, err := openNoFollow(real)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	ofi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !os.SameFile(fi, ofi) {
+		return nil, fmt.Errorf("%w: %s changed while it was being checked", ErrUntrusted, path)
+	}
+	if err := judgeFile(path, ofi); err != nil {
+		return nil, err
+	}
+	if err := checkSecurity(real, f); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxTrustedSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxTrustedSize {
+		return nil, fmt.Errorf("%s is larger than %d MiB", path, maxTrustedSize>>20)
+	}
+	return data, nil
+}
+
+// CheckTrustedDir refuses a directory whose files decide where a token
+// goes (a directory of CA certificates) when another user could add to it
+// or change which directory the path names: it and the path to it must be
+// safe as for PrivateDir's walk, and it must not be writable by its group
+// or others unless it has the sticky bit. Unlike PrivateDir, others may
+// read it, and it is never created.
+func CheckTrustedDir(dir string) error {
+	real, fi, err := walkTrusted(dir)
 	if err != nil {
 		return err
 	}
+	if !fi.IsDir() {
+		return fmt.Errorf("%w: %s is not a directory", ErrUntrusted, dir)
+	}
+	home, _ := os.UserHomeDir()
+	return judgeStep(real, fi, home)
+}
+
+// maxTrustedSize bounds what ReadTrusted reads: a CA bundle of every
+// public root is well under a megabyte.
+const maxTrustedSize = 16 << 20
+
+// judgeFile checks a file's own owner, type and mode.
+func judgeFile(path string, fi os.FileInfo) error {
 	if !fi.Mode().IsRegular() {
 		return fmt.Errorf("%w: %s is not a regular file", ErrUntrusted, path)
 	}
-	// The file's owner and every directory above it, as for a private
-	// directory; then the file's own mode, which only its owner can fix.
-	if err := checkOwners(real); err != nil {
-		return err
+	owner, ok := ownerOf(fi)
+	if !ok {
+		return nil
 	}
-	if _, ok := ownerOf(fi); ok && fi.Mode().Perm()&0o022 != 0 {
+	if me := os.Getuid(); owner != me && owner != 0 {
+		return fmt.Errorf("%w: %s belongs to another user (uid %d), not to this one (uid %d); authwrap reads such files only from their owner or root", ErrUntrusted, path, owner, me)
+	}
+	if fi.Mode().Perm()&0o022 != 0 {
 		return fmt.Errorf("%w: %s may be written by other users (mode %s): run `chmod go-w %s`", ErrUntrusted, path, octal(fi), path)
 	}
 	return nil
@@ -159,38 +229,130 @@ func octal(fi os.FileInfo) string {
 	return fmt.Sprintf("%04o", m)
 }
 
-// checkOwners walks from dir (a directory or a file), a path with no
-// symbolic links in it, up to the home directory (when dir is in it;
-// else up to the root, as OpenSSH's safe_path does) and fails on a path
-// another user owns, or a directory anyone may write without the sticky
-// bit (a file's own mode is its caller's to judge).
-func checkOwners(dir string) error {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return err
+// maxLinks bounds the symbolic links one walk follows, as the kernel's
+// ELOOP does.
+const maxLinks = 40
+
+// walkTrusted resolves path one name at a time, as the kernel does, and
+// checks each directory and symbolic link it passes through that is not
+// above the home directory: it must belong to this user or root, and a
+// directory must not be writable by its group or others unless it has
+// the sticky bit (in a sticky directory only an entry's owner may rename
+// or remove it, so another user cannot swap this user's entries). It
+// returns the resolved path (no symbolic links in it) and what it names,
+// not yet judged (the caller judges a file or a directory as it must).
+func walkTrusted(path string) (string, os.FileInfo, error) {
+	if path == "" {
+		return "", nil, fs.ErrNotExist
+	}
+	if !filepath.IsAbs(path) {
+		wd, err := os.Getwd()
+		if err != nil {
+			return "", nil, err
+		}
+		// Not filepath.Join: ".." after a symbolic link is the link
+		// target's parent, which the walk below resolves.
+		path = wd + string(filepath.Separator) + path
 	}
 	home, _ := os.UserHomeDir()
 	if h, err := filepath.EvalSymlinks(home); err == nil {
 		home = h
 	}
-	me := os.Getuid()
-	for p := abs; ; p = filepath.Dir(p) {
-		fi, err := os.Lstat(p)
+	vol := filepath.VolumeName(path)
+	todo := splitPath(path[len(vol):])
+	root := vol + string(filepath.Separator)
+	cur := root
+	fi, err := os.Lstat(cur)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := judgeStep(cur, fi, home); err != nil {
+		return "", nil, err
+	}
+	links := 0
+	for len(todo) > 0 {
+		name := todo[0]
+		todo = todo[1:]
+		switch name {
+		case "", ".":
+			continue
+		case "..":
+			cur = filepath.Dir(cur)
+			if fi, err = os.Lstat(cur); err != nil {
+				return "", nil, err
+			}
+			continue
+		}
+		next := filepath.Join(cur, name)
+		if fi, err = os.Lstat(next); err != nil {
+			return "", nil, err
+		}
+		if err := judgeStep(next, fi, home); err != nil {
+			return "", nil, err
+		}
+		if fi.Mode()&os.ModeSymlink == 0 {
+			if len(todo) > 0 && !fi.IsDir() {
+				return "", nil, fmt.Errorf("%s: %w", next, syscall.ENOTDIR)
+			}
+			cur = next
+			continue
+		}
+		if links++; links > maxLinks {
+			return "", nil, fmt.Errorf("%s: too many levels of symbolic links", path)
+		}
+		target, err := os.Readlink(next)
 		if err != nil {
-			return err
+			return "", nil, err
 		}
-		owner, ok := ownerOf(fi)
-		if !ok {
-			return nil // no uids here
+		if filepath.IsAbs(target) {
+			v := filepath.VolumeName(target)
+			cur = v + string(filepath.Separator)
+			target = target[len(v):]
 		}
-		switch {
-		case owner != me && owner != 0:
-			return fmt.Errorf("%w: %s belongs to another user (uid %d), not to this one (uid %d); authwrap keeps and reads its files only where no one else can replace them", ErrUntrusted, p, owner, me)
-		case fi.IsDir() && fi.Mode().Perm()&0o002 != 0 && fi.Mode()&os.ModeSticky == 0:
-			return fmt.Errorf("%w: %s may be written by anyone (mode %s, no sticky bit); authwrap keeps and reads its files only where no one else can replace them", ErrUntrusted, p, octal(fi))
-		}
-		if filepath.Dir(p) == p || p == filepath.Clean(home) {
-			return nil
+		todo = append(splitPath(target), todo...)
+		if fi, err = os.Lstat(cur); err != nil {
+			return "", nil, err
 		}
 	}
+	return cur, fi, nil
+}
+
+// splitPath splits a path at its separators (either kind on Windows).
+func splitPath(p string) []string {
+	return strings.FieldsFunc(p, func(r rune) bool { return os.IsPathSeparator(uint8(r)) && r < 0x80 })
+}
+
+// judgeStep checks one directory or symbolic link of a walked path.
+// Directories above the home directory (when the path is in it) are
+// not judged, as OpenSSH's safe_path stops at home: /home and its kind
+// are the system's.
+func judgeStep(p string, fi os.FileInfo, home string) error {
+	if home != "" && p != home && strings.HasPrefix(home, strings.TrimSuffix(p, string(filepath.Separator))+string(filepath.Separator)) {
+		return nil
+	}
+	owner, ok := ownerOf(fi)
+	if !ok {
+		if fi.IsDir() {
+			return checkSecurity(p, nil)
+		}
+		return nil
+	}
+	me := os.Getuid()
+	switch {
+	case owner != me && owner != 0:
+		what := "a directory"
+		if fi.Mode()&os.ModeSymlink != 0 {
+			what = "a symbolic link"
+		} else if !fi.IsDir() {
+			what = "a file"
+		}
+		return fmt.Errorf("%w: %s belongs to another user (uid %d), not to this one (uid %d); it is %s on the way, and authwrap keeps and reads its files only where no one else can replace them", ErrUntrusted, p, owner, me, what)
+	case fi.IsDir() && fi.Mode().Perm()&0o022 != 0 && fi.Mode()&os.ModeSticky == 0:
+		who := "its group"
+		if fi.Mode().Perm()&0o002 != 0 {
+			who = "anyone"
+		}
+		return fmt.Errorf("%w: %s may be written by %s (mode %s, no sticky bit), so files in it can be swapped; authwrap keeps and reads its files only where no one else can replace them: `chmod go-w %s` if it is yours alone", ErrUntrusted, p, who, octal(fi), p)
+	}
+	return nil
 }

@@ -113,8 +113,11 @@ func indexHost(index string) string {
 	return t.Host
 }
 
-func (c Cargo) read() (*cargoFile, []byte, error) {
-	data, err := os.ReadFile(c.Path)
+func (c Cargo) read() (*cargoFile, []byte, error) { return c.readWith(os.ReadFile) }
+
+// readWith reads and decodes cargo's configuration with readFile.
+func (c Cargo) readWith(readFile func(string) ([]byte, error)) (*cargoFile, []byte, error) {
+	data, err := readFile(c.Path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &cargoFile{}, nil, nil
 	}
@@ -225,13 +228,12 @@ func (c Cargo) edit(name string, change func(doc *tomledit.Doc, table int) error
 
 // Index returns the index URL cargo's configuration gives registry name,
 // or "". Its host is where setup sends the token, so a configuration
-// another user could have written is refused (fsutil.CheckTrusted).
+// another user could have written is refused (fsutil.ReadTrusted).
 func (c Cargo) Index(name string) (string, error) {
-	if err := fsutil.CheckTrusted(c.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	f, _, err := c.readWith(fsutil.ReadTrusted)
+	if errors.Is(err, fsutil.ErrUntrusted) {
 		return "", fmt.Errorf("cargo's configuration decides which host gets the token: %w (or pass --index)", err)
-	}
-	f, _, err := c.read()
-	if err != nil {
+	} else if err != nil {
 		return "", err
 	}
 	return f.Registries[name].Index, nil

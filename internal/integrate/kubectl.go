@@ -194,7 +194,7 @@ type KubeSetup struct {
 // changed. A list kubectl wrote as null (`users: null`) is filled in
 // place; a key that holds something other than a list is an error, never
 // a second key. The file is replaced atomically. A kubeconfig another user
-// could have written is refused (fsutil.CheckTrusted): the server it names
+// could have written is refused (fsutil.ReadTrusted): the server it names
 // is where the token will go.
 //
 // apiVersion is the exec credential API version to write (ExecV1 when
@@ -205,15 +205,21 @@ func SetupKubectl(path, cluster, profile, exe, apiVersion string, remove bool) (
 		apiVersion = ExecV1
 	}
 	var res KubeSetup
-	data, err := os.ReadFile(path)
-	if err != nil && !(remove && errors.Is(err, fs.ErrNotExist)) {
-		return res, fmt.Errorf("reading the kubeconfig: %w", err)
-	}
-	if !remove {
+	var data []byte
+	var err error
+	if remove {
+		data, err = os.ReadFile(path)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return res, fmt.Errorf("reading the kubeconfig: %w", err)
+		}
+	} else {
 		// The cluster's server, read from this file, is the host the
-		// profile will send its token to.
-		if err := fsutil.CheckTrusted(path); err != nil {
+		// profile will send its token to: checked and read as one.
+		data, err = fsutil.ReadTrusted(path)
+		if errors.Is(err, fsutil.ErrUntrusted) {
 			return res, fmt.Errorf("the kubeconfig decides which server gets the token: %w", err)
+		} else if err != nil {
+			return res, fmt.Errorf("reading the kubeconfig: %w", err)
 		}
 	}
 	var doc yaml.Node

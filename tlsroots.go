@@ -1,0 +1,92 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+
+	"github.com/authwrap/authwrap/internal/fsutil"
+)
+
+// certEnvHonoured reports whether Go's TLS reads SSL_CERT_FILE and
+// SSL_CERT_DIR here: on Linux and the other Unix systems, not on macOS,
+// iOS or Windows, whose platform verifiers ignore them.
+func certEnvHonoured() bool {
+	switch runtime.GOOS {
+	case "darwin", "ios", "windows", "plan9":
+		return false
+	}
+	return true
+}
+
+// checkCertEnv holds SSL_CERT_FILE and SSL_CERT_DIR to the rule --ca-file
+// follows: the certificates they name decide which servers receive the
+// refresh token, so a file or directory another user could have written
+// (or could swap, through the path to it) is refused. In SSL_CERT_DIR,
+// every entry Go would read is checked; entries that are not files (Go
+// skips them) are skipped. Nothing is checked where Go ignores the
+// variables.
+func checkCertEnv() error {
+	if !certEnvHonoured() {
+		return nil
+	}
+	if f := os.Getenv("SSL_CERT_FILE"); f != "" {
+		if err := fsutil.CheckTrusted(f); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("SSL_CERT_FILE: %w", err)
+		}
+	}
+	for _, dir := range filepath.SplitList(os.Getenv("SSL_CERT_DIR")) {
+		if dir == "" {
+			continue
+		}
+		if err := fsutil.CheckTrustedDir(dir); errors.Is(err, os.ErrNotExist) {
+			continue
+		} else if err != nil {
+			return fmt.Errorf("SSL_CERT_DIR: %w", err)
+		}
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			continue // Go skips a directory it cannot read
+		}
+		for _, e := range entries {
+			p := filepath.Join(dir, e.Name())
+			if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() {
+				continue // Go reads only what it can read as a file
+			}
+			if err := fsutil.CheckTrusted(p); err != nil {
+				return fmt.Errorf("SSL_CERT_DIR: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// certEnvTransport checks SSL_CERT_FILE and SSL_CERT_DIR (checkCertEnv)
+// before its first request, when Go's TLS would first read them, so
+// that a command that sends nothing (a cached read) does not pay for it.
+type certEnvTransport struct {
+	base http.RoundTripper
+	once sync.Once
+	err  error
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *certEnvTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	t.once.Do(func() { t.err = checkCertEnv() })
+	if t.err != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, t.err
+	}
+	return t.base.RoundTrip(req)
+}
+
+// certEnvSet reports whether either variable is set where Go honours it.
+func certEnvSet() bool {
+	return certEnvHonoured() && (os.Getenv("SSL_CERT_FILE") != "" || os.Getenv("SSL_CERT_DIR") != "")
+}
