@@ -432,7 +432,7 @@ func (d *doctor) checkDocker(listed func(credhelper.Target) (string, bool)) {
 			continue
 		}
 		ours = true
-		t, err := credhelper.ParseTargetURL(reg)
+		t, err := credhelper.DockerTarget(reg)
 		if p, ok := listed(t); err == nil && ok {
 			d.add("docker", statusOK, "", "docker asks authwrap for %s (profile %s)", reg, p)
 		} else {

@@ -194,7 +194,7 @@ func (g *Globals) setupTarget(host string) (*config.Entry, credhelper.Target, er
 	if err != nil {
 		return nil, credhelper.Target{}, err
 	}
-	t, err := credhelper.ParseTargetURL(host)
+	t, err := credhelper.ParseHostOrURL(host)
 	return e, t, err
 }
 

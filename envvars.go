@@ -40,6 +40,7 @@ var environment = []envVar{
 	{Name: "XDG_STATE_HOME", What: "where the lock files live (default ~/.local/state)"},
 	{Name: "XDG_DATA_HOME", What: "where the file keyring lives (default ~/.local/share)"},
 	{Name: "HTTPS_PROXY", What: "HTTPS_PROXY, HTTP_PROXY and NO_PROXY: the proxy for requests to the authorization server"},
+	{Name: "SSL_CERT_FILE", What: "SSL_CERT_FILE and SSL_CERT_DIR: the CA certificates Go trusts instead of the system's (Linux and BSD); held to --ca-file's rule: another user's or a group-writable file is refused"},
 	{Name: "BROWSER", What: "the program that opens the sign-in page; none or false opens nothing"},
 	{Name: "DISPLAY", What: "DISPLAY, WAYLAND_DISPLAY and WSL_DISTRO_NAME: whether a browser can be opened here"},
 	{Name: "NO_COLOR", What: "no bold text or colour in the prompt"},

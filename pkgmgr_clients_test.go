@@ -371,4 +371,30 @@ func TestPipClient(t *testing.T) {
 	} else if !strings.Contains(after[len(after)-1], "no token") {
 		t.Errorf("the other index got a token: %v", after[len(before):])
 	}
+
+	// A profile host reached over plain http (an http:// index with
+	// --trusted-host, as a typo or a requirements file makes it), here
+	// through a loopback proxy: pip asks for the URL, then for the bare
+	// host. Neither says https, so neither gets the token.
+	if out, err := run(bin, "setup", "pip", "--index", "https://pypi.example.com/simple/"); err != nil {
+		t.Fatalf("setup pip: %v\n%s", err, out)
+	}
+	proxy := httptest.NewServer(g.wrap(mux))
+	defer proxy.Close()
+	_, before = g.counts()
+	okBefore, _ := g.counts()
+	out, err = run(pip, "download", "--no-deps", "--keyring-provider", "subprocess", "--proxy", proxy.URL,
+		"--index-url", "http://x-access-token@pypi.example.com/simple/", "--trusted-host", "pypi.example.com", "-d", t.TempDir(), "privpkg==1.0")
+	ok, after := g.counts()
+	if err == nil || ok != okBefore {
+		t.Fatalf("pip sent the token over plain http to pypi.example.com:\n%s", out)
+	}
+	if len(after) == len(before) {
+		t.Fatalf("the proxy saw no request (is pip using it?):\n%s", out)
+	}
+	for _, why := range after[len(before):] {
+		if !strings.Contains(why, "no token") {
+			t.Errorf("plain http request carried a credential: %s", why)
+		}
+	}
 }

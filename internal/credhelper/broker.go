@@ -133,7 +133,7 @@ var ErrDockerStore = errors.New("authwrap issues the credentials for this regist
 // Add is docker's store. authwrap issues its tokens itself: storing the
 // token it issued is a no-op; anything else is refused with a hint.
 func (d *dockerHelper) Add(c *credentials.Credentials) error {
-	t, err := ParseTargetURL(c.ServerURL)
+	t, err := DockerTarget(c.ServerURL)
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ func (d *dockerHelper) Add(c *credentials.Credentials) error {
 // dropped, so the next get refreshes it; the session stays, because other
 // hosts may share it. `authwrap logout` ends it.
 func (d *dockerHelper) Delete(serverURL string) error {
-	t, err := ParseTargetURL(serverURL)
+	t, err := DockerTarget(serverURL)
 	if err != nil {
 		return credentials.NewErrCredentialsNotFound()
 	}
@@ -186,7 +186,7 @@ func dropToken(ctx context.Context, m *helper.Manager) error {
 // Get is docker's get: the token for a configured registry, or docker's
 // exact "credentials not found" for any other.
 func (d *dockerHelper) Get(serverURL string) (string, string, error) {
-	t, err := ParseTargetURL(serverURL)
+	t, err := DockerTarget(serverURL)
 	if err != nil {
 		return "", "", credentials.NewErrCredentialsNotFound()
 	}

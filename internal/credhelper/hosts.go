@@ -109,10 +109,33 @@ func NewTarget(scheme, hostport string) (Target, error) {
 	return Target{Scheme: scheme, Host: host}, nil
 }
 
-// ParseTargetURL makes a Target from a URL such as git's url= attribute or
-// docker's server address ("https://host", "host:port", "host/v1/").
-// Without a scheme, https is assumed.
+// ParseTargetURL makes a Target from a URL a client sends with a request
+// (git's url=, pip's index URL, cargo's index, the go command's URL, a
+// kubeconfig's server). A request that does not say its scheme gets
+// nothing (ErrInsecureTarget) unless its host is loopback: the client may
+// send it over plain http (pip and uv ask again with the bare host[:port]
+// of an http:// index; kubectl talks http to a schemeless server that has
+// no CA), and a token must never go there.
 func ParseTargetURL(raw string) (Target, error) {
+	raw = strings.TrimSpace(raw)
+	if !strings.Contains(raw, "://") {
+		t, err := ParseHostOrURL(raw)
+		if err != nil {
+			return Target{}, err
+		}
+		if !flow.IsLoopback(strings.TrimSuffix(strings.TrimPrefix(hostOnly(raw), "["), "]")) {
+			return Target{}, fmt.Errorf("%w: %.80q does not say its scheme, so it may be sent over plain http (give the full https:// URL)", ErrInsecureTarget, raw)
+		}
+		return t, nil
+	}
+	return ParseHostOrURL(raw)
+}
+
+// ParseHostOrURL makes a Target from a URL or a bare host[:port], which
+// means https: a host a person names (setup's --host) or a registry as
+// docker names it (docker uses https unless the daemon is told a registry
+// is insecure, which DockerTarget checks).
+func ParseHostOrURL(raw string) (Target, error) {
 	raw = strings.TrimSpace(raw)
 	if !strings.Contains(raw, "://") {
 		raw = "https://" + raw
@@ -125,6 +148,16 @@ func ParseTargetURL(raw string) (Target, error) {
 		return Target{}, fmt.Errorf("%w: a URL with user info", ErrInsecureTarget)
 	}
 	return NewTarget(u.Scheme, u.Host)
+}
+
+// hostOnly is the host of a bare host[:port] (or of its first path
+// segment), as a client would dial it.
+func hostOnly(raw string) string {
+	h, _, _ := strings.Cut(raw, "/")
+	if hh, _, err := net.SplitHostPort(h); err == nil {
+		return hh
+	}
+	return h
 }
 
 // ProfileFor returns the profile that lists t's host, looking only at the

@@ -2,6 +2,8 @@ package credhelper
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/authwrap/authwrap/helper"
@@ -49,10 +51,13 @@ func TestProfileFor(t *testing.T) {
 		{"https://git.example.com", "work", nil},
 		{"https://GIT.Example.com.", "work", nil},
 		{"https://git.example.com:443", "work", nil},
-		{"git.example.com", "work", nil},
+		{"git.example.com", "", ErrInsecureTarget}, // no scheme: pip's second ask for an http:// index
+		{"127.0.0.1:8080", "local", nil},            // no scheme, but loopback
+		{"localhost:5000", "local", nil},
 		{"https://xn--bcher-kva.example", "work", nil},
 		{"https://bücher.example", "work", nil},
-		{"registry.example.com:5000", "work", nil},
+		{"registry.example.com:5000", "", ErrInsecureTarget},
+		{"https://registry.example.com:5000", "work", nil},
 		{"https://registry.example.com/v2/", "", ErrUnknownHost},
 		{"http://git.example.com", "", ErrInsecureTarget},
 		{"https://git.example.com:8443", "", ErrUnknownHost},
@@ -128,6 +133,70 @@ func TestKubeServerBinding(t *testing.T) {
 	} {
 		if err := CheckKubeServer(cfg, "default", server); !errors.Is(err, want) {
 			t.Errorf("server %q: %v, want %v", server, err, want)
+		}
+	}
+}
+
+// TestDockerTarget: docker, podman and skopeo name a registry without a
+// scheme and use https, unless the local configuration marks it insecure
+// (then plain http is allowed): such a registry gets nothing, whichever
+// file marks it and however the entry is spelled; loopback registries and
+// ones named with https:// are not affected.
+func TestDockerTarget(t *testing.T) {
+	dir := t.TempDir()
+	daemon := filepath.Join(dir, "daemon.json")
+	if err := os.WriteFile(daemon, []byte(`{"insecure-registries": ["reg.example.com:5000", "10.1.0.0/16", "127.0.0.1:5000"]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	conf := filepath.Join(dir, "registries.conf")
+	if err := os.WriteFile(conf, []byte("[[registry]]\nlocation = \"podman.example.com/team\"\ninsecure = true\n\n[[registry]]\nlocation = \"safe.example.com\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	v1 := filepath.Join(dir, "v1.conf")
+	if err := os.WriteFile(v1, []byte("[registries.insecure]\nregistries = [\"old.example.com\"]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	files := []string{filepath.Join(dir, "missing.json"), daemon, conf, v1}
+	for host, want := range map[string]string{
+		"reg.example.com:5000": daemon,
+		"reg.example.com":      "", // another port: docker's entry names one
+		"10.1.2.3:443":         daemon,
+		"10.2.0.1":             "",
+		"podman.example.com":   conf,
+		"old.example.com:8443": v1,
+		"safe.example.com":     "",
+		"127.0.0.1:5000":       "", // loopback: plain http stays on the machine
+	} {
+		c, err := CanonicalHost(host, "https")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := insecureRegistrySource(c, files); got != want {
+			t.Errorf("%s: marked insecure by %q, want %q", host, got, want)
+		}
+	}
+	if _, err := DockerTarget("registry.example.com"); err != nil {
+		t.Errorf("a bare registry docker reaches over https: %v", err)
+	}
+	if _, err := DockerTarget("http://registry.example.com"); !errors.Is(err, ErrInsecureTarget) {
+		t.Errorf("an http:// registry: %v", err)
+	}
+}
+
+// TestKubeServerWithoutScheme: kubectl talks plain http to a server
+// written without a scheme when the cluster has no CA or client
+// certificate (client-go's DefaultServerURL), so such a server gets no
+// token unless it is loopback; with https:// it does.
+func TestKubeServerWithoutScheme(t *testing.T) {
+	cfg := &config.Config{Profiles: map[string]*config.Entry{
+		"k": {Profile: helper.Profile{Name: "k"}, Hosts: []string{"k8s.example.com:6443", "127.0.0.1:6443"}},
+	}}
+	if err := CheckKubeServer(cfg, "k", "k8s.example.com:6443"); !errors.Is(err, ErrInsecureTarget) {
+		t.Errorf("schemeless server: %v", err)
+	}
+	for _, server := range []string{"https://k8s.example.com:6443", "127.0.0.1:6443"} {
+		if err := CheckKubeServer(cfg, "k", server); err != nil {
+			t.Errorf("%s: %v", server, err)
 		}
 	}
 }

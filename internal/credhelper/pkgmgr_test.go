@@ -106,7 +106,7 @@ func TestGoAuthBinding(t *testing.T) {
 func TestKeyringBinding(t *testing.T) {
 	b, _ := pkgBroker(t)
 	ctx := context.Background()
-	for _, service := range []string{"https://cargo.example.com/simple/", "https://bot@cargo.example.com/simple/", "cargo.example.com", "http://127.0.0.1:8080/simple/"} {
+	for _, service := range []string{"https://cargo.example.com/simple/", "https://bot@cargo.example.com/simple/", "127.0.0.1:8080", "http://127.0.0.1:8080/simple/"} {
 		if tok, err := b.KeyringGet(ctx, service, "bot"); err != nil || !strings.HasPrefix(tok, "eyJ") {
 			t.Errorf("%s: %v", service, err)
 		}
@@ -115,6 +115,8 @@ func TestKeyringBinding(t *testing.T) {
 		"https://cargo.example.com/simple/":              "x-access-token", // not the profile's username
 		"https://evil.example/simple/":                   "bot",
 		"http://cargo.example.com/simple/":               "bot",
+		"cargo.example.com":                              "bot", // pip's second ask, for an http:// index too
+		"cargo.example.com/simple/":                      "bot",
 		"https://cargo.example.com@evil.example/simple/": "bot",
 		"": "bot",
 	} {

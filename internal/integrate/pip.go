@@ -63,7 +63,7 @@ func pipIndexHosts() []string {
 	var hosts []string
 	for _, t := range texts {
 		for _, u := range urlInText().FindAllString(t, -1) {
-			if t, err := credhelper.ParseTargetURL(credhelper.WithoutUserInfo(u)); err == nil {
+			if t, err := credhelper.ParseHostOrURL(credhelper.WithoutUserInfo(u)); err == nil {
 				hosts = append(hosts, t.Host)
 			}
 		}
