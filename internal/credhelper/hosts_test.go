@@ -52,7 +52,7 @@ func TestProfileFor(t *testing.T) {
 		{"https://GIT.Example.com.", "work", nil},
 		{"https://git.example.com:443", "work", nil},
 		{"git.example.com", "", ErrInsecureTarget}, // no scheme: pip's second ask for an http:// index
-		{"127.0.0.1:8080", "local", nil},            // no scheme, but loopback
+		{"127.0.0.1:8080", "local", nil},           // no scheme, but loopback
 		{"localhost:5000", "local", nil},
 		{"https://xn--bcher-kva.example", "work", nil},
 		{"https://bücher.example", "work", nil},

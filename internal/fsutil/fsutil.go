@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 )
@@ -61,11 +62,14 @@ func PrivateDir(dir string) error {
 // missing file is fs.ErrNotExist. To read such a file, use ReadTrusted,
 // which checks the file it opened rather than the name.
 func CheckTrusted(path string) error {
-	_, fi, err := walkTrusted(path)
+	real, fi, err := walkTrusted(path)
 	if err != nil {
 		return err
 	}
-	return judgeFile(path, fi)
+	if err := judgeFile(path, fi); err != nil {
+		return err
+	}
+	return checkSecurity(real, nil)
 }
 
 // ReadTrusted reads a file whose contents decide where a token goes,
@@ -317,6 +321,19 @@ func walkTrusted(path string) (string, os.FileInfo, error) {
 	return cur, fi, nil
 }
 
+// aboveHome reports whether p is a directory above home (not home
+// itself); on Windows names are compared without regard to case.
+func aboveHome(p, home string) bool {
+	if home == "" {
+		return false
+	}
+	prefix := strings.TrimSuffix(p, string(filepath.Separator)) + string(filepath.Separator)
+	if runtime.GOOS == "windows" {
+		p, home, prefix = strings.ToLower(p), strings.ToLower(home), strings.ToLower(prefix)
+	}
+	return p != home && strings.HasPrefix(home, prefix)
+}
+
 // splitPath splits a path at its separators (either kind on Windows).
 func splitPath(p string) []string {
 	return strings.FieldsFunc(p, func(r rune) bool { return os.IsPathSeparator(uint8(r)) && r < 0x80 })
@@ -327,12 +344,15 @@ func splitPath(p string) []string {
 // not judged, as OpenSSH's safe_path stops at home: /home and its kind
 // are the system's.
 func judgeStep(p string, fi os.FileInfo, home string) error {
-	if home != "" && p != home && strings.HasPrefix(home, strings.TrimSuffix(p, string(filepath.Separator))+string(filepath.Separator)) {
+	if aboveHome(p, home) {
 		return nil
 	}
 	owner, ok := ownerOf(fi)
 	if !ok {
-		if fi.IsDir() {
+		// Windows: the access list, for directories below the drive's
+		// root (C:\ lets every signed-in user create folders, yet no one
+		// rename another's); the file itself is judged by its caller.
+		if fi.IsDir() && filepath.Dir(p) != p {
 			return checkSecurity(p, nil)
 		}
 		return nil

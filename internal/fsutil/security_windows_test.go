@@ -304,3 +304,43 @@ func TestCheckSecurityJudgesTheHandle(t *testing.T) {
 		t.Errorf("a handle to my file, named as one Everyone may write: %v", err)
 	}
 }
+
+// TestTrustedOnWindows: the public checks use the access list: a config
+// Everyone may write is refused by CheckTrusted and ReadTrusted, a file in
+// a folder Everyone may write (whose files could be swapped) is refused,
+// and a private directory Everyone may write is refused by PrivateDir;
+// each passes again once it is this user's alone.
+func TestTrustedOnWindows(t *testing.T) {
+	me := thisUser(t)
+	dir := filepath.Join(t.TempDir(), "authwrap")
+	if err := PrivateDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "config.toml")
+	if err := WriteAtomic(file, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	open, private := "D:P(A;OICI;FA;;;"+me+")(A;OICI;FA;;;WD)", "D:P(A;OICI;FA;;;"+me+")"
+	setDACL(t, file, open)
+	if err := CheckTrusted(file); !errors.Is(err, ErrUntrusted) {
+		t.Errorf("CheckTrusted of a file Everyone may write: %v", err)
+	}
+	if data, err := ReadTrusted(file); !errors.Is(err, ErrUntrusted) || data != nil {
+		t.Errorf("ReadTrusted of a file Everyone may write: %q, %v", data, err)
+	}
+	setDACL(t, file, private)
+	if data, err := ReadTrusted(file); err != nil || string(data) != "x" {
+		t.Errorf("ReadTrusted of this user's file: %q, %v", data, err)
+	}
+	setDACL(t, dir, open)
+	if _, err := ReadTrusted(file); !errors.Is(err, ErrUntrusted) {
+		t.Errorf("ReadTrusted in a folder Everyone may write: %v", err)
+	}
+	if err := PrivateDir(dir); !errors.Is(err, ErrUntrusted) {
+		t.Errorf("PrivateDir of a folder Everyone may write: %v", err)
+	}
+	setDACL(t, dir, private)
+	if err := PrivateDir(dir); err != nil {
+		t.Errorf("PrivateDir of this user's folder: %v", err)
+	}
+}
