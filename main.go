@@ -348,12 +348,21 @@ func (g *Globals) clientSource() string {
 
 // resolve returns the named profile (the chosen one when empty) with the
 // flags and environment laid over it.
+//
+// The flags and AUTHWRAP_CLIENT_ID, _API_URL, _ISSUER and _SCOPES apply
+// to the chosen profile only (--profile, AUTHWRAP_PROFILE, else the
+// config's default): a helper that serves another profile's host uses
+// that profile's own settings, so a sign-in for it never goes to the
+// server (or stores a session from the client) the environment names.
 func (g *Globals) resolve(cfg *config.Config, name string) (*config.Entry, error) {
-	if name == "" {
-		name = g.Profile
+	chosen := cmp.Or(g.Profile, cfg.DefaultProfile, helper.DefaultProfile)
+	name = cmp.Or(name, chosen)
+	var override helper.Profile
+	if name == chosen {
+		override = helper.Profile{ClientID: g.ClientID, APIURL: g.APIURL,
+			Issuer: g.Issuer, Scopes: strings.Fields(g.Scopes)}
 	}
-	e, err := cfg.Resolve(name, helper.Profile{ClientID: g.ClientID, APIURL: g.APIURL,
-		Issuer: g.Issuer, Scopes: strings.Fields(g.Scopes)})
+	e, err := cfg.Resolve(name, override)
 	if e != nil && g.resolvedClient == "" {
 		g.resolvedClient, g.resolvedProfile = e.ClientID, e.Name
 	}
