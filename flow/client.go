@@ -225,6 +225,9 @@ func (c *Client) Refresh(ctx context.Context, refreshToken Secret, opts RefreshO
 		form.Set("organization_id", opts.OrganizationID)
 	}
 	tok, err := c.token(ctx, form)
+	if err == nil && opts.OrganizationID != "" {
+		err = checkOrganization(tok, opts.OrganizationID)
+	}
 	if err != nil && opts.OrganizationID != "" {
 		return nil, err // the caller says "switching to ORG"
 	}
@@ -426,10 +429,27 @@ func (c *Client) SelectOrganization(ctx context.Context, pending Secret, organiz
 		"client_id":                    {c.ClientID},
 	}
 	tok, err := c.token(ctx, form)
+	if err == nil {
+		err = checkOrganization(tok, organizationID)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("signing in to organization %s: %w", safetext.Inert(organizationID), err)
 	}
 	return tok, nil
+}
+
+// ErrWrongOrganization means the server answered a request for one
+// organization (the organization-selection grant, a refresh into an
+// organization) with a session in another, or in none it names.
+var ErrWrongOrganization = fmt.Errorf("%w: the session is not in the organization asked for", ErrBadResponse)
+
+// checkOrganization refuses a token whose organization (the answer's
+// organization_id, else the access token's org_id claim) is not want.
+func checkOrganization(tok *Token, want string) error {
+	if tok.OrganizationID != want {
+		return fmt.Errorf("%w (asked for %s, got %q)", ErrWrongOrganization, safetext.Inert(want), safetext.Inert(tok.OrganizationID))
+	}
+	return nil
 }
 
 // OrganizationSelectionGrant is WorkOS's grant type that completes a

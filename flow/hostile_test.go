@@ -1,11 +1,15 @@
 package flow_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -276,5 +280,68 @@ func TestDiscoveryFailureMessage(t *testing.T) {
 	var fe *flow.Error
 	if !errors.As(err, &fe) || fe.StatusCode != 404 {
 		t.Errorf("the answer is not reachable with errors.As: %v", err)
+	}
+}
+
+// orgSwapper is a server in front of s that asks the real one for the
+// other organization whenever a request names one: the answer is a real
+// session, in an organization the client did not ask for.
+func orgSwapper(t *testing.T, s *authkittest.Server, other string) *flow.Client {
+	t.Helper()
+	target, _ := url.Parse(s.URL)
+	rp := httputil.NewSingleHostReverseProxy(target)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		data, _ := io.ReadAll(r.Body)
+		if form, err := url.ParseQuery(string(data)); err == nil && form.Get("organization_id") != "" {
+			form.Set("organization_id", other)
+			data = []byte(form.Encode())
+		}
+		r.Body = io.NopCloser(bytes.NewReader(data))
+		r.ContentLength = int64(len(data))
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	p, err := flow.WorkOS(front.URL, authkittest.DefaultClientID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &flow.Client{Provider: p, ClientID: authkittest.DefaultClientID}
+}
+
+// TestOrganizationIsTheOneAsked: a server that answers the organization
+// choice (the organization-selection grant) or a switch (a refresh into
+// an organization) with a session in another organization is refused
+// with ErrWrongOrganization; nothing of that answer is returned.
+func TestOrganizationIsTheOneAsked(t *testing.T) {
+	t.Parallel()
+	s := newServer(t, authkittest.Config{AutoApprove: time.Millisecond, OrganizationSelection: true})
+	orgs := s.Config.Organizations
+	ctx := context.Background()
+
+	// The choice: the pending sign-in's token is good for this one use.
+	c := orgSwapper(t, s, orgs[1])
+	_, err := signIn(t, s, c, nil)
+	var fe *flow.Error
+	if !errors.As(err, &fe) || fe.Pending == nil {
+		t.Fatalf("sign-in: %v, want organization_selection_required", err)
+	}
+	tok, err := c.SelectOrganization(ctx, fe.Pending.Token, orgs[0])
+	if !errors.Is(err, flow.ErrWrongOrganization) || tok != nil {
+		t.Errorf("choice answered for another organization: %v, %v", tok, err)
+	}
+
+	// The switch, with a session of the real server's.
+	good := umClient(t, s)
+	_, err = signIn(t, s, good, nil)
+	if !errors.As(err, &fe) || fe.Pending == nil {
+		t.Fatalf("sign-in: %v", err)
+	}
+	tok, err = good.SelectOrganization(ctx, fe.Pending.Token, orgs[0])
+	if err != nil || tok.OrganizationID != orgs[0] {
+		t.Fatalf("an honest choice: %v, %v", tok, err)
+	}
+	next, err := c.Refresh(ctx, tok.RefreshToken, flow.RefreshOptions{OrganizationID: orgs[2%len(orgs)]})
+	if !errors.Is(err, flow.ErrWrongOrganization) || next != nil {
+		t.Errorf("switch answered for another organization: %v, %v", next, err)
 	}
 }
