@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -91,7 +90,7 @@ func (c *DoctorCmd) Run(ctx context.Context, g *Globals) error {
 		}
 	}
 	if c.JSON {
-		enc := json.NewEncoder(g.stdout)
+		enc := safetext.NewJSONEncoder(g.stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(struct {
 			Findings []finding `json:"findings"`
