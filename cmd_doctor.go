@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -91,7 +90,7 @@ func (c *DoctorCmd) Run(ctx context.Context, g *Globals) error {
 		}
 	}
 	if c.JSON {
-		enc := json.NewEncoder(g.stdout)
+		enc := safetext.NewJSONEncoder(g.stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(struct {
 			Findings []finding `json:"findings"`
@@ -141,7 +140,7 @@ func (d *doctor) checkConfig() (*config.Config, *config.Entry) {
 	cfg, err := g.loadConfig()
 	switch {
 	case errors.Is(err, fsutil.ErrUntrusted) && errors.Is(err, config.ErrConfig):
-		d.add("config", statusProblem, "chmod go-w "+path+" (and its directory), or move it to a directory of your own",
+		d.add("config", statusProblem, "chmod go-w "+shellWord(path)+" (and its directory), or move it to a directory of your own",
 			"%s", strings.TrimPrefix(err.Error(), config.ErrConfig.Error()+": "))
 		return nil, nil
 	case err != nil:
@@ -287,7 +286,21 @@ func profileArg(name string) string {
 	if name == helper.DefaultProfile {
 		return ""
 	}
-	return " --profile " + name
+	return " --profile " + shellWord(name)
+}
+
+// shellWord is s as one word for sh in a fix: line, quoted as
+// integrate.LinkHint quotes its paths: as it is when it is a plain word
+// (a host, a URL, a simple name), else in single quotes. Names in fix:
+// lines come from other programs' files (a kubeconfig's cluster, cargo's
+// registry, docker's and git's keys): pasted into a shell, the line must
+// run the command it says, with that name as one argument, and nothing
+// else.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./+:@%") == "" {
+		return s
+	}
+	return integrate.ShellQuote(s)
 }
 
 // checkTools compares what each tool's configuration sends to authwrap
@@ -313,7 +326,7 @@ func (d *doctor) checkTools(cfg *config.Config) {
 				d.add("hosts", statusWarning, "", "%v", err)
 			}
 			if len(users) == 0 {
-				d.add("hosts", statusWarning, fmt.Sprintf("authwrap setup git --host %s (or docker, terraform, kubectl, cargo, go, pip), or take it out of the profile", host),
+				d.add("hosts", statusWarning, fmt.Sprintf("authwrap setup git --host %s (or docker, terraform, kubectl, cargo, go, pip), or take it out of the profile", shellWord(host)),
 					"%s is in profile %s, but no tool asks authwrap for it", host, e.Name)
 				continue
 			}
@@ -337,7 +350,7 @@ func (d *doctor) checkCargo(listed func(credhelper.Target) (string, bool)) {
 		return
 	}
 	for name, r := range regs {
-		fix := fmt.Sprintf("authwrap setup cargo --registry %s --index %s (or --remove)", name, r.Index)
+		fix := fmt.Sprintf("authwrap setup cargo --registry %s --index %s (or --remove)", shellWord(name), shellWord(r.Index))
 		t, err := credhelper.ParseTargetURL(protocol.CargoIndexURL(r.Index))
 		p, ok := listed(t)
 		switch {
@@ -387,14 +400,14 @@ func (d *doctor) checkGit(listed func(credhelper.Target) (string, bool)) {
 	for _, u := range urls {
 		t, err := credhelper.ParseTargetURL(u)
 		if err != nil {
-			d.add("git", statusProblem, "authwrap setup git --host "+u+" --remove", "git sends %s to authwrap, which refuses it: %v", u, err)
+			d.add("git", statusProblem, "authwrap setup git --host "+shellWord(u)+" --remove", "git sends %s to authwrap, which refuses it: %v", u, err)
 			continue
 		}
 		if p, ok := listed(t); ok {
 			d.add("git", statusOK, "", "git asks authwrap for %s (profile %s)", u, p)
 			d.checkGitHelperPath(u, t.Host)
 		} else {
-			d.add("git", statusProblem, fmt.Sprintf("authwrap setup git --host %s (or --remove to stop git asking)", t.Host),
+			d.add("git", statusProblem, fmt.Sprintf("authwrap setup git --host %s (or --remove to stop git asking)", shellWord(t.Host)),
 				"git asks authwrap for %s, but no profile lists %s: git gets no token", u, t.Host)
 		}
 	}
@@ -414,7 +427,7 @@ func (d *doctor) checkGitHelperPath(url, host string) {
 			continue
 		}
 		if _, err := os.Stat(path); err != nil {
-			d.add("git", statusProblem, "authwrap setup git --host "+host, "git runs %s for %s, which is not there any more", path, url)
+			d.add("git", statusProblem, "authwrap setup git --host "+shellWord(host), "git runs %s for %s, which is not there any more", path, url)
 		}
 	}
 }
@@ -436,7 +449,7 @@ func (d *doctor) checkDocker(listed func(credhelper.Target) (string, bool)) {
 		if p, ok := listed(t); err == nil && ok {
 			d.add("docker", statusOK, "", "docker asks authwrap for %s (profile %s)", reg, p)
 		} else {
-			d.add("docker", statusProblem, fmt.Sprintf("authwrap setup docker --registry %s (or --remove)", reg),
+			d.add("docker", statusProblem, fmt.Sprintf("authwrap setup docker --registry %s (or --remove)", shellWord(reg)),
 				"docker asks authwrap for %s (%s), but no profile lists it: docker gets no credentials", reg, dk.Path)
 		}
 	}
@@ -481,7 +494,7 @@ func (d *doctor) checkKubectl(listed func(credhelper.Target) (string, bool)) {
 		return
 	}
 	for _, u := range uses {
-		fix := "authwrap setup kubectl --cluster " + u.Cluster
+		fix := "authwrap setup kubectl --cluster " + shellWord(u.Cluster)
 		t, err := credhelper.ParseTargetURL(u.Server)
 		p, ok := listed(t)
 		switch {

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/authwrap/authwrap/helper"
+	"github.com/authwrap/authwrap/internal/safetext"
 )
 
 // LoginCmd signs in.
@@ -120,7 +120,7 @@ func (c *TokenCmd) Run(ctx context.Context, g *Globals) error {
 	release()
 	g.warnUnmetMinTTL(c.MinTTL, s)
 	if c.JSON {
-		return json.NewEncoder(g.stdout).Encode(struct {
+		return safetext.NewJSONEncoder(g.stdout).Encode(struct {
 			Token     string    `json:"token"`
 			ExpiresAt time.Time `json:"expires_at"`
 			Profile   string    `json:"profile"`
@@ -213,7 +213,9 @@ func (c *StatusCmd) Run(g *Globals) error {
 		}
 	}
 	if c.JSON {
-		enc := json.NewEncoder(g.stdout)
+		// A hostile server's user and organization fields come out as
+		// \u escapes, never as raw controls.
+		enc := safetext.NewJSONEncoder(g.stdout)
 		enc.SetIndent("", "  ")
 		// One shape with and without --all: a list of profiles.
 		if err := enc.Encode(all); err != nil {

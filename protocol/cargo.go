@@ -148,8 +148,10 @@ func WriteCargoError(w io.Writer, kind, message string) error {
 	return writeCargo(w, map[string]any{"Err": e})
 }
 
+// writeCargo writes one message. cargo may show what it reads, so the
+// JSON has no raw control or format character (safetext.MarshalJSON).
 func writeCargo(w io.Writer, v any) error {
-	b, err := json.Marshal(v)
+	b, err := safetext.MarshalJSON(v)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -18,8 +19,19 @@ const MaxDockerInput = 1 << 20
 // JSON shapes and error strings are exactly docker's. It reads at most
 // MaxDockerInput bytes of in. On error, the caller writes WriteDockerError
 // and exits 1, as docker requires.
+//
+// The answer (get's credentials, list's registries and usernames) is
+// written through safetext.JSON: docker may show it on a terminal, so it
+// holds no raw control or format character, only \u escapes of them.
 func ServeDocker(h credentials.Helper, action string, in io.Reader, out io.Writer) error {
-	return credentials.HandleCommand(h, action, io.LimitReader(in, MaxDockerInput), out)
+	var buf bytes.Buffer
+	err := credentials.HandleCommand(h, action, io.LimitReader(in, MaxDockerInput), &buf)
+	if buf.Len() > 0 {
+		if _, werr := out.Write(safetext.JSON(buf.Bytes())); werr != nil && err == nil {
+			err = werr
+		}
+	}
+	return err
 }
 
 // WriteDockerError writes err as docker expects a helper's failure: the

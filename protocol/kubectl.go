@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/authwrap/authwrap/internal/safetext"
 )
 
 // The ExecCredential API versions kubectl may ask a plugin for.
@@ -70,6 +72,13 @@ type ExecCredential struct {
 	Kind string `json:"kind"`
 	// Status carries the token.
 	Status ExecCredentialStatus `json:"status"`
+}
+
+// MarshalJSON encodes c as kubectl reads it, with no raw control or
+// format character (safetext.MarshalJSON), however it is encoded.
+func (c ExecCredential) MarshalJSON() ([]byte, error) {
+	type plain ExecCredential
+	return safetext.MarshalJSON(plain(c))
 }
 
 // ExecCredentialStatus is the token and until when kubectl may cache it.

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/idna"
+
+	"github.com/authwrap/authwrap/internal/safetext"
 )
 
 // ErrTerraformHost marks a host that has no TF_TOKEN_ variable form.
@@ -44,4 +46,11 @@ func TerraformTokenVar(host string) (string, error) {
 type TerraformToken struct {
 	// Token is the bearer token; empty encodes as {}.
 	Token string `json:"token,omitempty"`
+}
+
+// MarshalJSON encodes t as Terraform reads it, with no raw control or
+// format character (safetext.MarshalJSON), however it is encoded.
+func (t TerraformToken) MarshalJSON() ([]byte, error) {
+	type plain TerraformToken
+	return safetext.MarshalJSON(plain(t))
 }

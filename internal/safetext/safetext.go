@@ -3,7 +3,10 @@
 // file's contents) reaches a terminal: control characters, escape
 // sequences and invisible format characters become visible \x..
 // escapes, so a hostile server cannot move the cursor, set the title or
-// write to the clipboard (OSC 52). It never touches the network or files.
+// write to the clipboard (OSC 52). JSON authwrap prints goes through JSON
+// (or MarshalJSON, JSONEncoder) instead: there such runes become \u
+// escapes, and the JSON keeps its value. It never touches the network or
+// files.
 package safetext
 
 import (
@@ -31,10 +34,11 @@ func Line(s string) string { return escape(s, -1, false) }
 func Text(s string) string { return escape(s, -1, true) }
 
 // unsafe reports whether r must not reach a terminal as itself: C0 and
-// C1 controls, DEL, the replacement character (an invalid byte) and
-// format characters (bidirectional overrides, zero-width joiners).
+// C1 controls, DEL, the replacement character (an invalid byte), format
+// characters (bidirectional overrides and isolates, zero-width joiners)
+// and the line and paragraph separators U+2028 and U+2029.
 func unsafe(r rune) bool {
-	return unicode.IsControl(r) || r == utf8.RuneError || unicode.Is(unicode.Cf, r)
+	return unicode.IsControl(r) || r == utf8.RuneError || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
 }
 
 func escape(s string, maxLen int, keepLines bool) string {

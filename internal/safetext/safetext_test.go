@@ -15,6 +15,7 @@ func TestEscapes(t *testing.T) {
 		{"carriage return overwrite", "ok\rFAKE", `ok\x0dFAKE`, `ok\x0dFAKE`},
 		{"newline", "a\nb", `a\x0ab`, "a\nb"},
 		{"right-to-left override", "abc\u202edef", `abc\x202edef`, `abc\x202edef`},
+		{"line separator", "a\u2028b", `a\x2028b`, `a\x2028b`},
 		{"invalid UTF-8", "a\xff\xfeb", `a\xff\xfeb`, `a\xff\xfeb`},
 		{"unicode kept", "Müller — 東京", "Müller — 東京", "Müller — 東京"},
 	}
