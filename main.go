@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"syscall"
 	"time"
@@ -38,30 +39,48 @@ import (
 // version is set at build time with -ldflags "-X main.version=...".
 var version = ""
 
-// CLI is the command line.
+// CLI is the command line: the global flags, and the commands (added
+// from the commands table by newParser).
 type CLI struct {
 	Globals
+}
 
-	Login                LoginCmd                `cmd:"" help:"Sign in with a one-time code approved in a browser."`
-	Token                TokenCmd                `cmd:"" help:"Print a valid access token on stdout, refreshing it first if needed."`
-	Status               StatusCmd               `cmd:"" help:"Show who is signed in, until when, and where the session is stored."`
-	Logout               LogoutCmd               `cmd:"" help:"Delete the stored session of a profile."`
-	SwitchOrg            SwitchOrgCmd            `cmd:"" name:"switch-org" help:"Move the session to another WorkOS organization."`
-	Version              VersionCmd              `cmd:"" help:"Print the version."`
-	GitCredential        GitCredentialCmd        `cmd:"" name:"git-credential" help:"git's credential helper (also as git-credential-authwrap)."`
-	DockerCredential     DockerCredentialCmd     `cmd:"" name:"docker-credential" help:"docker's credential helper (also as docker-credential-authwrap)."`
-	TerraformCredentials TerraformCredentialsCmd `cmd:"" name:"terraform-credentials" help:"Terraform's and OpenTofu's credentials helper (also as terraform-credentials-authwrap)."`
-	KubectlCredential    KubectlCredentialCmd    `cmd:"" name:"kubectl-credential" help:"kubectl's exec credential plugin."`
-	CargoCredential      CargoCredentialCmd      `cmd:"" name:"cargo-credential" help:"cargo's credential provider (also as cargo-credential-authwrap)."`
-	GoAuth               GoAuthCmd               `cmd:"" name:"goauth" help:"The go command's GOAUTH command: Authorization headers for private modules."`
-	Keyring              KeyringCmd              `cmd:"" help:"pip's and uv's keyring subprocess provider (run as keyring: see setup pip)."`
-	Exec                 ExecCmd                 `cmd:"" help:"Run a command with a valid token in its environment."`
-	Setup                SetupCmd                `cmd:"" help:"Configure git, docker, Terraform, kubectl, cargo, the go command or pip to get tokens from authwrap."`
-	Completion           CompletionCmd           `cmd:"" help:"Print the shell code that completes authwrap's commands and flags (bash, zsh or fish)."`
-	Man                  ManCmd                  `cmd:"" help:"Print the man page (roff): authwrap man | man -l -"`
-	Doctor               DoctorCmd               `cmd:"" help:"Check the configuration, storage, server, session and every tool set up, and say how to fix what is wrong."`
-	DevServer            DevServerCmd            `cmd:"" name:"dev-server" help:"Run a local AuthKit-compatible server for development and tests."`
-	Demo                 DemoCmd                 `cmd:"" help:"Walk through login, token and status against a throwaway local server."`
+// Command groups, as `authwrap --help` lists them.
+const (
+	groupYou      = "you"
+	groupPrograms = "programs"
+	groupDev      = "dev"
+)
+
+// cliCommand is one of authwrap's commands: its name, the group its help is
+// listed under, its one-line help, and a new value of its struct.
+type cliCommand struct {
+	name, group, help string
+	new               func() any
+}
+
+// commands lists every command, in the order help lists them.
+var commands = []cliCommand{
+	{"login", groupYou, "Sign in with a one-time code approved in a browser.", func() any { return &LoginCmd{} }},
+	{"token", groupYou, "Print a valid access token on stdout, refreshing it first if needed.", func() any { return &TokenCmd{} }},
+	{"status", groupYou, "Show who is signed in, until when, and where the session is stored.", func() any { return &StatusCmd{} }},
+	{"logout", groupYou, "Delete the stored session of a profile.", func() any { return &LogoutCmd{} }},
+	{"switch-org", groupYou, "Move the session to another WorkOS organization.", func() any { return &SwitchOrgCmd{} }},
+	{"exec", groupYou, "Run a command with a valid token in its environment.", func() any { return &ExecCmd{} }},
+	{"setup", groupYou, "Configure git, docker, Terraform, kubectl, cargo, the go command or pip to get tokens from authwrap.", func() any { return &SetupCmd{} }},
+	{"doctor", groupYou, "Check the configuration, storage, server, session and every tool set up, and say how to fix what is wrong.", func() any { return &DoctorCmd{} }},
+	{"version", groupYou, "Print the version.", func() any { return &VersionCmd{} }},
+	{"completion", groupYou, "Print the shell code that completes authwrap's commands and flags (bash, zsh or fish).", func() any { return &CompletionCmd{} }},
+	{"man", groupYou, "Print the man page (roff): authwrap man | man -l -", func() any { return &ManCmd{} }},
+	{"git-credential", groupPrograms, "git's credential helper (also as git-credential-authwrap).", func() any { return &GitCredentialCmd{} }},
+	{"docker-credential", groupPrograms, "docker's credential helper (also as docker-credential-authwrap).", func() any { return &DockerCredentialCmd{} }},
+	{"terraform-credentials", groupPrograms, "Terraform's and OpenTofu's credentials helper (also as terraform-credentials-authwrap).", func() any { return &TerraformCredentialsCmd{} }},
+	{"kubectl-credential", groupPrograms, "kubectl's exec credential plugin.", func() any { return &KubectlCredentialCmd{} }},
+	{"cargo-credential", groupPrograms, "cargo's credential provider (also as cargo-credential-authwrap).", func() any { return &CargoCredentialCmd{} }},
+	{"goauth", groupPrograms, "The go command's GOAUTH command: Authorization headers for private modules.", func() any { return &GoAuthCmd{} }},
+	{"keyring", groupPrograms, "pip's and uv's keyring subprocess provider (run as keyring: see setup pip).", func() any { return &KeyringCmd{} }},
+	{"dev-server", groupDev, "Run a local AuthKit-compatible server for development and tests.", func() any { return &DevServerCmd{} }},
+	{"demo", groupDev, "Walk through login, token and status against a throwaway local server.", func() any { return &DemoCmd{} }},
 }
 
 // Globals are the flags every command takes.
@@ -159,31 +178,35 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case args[0] == "help":
 		args = append(args[1:], "--help") // authwrap help [command]
 	}
-	if code, ok := runFast(args, stdout, stderr); ok {
-		return code
-	}
-	var cli CLI
-	return runParsed(&cli, args, stdout, stderr)
+	return runParsed(args, stdout, stderr)
 }
 
-// runParsed parses args with the whole command line (kong) and runs the
-// chosen command; the commands programs run often have taken the fast
-// path (runFast) before.
-func runParsed(cli *CLI, args []string, stdout, stderr io.Writer) int {
+// runParsed parses args with kong and runs the chosen command. Building
+// kong's model of every command costs more than the rest of a cached
+// read, so the command named on the line (chosenCommand) is parsed first
+// with a model of the global flags and that command alone; a line that
+// does not parse that way (help, --version, a typo, a completion request)
+// is parsed again with the whole model, which gives kong's own help and
+// messages. Either way kong is the one parser.
+func runParsed(args []string, stdout, stderr io.Writer) int {
+	if name := chosenCommand(args); name != "" && os.Getenv("COMP_LINE") == "" {
+		var cli CLI
+		exited := false
+		parser, err := newParser(&cli, name, io.Discard, io.Discard, func(int) { exited = true })
+		if err == nil {
+			if kctx, err := parser.Parse(args); err == nil && !exited && kctx.Command() != "" {
+				g := &cli.Globals
+				g.stdout, g.stderr, g.term = stdout, safetext.Writer{W: stderr}, stderr
+				return runCommand(kctx, g, g.stderr)
+			}
+		}
+	}
+	var cli CLI
 	g := &cli.Globals
 	g.stdout, g.stderr, g.term = stdout, safetext.Writer{W: stderr}, stderr
 	stderr = g.stderr
 	exited := -1
-	parser, err := kong.New(cli,
-		kong.Name("authwrap"),
-		kong.Description("Sign in to a WorkOS AuthKit service with a one-time code, and hand out valid access tokens."),
-		kong.Writers(stdout, stderr),
-		kong.Exit(func(code int) { exited = code }),
-		kong.UsageOnError(),
-		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
-		kong.Groups{"global": "Global flags (every command takes them):"},
-		kong.Vars{"version": "authwrap " + versionString()},
-	)
+	parser, err := newParser(&cli, "", stdout, stderr, func(code int) { exited = code })
 	if err != nil {
 		fmt.Fprintf(stderr, "authwrap: error: %v\n", err)
 		return 2
@@ -207,6 +230,114 @@ func runParsed(cli *CLI, args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	return runCommand(kctx, g, stderr)
+}
+
+// newParser builds kong's model of the command line: the global flags
+// and the command named only, or every command when only is "".
+func newParser(cli *CLI, only string, stdout, stderr io.Writer, exit func(int)) (*kong.Kong, error) {
+	opts := []kong.Option{
+		kong.Name("authwrap"),
+		kong.Description("Sign in to a WorkOS AuthKit service with a one-time code, and hand out valid access tokens."),
+		kong.Writers(stdout, stderr),
+		kong.Exit(exit),
+		kong.UsageOnError(),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.Groups{
+			"global":      "Global flags (every command takes them):",
+			groupYou:      "Commands:",
+			groupPrograms: "Run by other programs (set up with `authwrap setup TOOL`):",
+			groupDev:      "Development:",
+		},
+		kong.Vars{"version": "authwrap " + versionString()},
+	}
+	for _, c := range commands {
+		if only == "" || c.name == only {
+			opts = append(opts, kong.DynamicCommand(c.name, c.help, c.group, c.new()))
+		}
+	}
+	return kong.New(cli, opts...)
+}
+
+// chosenCommand returns the command a line names: its first word that is
+// neither a flag nor a global flag's value, when that is a command; else
+// "". It only picks which model to build: kong parses the line.
+func chosenCommand(args []string) string {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--" || a == "-":
+			return ""
+		case strings.HasPrefix(a, "--"):
+			if strings.Contains(a, "=") {
+				continue
+			}
+			takes, known := globalTakesValue(strings.TrimPrefix(a, "--"), 0)
+			if !known {
+				return ""
+			}
+			if takes {
+				i++
+			}
+		case strings.HasPrefix(a, "-"):
+			// A cluster of short flags (-vp NAME, -pNAME).
+			for j, r := range a[1:] {
+				takes, known := globalTakesValue("", r)
+				if !known {
+					return ""
+				}
+				if takes {
+					if j == len(a)-2 {
+						i++ // the value is the next word
+					}
+					break
+				}
+			}
+		default:
+			for _, c := range commands {
+				if c.name == a {
+					return a
+				}
+			}
+			return ""
+		}
+	}
+	return ""
+}
+
+// globalTakesValue reports whether the global flag named long (or with
+// the short letter) takes a value, from Globals' fields and tags as kong
+// reads them; known is false for a name that is not a global flag.
+func globalTakesValue(long string, short rune) (takes, known bool) {
+	if long == "help" || short == 'h' {
+		return false, true
+	}
+	t := reflect.TypeFor[Globals]()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name := cmp.Or(f.Tag.Get("name"), kebab(f.Name))
+		s := f.Tag.Get("short")
+		if (long != "" && name == long) || (short != 0 && s == string(short)) {
+			k := f.Type.Kind()
+			return k != reflect.Bool && f.Type != reflect.TypeFor[kong.VersionFlag](), true
+		}
+	}
+	return false, false
+}
+
+// kebab spells a field name as kong names its flag: KeyringBackend is
+// keyring-backend.
+func kebab(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && r >= 'A' && r <= 'Z' && !(s[i-1] >= 'A' && s[i-1] <= 'Z') {
+			b.WriteByte('-')
+		}
+		b.WriteRune(r)
+	}
+	return strings.ToLower(b.String())
 }
 
 // helpCommand names the command whose help fits a parse error:
