@@ -15,7 +15,8 @@ func (c *ExecCmd) Help() string {
 	return `Examples:
   authwrap exec -- terraform plan
   authwrap exec --env GITLAB_TOKEN -- ./deploy.sh
-  authwrap exec --serve -- ./long-job.sh     # fresh tokens at $AUTHWRAP_TOKEN_URL while it runs`
+  authwrap exec --serve -- ./long-job.sh     # fresh tokens while it runs; in long-job.sh:
+    curl -fsS --unix-socket "$AUTHWRAP_TOKEN_SOCKET" -H "Authorization: $AUTHWRAP_TOKEN_URL_AUTH" "$AUTHWRAP_TOKEN_URL"`
 }
 
 // Help gives examples.

@@ -100,7 +100,10 @@ func (c *ExecCmd) Run(ctx context.Context, g *Globals) error {
 	if err != nil {
 		return err
 	}
+	// Deferred, so the socket and its directory go however the command
+	// ends: runChild passes signals on and returns once it has exited.
 	defer srv.Close()
+	set["AUTHWRAP_TOKEN_SOCKET"] = srv.Socket
 	set["AUTHWRAP_TOKEN_URL"] = srv.URL
 	set["AUTHWRAP_TOKEN_URL_AUTH"] = srv.Auth
 	return runChild(path, argv, environ(set))
