@@ -18,6 +18,7 @@ import (
 	"github.com/99designs/keyring"
 
 	"github.com/authwrap/authwrap/flow"
+	"github.com/authwrap/authwrap/helper/internal/keyctlring"
 	"github.com/authwrap/authwrap/helper/internal/keyringenv"
 	"github.com/authwrap/authwrap/internal/fsutil"
 )
@@ -596,6 +597,10 @@ func openBackend(b string, o StoreOptions) (keyring.Keyring, error) {
 			if _, kerr := ring.Keys(); kerr != nil {
 				err = fmt.Errorf("probe failed: %v", kerr)
 			}
+		}
+		if err == nil && b == string(keyring.KeyCtlBackend) {
+			// A write the key quota stops leaves nothing behind.
+			ring, err = keyctlring.Wrap(ring, cfg.ServiceName, cfg.KeyCtlPerm)
 		}
 		return ring, err
 	}
