@@ -35,7 +35,11 @@ func TestKeyctlFullLeavesNothing(t *testing.T) {
 		keyctlFullChild(t)
 		return
 	}
-	if _, err := OpenStore(StoreOptions{App: fmt.Sprintf("authwrap-test-%d", os.Getpid()), Backend: "keyctl"}); err != nil && !requireKeyctl() {
+	probe := fmt.Sprintf("authwrap-test-full-%d", os.Getpid())
+	forget := testkeys.Forget(probe)
+	_, err := OpenStore(StoreOptions{App: probe, Backend: "keyctl"})
+	forget()
+	if err != nil && !requireKeyctl() {
 		t.Skipf("no kernel keyring here: %v", err)
 	}
 	if os.Getuid() != 0 {
