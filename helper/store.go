@@ -489,6 +489,16 @@ type StoreOptions struct {
 	Passphrase func(prompt string) (string, error)
 }
 
+// FileDirVar is the environment variable that moves authwrap's file
+// keyring (DataDir).
+const FileDirVar = "AUTHWRAP_FILE_DIR"
+
+// ErrFileDirRelative is returned by OpenStore when AUTHWRAP_FILE_DIR is
+// set to a relative path, whatever the backend: the file keyring would
+// land in whatever directory authwrap runs in (git and docker start it
+// anywhere), so nothing is opened or written.
+var ErrFileDirRelative = errors.New(FileDirVar + " must be an absolute path")
+
 // ErrNoBackend means no keyring backend could be opened.
 var ErrNoBackend = errors.New("no usable keyring backend")
 
@@ -499,6 +509,10 @@ func OpenStore(o StoreOptions) (*KeyringStore, error) {
 		o.App = DefaultApp
 	}
 	if o.FileDir == "" {
+		if d := os.Getenv(FileDirVar); d != "" && o.App == DefaultApp && !filepath.IsAbs(d) {
+			return nil, fmt.Errorf("%w: it is %q, which would put the file keyring in whatever directory authwrap runs in; set it to an absolute path (~ is not expanded), or unset it for the default $XDG_DATA_HOME/authwrap/keyring",
+				ErrFileDirRelative, Inert(d))
+		}
 		o.FileDir = DataDir(o.App)
 	}
 	if o.Passphrase == nil {
