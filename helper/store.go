@@ -1,6 +1,7 @@
 package helper
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +18,7 @@ import (
 	"github.com/99designs/keyring"
 
 	"github.com/authwrap/authwrap/flow"
+	"github.com/authwrap/authwrap/helper/internal/keyctlring"
 	"github.com/authwrap/authwrap/helper/internal/keyringenv"
 	"github.com/authwrap/authwrap/internal/fsutil"
 )
@@ -298,6 +301,14 @@ func parseParts(b []byte) (gen string, n int, ok bool) {
 // Save implements Store. A session over maxItem bytes is written as parts
 // under a new generation first, then the index item, then the old parts are
 // removed: a crash at any point leaves a readable session.
+//
+// A save that fails removes what it wrote: every part of the new
+// generation (the one whose write failed too: a backend may fail after
+// writing some of it), so no piece of the new tokens stays behind to fill
+// a key quota or a disk, and the session stored before is left exactly as
+// it was. It never removes the old generation's parts or the index item.
+// Removing is best effort; what it cannot remove is said in the error,
+// and Delete finds it by its key.
 func (k *KeyringStore) Save(s *Session) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -311,23 +322,67 @@ func (k *KeyringStore) Save(s *Session) error {
 	}
 	old, _ := k.ring.Get(itemKey(s.Profile))
 	main := data
+	var written []string // the new generation's parts, to remove if the save fails
 	if limit := k.itemLimit(); len(data) > limit {
-		gen := genMark + strconv.FormatInt(time.Now().UnixNano(), 36)
+		gen := newGeneration(old.Data)
 		n := 0
 		for off := 0; off < len(data); off += limit {
 			n++
-			part := data[off:min(off+limit, len(data))]
-			if err := k.set(partKey(s.Profile, gen, n), part, s.Profile); err != nil {
-				return err
+			key := partKey(s.Profile, gen, n)
+			written = append(written, key)
+			if err := k.set(key, data[off:min(off+limit, len(data))], s.Profile); err != nil {
+				return k.undo(written, err)
 			}
 		}
 		main = []byte(fmt.Sprintf("%s%s:%d", partsPrefix, gen, n))
 	}
 	if err := k.set(itemKey(s.Profile), main, s.Profile); err != nil {
-		return err
+		// A backend may fail after the item is in place (a step after the
+		// write, an answer lost on the bus): what is stored now decides.
+		it, gerr := k.ring.Get(itemKey(s.Profile))
+		switch {
+		case gerr == nil && bytes.Equal(it.Data, main):
+			// Saved after all: the new parts are the session.
+		case gerr == nil || errors.Is(gerr, keyring.ErrKeyNotFound):
+			return k.undo(written, err)
+		default:
+			// Whether the index names the new parts is unknown: keep them
+			// (a readable session before a tidy keyring).
+			return err
+		}
 	}
 	k.removeParts(s.Profile, old.Data)
 	return nil
+}
+
+// newGeneration names the generation of a split session's parts: the
+// time, never the generation the stored index (old) names.
+func newGeneration(old []byte) string {
+	oldGen, _, _ := parseParts(old)
+	now := time.Now().UnixNano()
+	gen := genMark + strconv.FormatInt(now, 36)
+	if gen == oldGen {
+		gen = genMark + strconv.FormatInt(now+1, 36)
+	}
+	return gen
+}
+
+// undo removes the items a failed save wrote, last first, and returns the
+// save's error, saying what could not be removed.
+func (k *KeyringStore) undo(keys []string, err error) error {
+	left := 0
+	var first error
+	for _, key := range slices.Backward(keys) {
+		if rerr := k.ring.Remove(key); rerr != nil && !gone(rerr) {
+			if left++; first == nil {
+				first = rerr
+			}
+		}
+	}
+	if left > 0 {
+		return fmt.Errorf("%w (and %d parts it wrote could not be removed: %v)", err, left, first)
+	}
+	return err
 }
 
 func (k *KeyringStore) set(key string, data []byte, profile string) error {
@@ -434,6 +489,16 @@ type StoreOptions struct {
 	Passphrase func(prompt string) (string, error)
 }
 
+// FileDirVar is the environment variable that moves authwrap's file
+// keyring (DataDir).
+const FileDirVar = "AUTHWRAP_FILE_DIR"
+
+// ErrFileDirRelative is returned by OpenStore when AUTHWRAP_FILE_DIR is
+// set to a relative path, whatever the backend: the file keyring would
+// land in whatever directory authwrap runs in (git and docker start it
+// anywhere), so nothing is opened or written.
+var ErrFileDirRelative = errors.New(FileDirVar + " must be an absolute path")
+
 // ErrNoBackend means no keyring backend could be opened.
 var ErrNoBackend = errors.New("no usable keyring backend")
 
@@ -444,6 +509,10 @@ func OpenStore(o StoreOptions) (*KeyringStore, error) {
 		o.App = DefaultApp
 	}
 	if o.FileDir == "" {
+		if d := os.Getenv(FileDirVar); d != "" && o.App == DefaultApp && !filepath.IsAbs(d) {
+			return nil, fmt.Errorf("%w: it is %q, which would put the file keyring in whatever directory authwrap runs in; set it to an absolute path (~ is not expanded), or unset it for the default $XDG_DATA_HOME/authwrap/keyring",
+				ErrFileDirRelative, Inert(d))
+		}
 		o.FileDir = DataDir(o.App)
 	}
 	if o.Passphrase == nil {
@@ -542,6 +611,10 @@ func openBackend(b string, o StoreOptions) (keyring.Keyring, error) {
 			if _, kerr := ring.Keys(); kerr != nil {
 				err = fmt.Errorf("probe failed: %v", kerr)
 			}
+		}
+		if err == nil && b == string(keyring.KeyCtlBackend) {
+			// A write the key quota stops leaves nothing behind.
+			ring, err = keyctlring.Wrap(ring, cfg.ServiceName, cfg.KeyCtlPerm)
 		}
 		return ring, err
 	}
