@@ -203,6 +203,13 @@ func (c *StatusCmd) Run(g *Globals) error {
 	var problems []error
 	for _, name := range names {
 		e, err := g.resolve(cfg, name)
+		if err != nil && c.All {
+			// One profile that cannot be used (no client ID) is shown
+			// with why; the others are still shown.
+			all = append(all, status{Profile: name, Problem: err.Error(), Storage: store.Backend, Probes: store.Probes})
+			problems = append(problems, err)
+			continue
+		}
 		if err != nil {
 			return err
 		}
@@ -274,8 +281,13 @@ func printStatus(w io.Writer, st status) {
 		}
 	}
 	row("profile", st.Profile)
-	row("server", st.Server+" ("+st.Flavour+")")
+	if st.Server != "" {
+		row("server", st.Server+" ("+st.Flavour+")")
+	}
 	row("client", st.ClientID)
+	if st.Server == "" && st.Problem != "" {
+		row("problem", st.Problem)
+	}
 	if !st.SignedIn && st.Unreadable {
 		row("signed in", "unknown (the keyring could not be read)")
 	} else if !st.SignedIn {

@@ -57,30 +57,33 @@ const (
 type cliCommand struct {
 	name, group, help string
 	new               func() any
+	// whole: the command reads kong's model of the whole command line
+	// (the man page, completions), so it is always parsed with it.
+	whole bool
 }
 
 // commands lists every command, in the order help lists them.
 var commands = []cliCommand{
-	{"login", groupYou, "Sign in with a one-time code approved in a browser.", func() any { return &LoginCmd{} }},
-	{"token", groupYou, "Print a valid access token on stdout, refreshing it first if needed.", func() any { return &TokenCmd{} }},
-	{"status", groupYou, "Show who is signed in, until when, and where the session is stored.", func() any { return &StatusCmd{} }},
-	{"logout", groupYou, "Delete the stored session of a profile.", func() any { return &LogoutCmd{} }},
-	{"switch-org", groupYou, "Move the session to another WorkOS organization.", func() any { return &SwitchOrgCmd{} }},
-	{"exec", groupYou, "Run a command with a valid token in its environment.", func() any { return &ExecCmd{} }},
-	{"setup", groupYou, "Configure git, docker, Terraform, kubectl, cargo, the go command or pip to get tokens from authwrap.", func() any { return &SetupCmd{} }},
-	{"doctor", groupYou, "Check the configuration, storage, server, session and every tool set up, and say how to fix what is wrong.", func() any { return &DoctorCmd{} }},
-	{"version", groupYou, "Print the version.", func() any { return &VersionCmd{} }},
-	{"completion", groupYou, "Print the shell code that completes authwrap's commands and flags (bash, zsh or fish).", func() any { return &CompletionCmd{} }},
-	{"man", groupYou, "Print the man page (roff): authwrap man | man -l -", func() any { return &ManCmd{} }},
-	{"git-credential", groupPrograms, "git's credential helper (also as git-credential-authwrap).", func() any { return &GitCredentialCmd{} }},
-	{"docker-credential", groupPrograms, "docker's credential helper (also as docker-credential-authwrap).", func() any { return &DockerCredentialCmd{} }},
-	{"terraform-credentials", groupPrograms, "Terraform's and OpenTofu's credentials helper (also as terraform-credentials-authwrap).", func() any { return &TerraformCredentialsCmd{} }},
-	{"kubectl-credential", groupPrograms, "kubectl's exec credential plugin.", func() any { return &KubectlCredentialCmd{} }},
-	{"cargo-credential", groupPrograms, "cargo's credential provider (also as cargo-credential-authwrap).", func() any { return &CargoCredentialCmd{} }},
-	{"goauth", groupPrograms, "The go command's GOAUTH command: Authorization headers for private modules.", func() any { return &GoAuthCmd{} }},
-	{"keyring", groupPrograms, "pip's and uv's keyring subprocess provider (run as keyring: see setup pip).", func() any { return &KeyringCmd{} }},
-	{"dev-server", groupDev, "Run a local AuthKit-compatible server for development and tests.", func() any { return &DevServerCmd{} }},
-	{"demo", groupDev, "Walk through login, token and status against a throwaway local server.", func() any { return &DemoCmd{} }},
+	{"login", groupYou, "Sign in with a one-time code approved in a browser.", func() any { return &LoginCmd{} }, false},
+	{"token", groupYou, "Print a valid access token on stdout, refreshing it first if needed.", func() any { return &TokenCmd{} }, false},
+	{"status", groupYou, "Show who is signed in, until when, and where the session is stored.", func() any { return &StatusCmd{} }, false},
+	{"logout", groupYou, "Delete the stored session of a profile.", func() any { return &LogoutCmd{} }, false},
+	{"switch-org", groupYou, "Move the session to another WorkOS organization.", func() any { return &SwitchOrgCmd{} }, false},
+	{"exec", groupYou, "Run a command with a valid token in its environment.", func() any { return &ExecCmd{} }, false},
+	{"setup", groupYou, "Configure git, docker, Terraform, kubectl, cargo, the go command or pip to get tokens from authwrap.", func() any { return &SetupCmd{} }, false},
+	{"doctor", groupYou, "Check the configuration, storage, server, session and every tool set up, and say how to fix what is wrong.", func() any { return &DoctorCmd{} }, false},
+	{"version", groupYou, "Print the version.", func() any { return &VersionCmd{} }, false},
+	{"completion", groupYou, "Print the shell code that completes authwrap's commands and flags (bash, zsh or fish).", func() any { return &CompletionCmd{} }, true},
+	{"man", groupYou, "Print the man page (roff): authwrap man | man -l -", func() any { return &ManCmd{} }, true},
+	{"git-credential", groupPrograms, "git's credential helper (also as git-credential-authwrap).", func() any { return &GitCredentialCmd{} }, false},
+	{"docker-credential", groupPrograms, "docker's credential helper (also as docker-credential-authwrap).", func() any { return &DockerCredentialCmd{} }, false},
+	{"terraform-credentials", groupPrograms, "Terraform's and OpenTofu's credentials helper (also as terraform-credentials-authwrap).", func() any { return &TerraformCredentialsCmd{} }, false},
+	{"kubectl-credential", groupPrograms, "kubectl's exec credential plugin.", func() any { return &KubectlCredentialCmd{} }, false},
+	{"cargo-credential", groupPrograms, "cargo's credential provider (also as cargo-credential-authwrap).", func() any { return &CargoCredentialCmd{} }, false},
+	{"goauth", groupPrograms, "The go command's GOAUTH command: Authorization headers for private modules.", func() any { return &GoAuthCmd{} }, false},
+	{"keyring", groupPrograms, "pip's and uv's keyring subprocess provider (run as keyring: see setup pip).", func() any { return &KeyringCmd{} }, false},
+	{"dev-server", groupDev, "Run a local AuthKit-compatible server for development and tests.", func() any { return &DevServerCmd{} }, false},
+	{"demo", groupDev, "Walk through login, token and status against a throwaway local server.", func() any { return &DemoCmd{} }, false},
 }
 
 // Globals are the flags every command takes.
@@ -235,20 +238,20 @@ func runParsed(args []string, stdout, stderr io.Writer) int {
 // newParser builds kong's model of the command line: the global flags
 // and the command named only, or every command when only is "".
 func newParser(cli *CLI, only string, stdout, stderr io.Writer, exit func(int)) (*kong.Kong, error) {
-	opts := []kong.Option{
-		kong.Name("authwrap"),
-		kong.Description("Sign in to a WorkOS AuthKit service with a one-time code, and hand out valid access tokens."),
-		kong.Writers(stdout, stderr),
-		kong.Exit(exit),
-		kong.UsageOnError(),
-		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
-		kong.Groups{
-			"global":      "Global flags (every command takes them):",
-			groupYou:      "Commands:",
-			groupPrograms: "Run by other programs (set up with `authwrap setup TOOL`):",
-			groupDev:      "Development:",
-		},
-		kong.Vars{"version": "authwrap " + versionString()},
+	opts := []kong.Option{kong.Name("authwrap"), kong.Writers(stdout, stderr), kong.Exit(exit)}
+	if only == "" {
+		// What only help and errors use: the model of one command is
+		// used only for a line that parses without either.
+		opts = append(opts, kong.Description("Sign in to a WorkOS AuthKit service with a one-time code, and hand out valid access tokens."),
+			kong.UsageOnError(),
+			kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+			kong.Groups{
+				"global":      "Global flags (every command takes them):",
+				groupYou:      "Commands:",
+				groupPrograms: "Run by other programs (set up with `authwrap setup TOOL`):",
+				groupDev:      "Development:",
+			},
+			kong.Vars{"version": "authwrap " + versionString()})
 	}
 	for _, c := range commands {
 		if only == "" || c.name == only {
@@ -294,7 +297,7 @@ func chosenCommand(args []string) string {
 			}
 		default:
 			for _, c := range commands {
-				if c.name == a {
+				if c.name == a && !c.whole {
 					return a
 				}
 			}
