@@ -103,8 +103,8 @@ func (c *DemoCmd) Run(ctx context.Context, g *Globals) error {
 	}
 	say("")
 	say("Done: the demo server and its storage are gone.")
-	say("Next: point authwrap at your own WorkOS app (see README: Configuration):")
-	say("  export AUTHWRAP_CLIENT_ID=client_...   # your AuthKit app's client ID, with CLI Auth enabled")
-	say("  authwrap login && authwrap token")
+	say("Next: point authwrap at your own WorkOS app (its client ID, with CLI Auth enabled; see README: Quick start):")
+	say("  %s login --client-id client_...   # saves the client ID in the profile, then signs in", selfCommand())
+	say("  %s token", selfCommand())
 	return nil
 }

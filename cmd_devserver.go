@@ -48,11 +48,11 @@ func (c *DevServerCmd) Run(ctx context.Context, g *Globals) error {
 	}
 	defer srv.Close()
 	fmt.Fprintf(g.stdout, "authwrap dev-server: listening on %s\n", srv.URL)
-	fmt.Fprintf(g.stderr, "authwrap dev-server: use it with\n"+
-		"  export AUTHWRAP_API_URL=%s AUTHWRAP_CLIENT_ID=%s   # User Management flavour\n"+
-		"  export AUTHWRAP_ISSUER=%s AUTHWRAP_CLIENT_ID=%s    # standard flavour, by discovery\n"+
+	fmt.Fprintf(g.stderr, "authwrap dev-server: sign in to it (this saves the settings in the profile, for every shell and tool):\n"+
+		"  %s login --api-url %s --client-id %s\n"+
+		"authwrap dev-server: or its standard flavour, by discovery: login --issuer %s --client-id %s (add --profile NAME to keep both)\n"+
 		"authwrap dev-server: approve codes at %s/device; Ctrl-C stops the server\n",
-		srv.URL, clientID, srv.URL, clientID, srv.URL)
+		selfCommand(), srv.URL, clientID, srv.URL, clientID, srv.URL)
 	<-ctx.Done()
 	fmt.Fprintln(g.stderr, "authwrap dev-server: stopped")
 	return nil

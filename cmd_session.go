@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/authwrap/authwrap/helper"
+	"github.com/authwrap/authwrap/internal/config"
 	"github.com/authwrap/authwrap/internal/safetext"
 )
 
@@ -24,6 +26,7 @@ type LoginCmd struct {
 
 // Run signs in afresh and reports who is signed in.
 func (c *LoginCmd) Run(ctx context.Context, g *Globals) error {
+	g.mayCreateConfig = true // the settings given are saved there
 	m, _, err := g.setup()
 	if err != nil {
 		return err
@@ -46,7 +49,40 @@ func (c *LoginCmd) Run(ctx context.Context, g *Globals) error {
 	}
 	fmt.Fprintf(g.stderr, "authwrap: signed in to %s as %s%s; the session is stored in %s\n",
 		s.Profile, s.Who(), orgSuffix(s), storeName(m))
+	return g.saveGivenSettings(s.Profile)
+}
+
+// saveGivenSettings saves the profile settings given as flags on this
+// command line (--client-id, --api-url, --issuer, --scopes) into the
+// profile, creating it, as setup does: what login signed in with is what
+// every later command uses. The environment's are never saved.
+func (g *Globals) saveGivenSettings(profile string) error {
+	if g.givenSettingNames() == "" {
+		return nil
+	}
+	set := g.explicitSettings()
+	if g.given["scopes"] {
+		set.Scopes = strings.Fields(g.Scopes)
+	}
+	changed, err := config.SetHost(g.configPath(), profile, set, "", false)
+	if err != nil {
+		return fmt.Errorf("signed in, but the settings could not be saved: %w", err)
+	}
+	if changed {
+		fmt.Fprintf(g.stderr, "authwrap: saved the settings given (%s) in profile %s (%s)\n", g.givenSettingNames(), profile, g.configPath())
+	}
 	return nil
+}
+
+// givenSettingNames lists the settings given as flags, as config names them.
+func (g *Globals) givenSettingNames() string {
+	var names []string
+	for _, f := range []string{"client-id", "api-url", "issuer", "scopes"} {
+		if g.given[f] {
+			names = append(names, strings.ReplaceAll(f, "-", "_"))
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // confirmReplace says when login will replace a stored session, and on a
@@ -152,7 +188,7 @@ func (c *SwitchOrgCmd) Run(ctx context.Context, g *Globals) error {
 // StatusCmd shows the session.
 type StatusCmd struct {
 	JSON bool `name:"json" help:"Print the status as JSON: a list with one object per profile shown (one without --all)."`
-	All  bool `name:"all" help:"Show every profile in the configuration."`
+	All  bool `name:"all" help:"Show every profile: those in the configuration and those with a stored session."`
 }
 
 // status is what `authwrap status` shows; it never holds a secret.
@@ -188,25 +224,28 @@ func (c *StatusCmd) Run(g *Globals) error {
 	if err != nil {
 		return err
 	}
-	names := []string{""} // the chosen profile
-	if entries := cfg.Entries(""); c.All && len(entries) > 0 {
-		names = names[:0]
-		for _, e := range entries {
-			names = append(names, e.Name)
-		}
-	}
 	store, err := g.openStore(cfg)
 	if err != nil {
 		return err
+	}
+	names := []string{""} // the chosen profile
+	if c.All {
+		names = g.allProfiles(cfg, store)
 	}
 	var all []status
 	var problems []error
 	for _, name := range names {
 		e, err := g.resolve(cfg, name)
 		if err != nil && c.All {
-			// One profile that cannot be used (no client ID) is shown
-			// with why; the others are still shown.
-			all = append(all, status{Profile: name, Problem: err.Error(), Storage: store.Backend, Probes: store.Probes})
+			// A profile that cannot be used (no client ID; a session
+			// stored under a name the configuration lacks) is shown with
+			// why and what its session says; the others are still shown.
+			st := status{Profile: name, Problem: err.Error(), Storage: store.Backend, Probes: store.Probes}
+			if s, lerr := store.Load(name); lerr == nil {
+				st.Server, st.ClientID, st.User, st.Email = s.Server, s.ClientID, s.UserID, s.Email
+				st.Flavour = "not configured"
+			}
+			all = append(all, st)
 			problems = append(problems, err)
 			continue
 		}
@@ -247,6 +286,30 @@ func (c *StatusCmd) Run(g *Globals) error {
 		msgs[i] = p.Error()
 	}
 	return &exitError{code: 1, err: errors.New(strings.Join(msgs, "; "))}
+}
+
+// allProfiles lists the profiles status --all shows: every one the
+// configuration names and every one with a stored session, sorted (the
+// chosen one when there are none).
+func (g *Globals) allProfiles(cfg *config.Config, store *helper.KeyringStore) []string {
+	seen := map[string]bool{}
+	for _, e := range cfg.Entries("") {
+		seen[e.Name] = true
+	}
+	if stored, err := store.Profiles(); err == nil {
+		for _, name := range stored {
+			seen[name] = true
+		}
+	}
+	if len(seen) == 0 {
+		return []string{""}
+	}
+	names := make([]string, 0, len(seen))
+	for name := range seen {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
 }
 
 // buildStatus reads the profile's session into a status; the error is why it
@@ -343,7 +406,22 @@ type LogoutCmd struct{}
 
 // Run deletes the stored session, readable or not.
 func (c *LogoutCmd) Run(ctx context.Context, g *Globals) error {
-	m, _, err := g.setup()
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	e, err := g.resolve(cfg, "")
+	if err != nil {
+		// A session stored under a profile the configuration does not
+		// (or no longer) describe is still the user's to remove: deleting
+		// needs only its name.
+		name := g.configProfile(cfg)
+		if nerr := helper.CheckProfileName(name); nerr != nil {
+			return nerr
+		}
+		e = &config.Entry{Profile: helper.Profile{Name: name}}
+	}
+	m, _, err := g.managerFor(cfg, e)
 	if err != nil {
 		return err
 	}

@@ -293,3 +293,25 @@ func selfPath() (string, error) {
 	}
 	return filepath.Abs(p)
 }
+
+// selfCommand is how a person runs this binary again, for the commands
+// authwrap prints: "authwrap" when that name on PATH is this binary, else
+// its path (quoted for the shell), so that a hint works after `go run .`
+// or from an unpacked archive alike.
+func selfCommand() string {
+	self, err := os.Executable()
+	if err != nil {
+		return "authwrap"
+	}
+	if strings.Contains(self, string(filepath.Separator)+"go-build") {
+		return "go run ." // `go run .`'s binary is gone when it exits
+	}
+	if onPath, err := exec.LookPath("authwrap"); err == nil {
+		a, errA := filepath.EvalSymlinks(onPath)
+		b, errB := filepath.EvalSymlinks(self)
+		if errA == nil && errB == nil && a == b {
+			return "authwrap"
+		}
+	}
+	return integrate.ShellQuote(self)
+}

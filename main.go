@@ -71,6 +71,7 @@ var commands = []cliCommand{
 	{"switch-org", groupYou, "Move the session to another WorkOS organization.", func() any { return &SwitchOrgCmd{} }, false},
 	{"exec", groupYou, "Run a command with a valid token in its environment.", func() any { return &ExecCmd{} }, false},
 	{"setup", groupYou, "Configure git, docker, Terraform, kubectl, cargo, the go command or pip to get tokens from authwrap.", func() any { return &SetupCmd{} }, false},
+	{"config", groupYou, "Read and save settings: config set client_id ID, config get, config list.", func() any { return &ConfigCmd{} }, false},
 	{"doctor", groupYou, "Check the configuration, storage, server, session and every tool set up, and say how to fix what is wrong.", func() any { return &DoctorCmd{} }, false},
 	{"version", groupYou, "Print the version.", func() any { return &VersionCmd{} }, false},
 	{"completion", groupYou, "Print the shell code that completes authwrap's commands and flags (bash, zsh or fish).", func() any { return &CompletionCmd{} }, true},

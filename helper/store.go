@@ -442,6 +442,45 @@ func (k *KeyringStore) Delete(profile string) error {
 	return nil
 }
 
+// Profiles lists the profiles that have a session stored (readable or
+// not), sorted, whether or not any configuration names them.
+func (k *KeyringStore) Profiles() ([]string, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	keys, err := k.ring.Keys()
+	if err != nil {
+		return nil, fmt.Errorf("listing the %s keyring: %w", k.Backend, err)
+	}
+	parts := map[string]bool{}
+	var candidates []string
+	for _, key := range keys {
+		name, ok := strings.CutPrefix(key, itemKey(""))
+		if !ok || strings.Contains(name, genMark) || CheckProfileName(name) != nil {
+			continue
+		}
+		it, err := k.ring.Get(key)
+		if err != nil {
+			continue
+		}
+		if gen, n, ok := parseParts(it.Data); ok {
+			for i := range n {
+				parts[partKey(name, gen, i)] = true
+			}
+		} else if len(it.Data) == 0 || it.Data[0] != '{' {
+			continue // a part of a session written before generations were marked
+		}
+		candidates = append(candidates, name)
+	}
+	var out []string
+	for _, name := range candidates {
+		if !parts[itemKey(name)] {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
 // gone reports whether err means the item was not there to remove.
 func gone(err error) bool { return errors.Is(err, keyring.ErrKeyNotFound) || os.IsNotExist(err) }
 
