@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 
 	"github.com/authwrap/authwrap/internal/credhelper"
@@ -33,7 +32,7 @@ func (c *TerraformCredentialsCmd) Run(ctx context.Context, g *Globals) error {
 	if err != nil {
 		return err
 	}
-	return json.NewEncoder(g.stdout).Encode(tok)
+	return protocol.WriteTerraformToken(g.stdout, tok)
 }
 
 // KubectlCredentialCmd is kubectl's exec credential plugin.
@@ -62,5 +61,5 @@ func (c *KubectlCredentialCmd) Run(ctx context.Context, g *Globals) error {
 		return err
 	}
 	release()
-	return json.NewEncoder(g.stdout).Encode(protocol.NewExecCredential(info, s.AccessToken.Reveal(), s.Expiry))
+	return protocol.WriteExecCredential(g.stdout, protocol.NewExecCredential(info, s.AccessToken.Reveal(), s.Expiry))
 }

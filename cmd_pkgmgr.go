@@ -97,7 +97,7 @@ func (c *CargoCredentialCmd) answer(ctx context.Context, g *Globals, b *credhelp
 			return protocol.WriteCargoToken(g.stdout, tok)
 		}
 	case "login":
-		if err = b.CargoLogin(ctx, req.Registry.IndexURL, req.Token); err == nil {
+		if err = b.CargoLogin(ctx, req.Registry.IndexURL, req.Token.Reveal()); err == nil {
 			return protocol.WriteCargoDone(g.stdout, "login")
 		}
 	case "logout":

@@ -48,7 +48,7 @@ type CargoRequest struct {
 	Operation string `json:"operation,omitempty"`
 	// Token is the token `cargo login` was given, if any. authwrap never
 	// stores it; it is kept only to be refused.
-	Token string `json:"token,omitempty"`
+	Token Secret `json:"token,omitempty"`
 	// Args are the provider's arguments from cargo's configuration (and
 	// `cargo login -- ARGS`).
 	Args []string `json:"args,omitempty"`
@@ -106,7 +106,7 @@ func (c *CargoReader) Next() (*CargoRequest, error) {
 // header as it is.
 type CargoToken struct {
 	// Token is the credential.
-	Token string
+	Token Secret
 	// Expires is until when cargo may keep using it without asking again;
 	// zero means cargo asks for every operation.
 	Expires time.Time
@@ -115,17 +115,17 @@ type CargoToken struct {
 // WriteCargoToken answers a get: the token, cached by cargo until Expires
 // (cache "expires"), for reads and publishes alike.
 func WriteCargoToken(w io.Writer, t CargoToken) error {
-	ok := map[string]any{"kind": "get", "token": t.Token, "operation_independent": true, "cache": "never"}
+	ok := map[string]any{"kind": "get", "token": t.Token.Reveal(), "operation_independent": true, "cache": "never"}
 	if !t.Expires.IsZero() {
 		ok["cache"] = "expires"
 		ok["expiration"] = t.Expires.Unix()
 	}
-	return writeCargo(w, map[string]any{"Ok": ok})
+	return writeJSON(w, map[string]any{"Ok": ok})
 }
 
 // WriteCargoDone answers a login or logout that succeeded.
 func WriteCargoDone(w io.Writer, kind string) error {
-	return writeCargo(w, map[string]any{"Ok": map[string]any{"kind": kind}})
+	return writeJSON(w, map[string]any{"Ok": map[string]any{"kind": kind}})
 }
 
 // The error kinds of the protocol. For CargoURLNotSupported and
@@ -145,12 +145,13 @@ func WriteCargoError(w io.Writer, kind, message string) error {
 	if kind == CargoOther {
 		e["message"] = safetext.Text(message)
 	}
-	return writeCargo(w, map[string]any{"Err": e})
+	return writeJSON(w, map[string]any{"Err": e})
 }
 
-// writeCargo writes one message. cargo may show what it reads, so the
-// JSON has no raw control or format character (safetext.MarshalJSON).
-func writeCargo(w io.Writer, v any) error {
+// writeJSON writes one JSON answer and a newline, in one Write. The tool
+// may show what it reads, so the JSON has no raw control or format
+// character (safetext.MarshalJSON).
+func writeJSON(w io.Writer, v any) error {
 	b, err := safetext.MarshalJSON(v)
 	if err != nil {
 		return err

@@ -37,7 +37,7 @@ type GitCredential struct {
 	// Username is the user name asked for or answered.
 	Username string
 	// Password is the password (for authwrap: the access token).
-	Password string
+	Password Secret
 	// PasswordExpiryUTC is when Password expires, in Unix seconds; 0 means absent.
 	PasswordExpiryUTC int64
 	// URL is a whole URL, which git splits into the fields above.
@@ -45,7 +45,7 @@ type GitCredential struct {
 	// AuthType is the HTTP authentication scheme of Credential (git 2.46+).
 	AuthType string
 	// Credential is the pre-encoded credential for AuthType.
-	Credential string
+	Credential Secret
 	// Ephemeral marks a credential that must not be stored.
 	Ephemeral bool
 	// Continue asks git to go on to a further round (multi-stage auth).
@@ -54,8 +54,9 @@ type GitCredential struct {
 	Quit bool
 	// Multi holds the multi-valued attributes by name without "[]".
 	Multi map[string][]string
-	// Other holds attributes authwrap does not know, by name.
-	Other map[string]string
+	// Other holds attributes authwrap does not know, by name. Their values
+	// are Secrets: one may be a token (git's oauth_refresh_token is).
+	Other map[string]Secret
 }
 
 // HasCapability reports whether the message lists capability[]=name.
@@ -74,7 +75,7 @@ func (c *GitCredential) HasCapability(name string) bool {
 // (unknown keys are kept in Other, a later value replaces an earlier one,
 // "key[]=" with an empty value clears a multi-valued key).
 func ReadGit(r io.Reader) (*GitCredential, error) {
-	c := &GitCredential{Multi: map[string][]string{}, Other: map[string]string{}}
+	c := &GitCredential{Multi: map[string][]string{}, Other: map[string]Secret{}}
 	br := bufio.NewReaderSize(r, 4096)
 	for n := 0; ; n++ {
 		line, err := readLine(br)
@@ -149,7 +150,7 @@ func (c *GitCredential) set(line string) error {
 	case "username":
 		c.Username = value
 	case "password":
-		c.Password = value
+		c.Password = Secret(value)
 	case "password_expiry_utc":
 		n, err := strconv.ParseInt(value, 10, 64)
 		if err != nil {
@@ -161,7 +162,7 @@ func (c *GitCredential) set(line string) error {
 	case "authtype":
 		c.AuthType = value
 	case "credential":
-		c.Credential = value
+		c.Credential = Secret(value)
 	case "ephemeral":
 		c.Ephemeral = isTrue(value)
 	case "continue":
@@ -169,7 +170,7 @@ func (c *GitCredential) set(line string) error {
 	case "quit":
 		c.Quit = isTrue(value)
 	default:
-		c.Other[key] = value
+		c.Other[key] = Secret(value)
 	}
 	return nil
 }
@@ -207,9 +208,9 @@ func WriteGit(w io.Writer, c *GitCredential) error {
 	put("host", c.Host)
 	put("path", c.Path)
 	put("authtype", c.AuthType)
-	put("credential", c.Credential)
+	put("credential", c.Credential.Reveal())
 	put("username", c.Username)
-	put("password", c.Password)
+	put("password", c.Password.Reveal())
 	if c.PasswordExpiryUTC != 0 {
 		put("password_expiry_utc", strconv.FormatInt(c.PasswordExpiryUTC, 10))
 	}
@@ -224,7 +225,7 @@ func WriteGit(w io.Writer, c *GitCredential) error {
 		put("quit", "1")
 	}
 	for _, k := range sortedKeys(c.Other) {
-		put(k, c.Other[k])
+		put(k, c.Other[k].Reveal())
 	}
 	if bad != nil {
 		return bad

@@ -74,7 +74,7 @@ func TestWriteGit(t *testing.T) {
 	}
 	for _, bad := range []string{"a\nhost=evil.example.com", "a\rb", "a\x00b"} {
 		b.Reset()
-		if err := WriteGit(&b, &GitCredential{Password: bad}); !errors.Is(err, ErrGitSyntax) || b.Len() != 0 {
+		if err := WriteGit(&b, &GitCredential{Password: Secret(bad)}); !errors.Is(err, ErrGitSyntax) || b.Len() != 0 {
 			t.Errorf("WriteGit(%q) = %v, wrote %q; want ErrGitSyntax and nothing", bad, err, b.String())
 		}
 	}

@@ -17,8 +17,9 @@ import (
 type GoAuthBlock struct {
 	// URLs are https:// prefixes.
 	URLs []string
-	// Headers are "Name: value" lines.
-	Headers []string
+	// Headers are "Name: value" lines (an Authorization header carries
+	// the token).
+	Headers []Secret
 }
 
 // ErrGoAuth marks what the go command's GOAUTH format cannot carry, or an
@@ -42,7 +43,8 @@ func WriteGoAuth(w io.Writer, blocks []GoAuthBlock) error {
 			b.WriteString(u + "\n")
 		}
 		b.WriteString("\n")
-		for _, h := range bl.Headers {
+		for _, hs := range bl.Headers {
+			h := hs.Reveal()
 			name, _, ok := strings.Cut(h, ": ")
 			if !ok || name == "" || strings.ContainsAny(h, "\r\n\x00") {
 				return fmt.Errorf("%w: a header line that is not \"Name: value\"", ErrGoAuth)

@@ -10,18 +10,18 @@ import (
 func TestWriteGoAuth(t *testing.T) {
 	var out bytes.Buffer
 	err := WriteGoAuth(&out, []GoAuthBlock{
-		{URLs: []string{"https://a.example/", "https://b.example:8443/"}, Headers: []string{"Authorization: Bearer t1"}},
-		{URLs: []string{"https://c.example/"}, Headers: []string{"Authorization: Bearer t2"}},
+		{URLs: []string{"https://a.example/", "https://b.example:8443/"}, Headers: []Secret{"Authorization: Bearer t1"}},
+		{URLs: []string{"https://c.example/"}, Headers: []Secret{"Authorization: Bearer t2"}},
 	})
 	want := "https://a.example/\nhttps://b.example:8443/\n\nAuthorization: Bearer t1\n\nhttps://c.example/\n\nAuthorization: Bearer t2\n\n"
 	if err != nil || out.String() != want {
 		t.Fatalf("got %q, %v", out.String(), err)
 	}
 	for _, bad := range []GoAuthBlock{
-		{URLs: []string{"http://a.example/"}, Headers: []string{"A: b"}},
-		{URLs: []string{"https://a.example/\nhttps://evil/"}, Headers: []string{"A: b"}},
-		{URLs: []string{"https://a.example/"}, Headers: []string{"Authorization: Bearer x\n\nhttps://evil/"}},
-		{URLs: []string{"https://a.example/"}, Headers: []string{"no colon"}},
+		{URLs: []string{"http://a.example/"}, Headers: []Secret{"A: b"}},
+		{URLs: []string{"https://a.example/\nhttps://evil/"}, Headers: []Secret{"A: b"}},
+		{URLs: []string{"https://a.example/"}, Headers: []Secret{"Authorization: Bearer x\n\nhttps://evil/"}},
+		{URLs: []string{"https://a.example/"}, Headers: []Secret{"no colon"}},
 		{URLs: []string{"https://a.example/"}},
 	} {
 		out.Reset()

@@ -17,9 +17,9 @@ const hostileText = "user\u009b31m\u202emoc.elpmaxe\x7f\u2028"
 // carries hostile text only as \u escapes, and the tool decodes the
 // value it was given.
 func TestAnswersHoldNoControls(t *testing.T) {
-	encode := func(v any) string {
+	write := func(f func(*bytes.Buffer) error) string {
 		var b bytes.Buffer
-		if err := json.NewEncoder(&b).Encode(v); err != nil {
+		if err := f(&b); err != nil {
 			t.Fatal(err)
 		}
 		return b.String()
@@ -34,23 +34,18 @@ func TestAnswersHoldNoControls(t *testing.T) {
 	docker := func() memHelper {
 		return memHelper{hostileText + ".example.com": {ServerURL: hostileText + ".example.com", Username: hostileText, Secret: "s"}}
 	}
-	cargo := func() string {
-		var b bytes.Buffer
-		if err := WriteCargoToken(&b, CargoToken{Token: hostileText}); err != nil {
-			t.Fatal(err)
-		}
-		return b.String()
-	}
 	cases := []struct {
 		name string
 		out  string
 		path []string // where the hostile value is in the answer
 	}{
-		{"terraform get", encode(TerraformToken{Token: hostileText}), []string{"token"}},
-		{"kubectl ExecCredential", encode(NewExecCredential(ExecInfo{APIVersion: ExecCredentialV1}, hostileText, time.Now())), []string{"status", "token"}},
+		{"terraform get", write(func(b *bytes.Buffer) error { return WriteTerraformToken(b, TerraformToken{Token: hostileText}) }), []string{"token"}},
+		{"kubectl ExecCredential", write(func(b *bytes.Buffer) error {
+			return WriteExecCredential(b, NewExecCredential(ExecInfo{APIVersion: ExecCredentialV1}, hostileText, time.Now()))
+		}), []string{"status", "token"}},
 		{"docker get", serve(docker(), "get", hostileText+".example.com"), []string{"Username"}},
 		{"docker list", serve(docker(), "list", ""), []string{hostileText + ".example.com"}},
-		{"cargo get", cargo(), []string{"Ok", "token"}},
+		{"cargo get", write(func(b *bytes.Buffer) error { return WriteCargoToken(b, CargoToken{Token: hostileText}) }), []string{"Ok", "token"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -4,9 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"time"
-
-	"github.com/authwrap/authwrap/internal/safetext"
 )
 
 // The ExecCredential API versions kubectl may ask a plugin for.
@@ -67,33 +66,39 @@ func ParseExecInfo(v string) (ExecInfo, error) {
 // ExecCredential is a plugin's answer to kubectl.
 type ExecCredential struct {
 	// APIVersion echoes the version kubectl asked for.
-	APIVersion string `json:"apiVersion"`
+	APIVersion string
 	// Kind is always "ExecCredential".
-	Kind string `json:"kind"`
+	Kind string
 	// Status carries the token.
-	Status ExecCredentialStatus `json:"status"`
-}
-
-// MarshalJSON encodes c as kubectl reads it, with no raw control or
-// format character (safetext.MarshalJSON), however it is encoded.
-func (c ExecCredential) MarshalJSON() ([]byte, error) {
-	type plain ExecCredential
-	return safetext.MarshalJSON(plain(c))
+	Status ExecCredentialStatus
 }
 
 // ExecCredentialStatus is the token and until when kubectl may cache it.
 type ExecCredentialStatus struct {
 	// Token is the bearer token.
-	Token string `json:"token"`
+	Token Secret
 	// ExpirationTimestamp is when the token expires (RFC 3339).
-	ExpirationTimestamp string `json:"expirationTimestamp,omitempty"`
+	ExpirationTimestamp string
 }
 
 // NewExecCredential answers info with token, valid until expiry.
 func NewExecCredential(info ExecInfo, token string, expiry time.Time) ExecCredential {
-	c := ExecCredential{APIVersion: info.APIVersion, Kind: "ExecCredential", Status: ExecCredentialStatus{Token: token}}
+	c := ExecCredential{APIVersion: info.APIVersion, Kind: "ExecCredential", Status: ExecCredentialStatus{Token: Secret(token)}}
 	if !expiry.IsZero() {
 		c.Status.ExpirationTimestamp = expiry.UTC().Format(time.RFC3339)
 	}
 	return c
+}
+
+// WriteExecCredential writes c as kubectl reads it.
+func WriteExecCredential(w io.Writer, c ExecCredential) error {
+	type status struct {
+		Token               string `json:"token"`
+		ExpirationTimestamp string `json:"expirationTimestamp,omitempty"`
+	}
+	return writeJSON(w, struct {
+		APIVersion string `json:"apiVersion"`
+		Kind       string `json:"kind"`
+		Status     status `json:"status"`
+	}{c.APIVersion, c.Kind, status{c.Status.Token.Reveal(), c.Status.ExpirationTimestamp}})
 }

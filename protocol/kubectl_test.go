@@ -1,7 +1,7 @@
 package protocol
 
 import (
-	"encoding/json"
+	"bytes"
 	"errors"
 	"testing"
 	"time"
@@ -34,10 +34,13 @@ func TestParseExecInfo(t *testing.T) {
 		}
 	}
 	c := NewExecCredential(ExecInfo{APIVersion: ExecCredentialV1beta1}, "tok", time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("x", 3600)))
-	b, _ := json.Marshal(c)
-	want := `{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"tok","expirationTimestamp":"2026-01-02T02:04:05Z"}}`
-	if string(b) != want {
-		t.Errorf("got %s\nwant %s", b, want)
+	var b bytes.Buffer
+	if err := WriteExecCredential(&b, c); err != nil {
+		t.Fatal(err)
+	}
+	want := `{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"tok","expirationTimestamp":"2026-01-02T02:04:05Z"}}` + "\n"
+	if b.String() != want {
+		t.Errorf("got %s\nwant %s", b.String(), want)
 	}
 }
 

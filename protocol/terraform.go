@@ -3,11 +3,10 @@ package protocol
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"golang.org/x/net/idna"
-
-	"github.com/authwrap/authwrap/internal/safetext"
 )
 
 // ErrTerraformHost marks a host that has no TF_TOKEN_ variable form.
@@ -41,16 +40,17 @@ func TerraformTokenVar(host string) (string, error) {
 	return b.String(), nil
 }
 
-// TerraformToken is the answer of a Terraform credentials helper's get:
-// {"token": "..."}, or {} when the helper has nothing for the host.
+// TerraformToken is the answer of a Terraform credentials helper's get.
 type TerraformToken struct {
-	// Token is the bearer token; empty encodes as {}.
-	Token string `json:"token,omitempty"`
+	// Token is the bearer token; empty when the helper has nothing for the
+	// host.
+	Token Secret
 }
 
-// MarshalJSON encodes t as Terraform reads it, with no raw control or
-// format character (safetext.MarshalJSON), however it is encoded.
-func (t TerraformToken) MarshalJSON() ([]byte, error) {
-	type plain TerraformToken
-	return safetext.MarshalJSON(plain(t))
+// WriteTerraformToken writes t as Terraform reads it: {"token":"..."},
+// or {} for an empty token.
+func WriteTerraformToken(w io.Writer, t TerraformToken) error {
+	return writeJSON(w, struct {
+		Token string `json:"token,omitempty"`
+	}{t.Token.Reveal()})
 }

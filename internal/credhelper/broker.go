@@ -80,14 +80,14 @@ func (b *Broker) GitGet(ctx context.Context, req *protocol.GitCredential) (*prot
 	if err != nil {
 		return nil, err
 	}
-	ans := &protocol.GitCredential{Multi: map[string][]string{}, Other: map[string]string{}}
+	ans := &protocol.GitCredential{Multi: map[string][]string{}, Other: map[string]protocol.Secret{}}
 	if e.Bearer && req.HasCapability("authtype") {
 		ans.Multi["capability"] = []string{"authtype"}
 		ans.AuthType = "Bearer"
-		ans.Credential = s.AccessToken.Reveal()
+		ans.Credential = protocol.Secret(s.AccessToken.Reveal())
 	} else {
 		ans.Username = e.User()
-		ans.Password = s.AccessToken.Reveal()
+		ans.Password = protocol.Secret(s.AccessToken.Reveal())
 	}
 	if !s.Expiry.IsZero() {
 		ans.PasswordExpiryUTC = s.Expiry.Unix()
@@ -115,7 +115,7 @@ func (b *Broker) GitErase(ctx context.Context, req *protocol.GitCredential) erro
 	if tok == "" {
 		return nil
 	}
-	return m.Invalidate(ctx, flow.Secret(tok))
+	return m.Invalidate(ctx, flow.Secret(tok.Reveal()))
 }
 
 // Docker returns the broker as a docker credential helper.

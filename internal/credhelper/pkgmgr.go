@@ -36,7 +36,7 @@ func (b *Broker) CargoToken(ctx context.Context, indexURL string, bearer bool) (
 	if err != nil {
 		return protocol.CargoToken{}, err
 	}
-	tok := protocol.CargoToken{Token: s.AccessToken.Reveal()}
+	tok := protocol.CargoToken{Token: protocol.Secret(s.AccessToken.Reveal())}
 	if bearer {
 		tok.Token = "Bearer " + tok.Token
 	}
@@ -151,7 +151,7 @@ func (b *Broker) GoAuthRetry(ctx context.Context, url string) ([]protocol.GoAuth
 
 // bearerBlock is the GOAUTH block that sends s's access token to urls.
 func bearerBlock(urls []string, s *helper.Session) protocol.GoAuthBlock {
-	return protocol.GoAuthBlock{URLs: urls, Headers: []string{"Authorization: Bearer " + s.AccessToken.Reveal()}}
+	return protocol.GoAuthBlock{URLs: urls, Headers: []protocol.Secret{protocol.Secret("Authorization: Bearer " + s.AccessToken.Reveal())}}
 }
 
 // KeyringGet answers `keyring get SERVICE USERNAME` as pip and uv run it:

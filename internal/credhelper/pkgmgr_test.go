@@ -44,15 +44,15 @@ func TestCargoBinding(t *testing.T) {
 	b, _ := pkgBroker(t)
 	ctx := context.Background()
 	tok, err := b.CargoToken(ctx, "sparse+https://cargo.example.com/index/", false)
-	if err != nil || !strings.HasPrefix(tok.Token, "eyJ") {
-		t.Fatalf("token %q, %v", tok.Token, err)
+	if err != nil || !strings.HasPrefix(tok.Token.Reveal(), "eyJ") {
+		t.Fatalf("token %q, %v", tok.Token.Reveal(), err)
 	}
 	m, _ := b.Manager("work")
 	if s, err := m.Load(); err != nil || !tok.Expires.Equal(s.Expiry.Add(-HelperMinTTL)) {
 		t.Errorf("cargo may keep it until %v; the token expires at %v", tok.Expires, s.Expiry)
 	}
-	if tok, _ := b.CargoToken(ctx, "sparse+https://cargo.example.com/index/", true); !strings.HasPrefix(tok.Token, "Bearer eyJ") {
-		t.Errorf("--bearer gave %.12q", tok.Token)
+	if tok, _ := b.CargoToken(ctx, "sparse+https://cargo.example.com/index/", true); !strings.HasPrefix(tok.Token.Reveal(), "Bearer eyJ") {
+		t.Errorf("--bearer gave %.12q", tok.Token.Reveal())
 	}
 	for index, want := range map[string]error{
 		"sparse+https://evil.example/index/":                ErrUnknownHost,
@@ -81,7 +81,7 @@ func TestGoAuthBinding(t *testing.T) {
 	ctx := context.Background()
 	blocks, skipped := b.GoAuthAll(ctx)
 	if len(skipped) != 0 || len(blocks) != 1 || strings.Join(blocks[0].URLs, " ") != "https://cargo.example.com/ https://127.0.0.1:8080/" ||
-		!strings.HasPrefix(blocks[0].Headers[0], "Authorization: Bearer eyJ") {
+		!strings.HasPrefix(blocks[0].Headers[0].Reveal(), "Authorization: Bearer eyJ") {
 		t.Fatalf("blocks %v, skipped %v", blocks, skipped)
 	}
 	refreshes := srv.Requests(authkittest.Refresh)

@@ -32,7 +32,7 @@ func (b *Broker) TerraformGet(ctx context.Context, host string) (protocol.Terraf
 	if err != nil {
 		return protocol.TerraformToken{}, err
 	}
-	return protocol.TerraformToken{Token: s.AccessToken.Reveal()}, nil
+	return protocol.TerraformToken{Token: protocol.Secret(s.AccessToken.Reveal())}, nil
 }
 
 // TerraformStore is what `terraform login` calls: refused for a host
