@@ -282,8 +282,10 @@ func (d *doctor) checkSession(e *config.Entry, store *helper.KeyringStore, keys 
 	d.add("session", statusOK, "", "the access token verifies against the server's signing keys")
 }
 
+// profileArg is " --profile NAME" for a profile other than the default
+// one, for the commands hints and fix: lines print.
 func profileArg(name string) string {
-	if name == helper.DefaultProfile {
+	if name == "" || name == helper.DefaultProfile {
 		return ""
 	}
 	return " --profile " + shellWord(name)

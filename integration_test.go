@@ -211,6 +211,7 @@ func TestScripts(t *testing.T) {
 			"raw-session": rawSessionCmd,
 			"gitserver":   gitserverCmd,
 			"proxy":       proxyCmd,
+			"runhints":    runhintsCmd,
 		},
 	})
 }

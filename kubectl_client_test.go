@@ -55,13 +55,7 @@ func (a *apiServer) bearerSeen() bool {
 // token at all, since the plugin refuses a server its profile does not
 // list.
 func TestKubectlClient(t *testing.T) {
-	kubectl, err := exec.LookPath("kubectl")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("kubectl is not installed")
-		}
-		t.Skip("needs kubectl")
-	}
+	kubectl := lookClient(t, "kubectl", "version", "--client")
 	t.Parallel()
 	bin := buildAuthwrap(t)
 	srv := authkittest.NewServer(authkittest.Config{Interval: time.Second, AutoApprove: time.Millisecond})

@@ -437,6 +437,11 @@ func (g *Globals) hint(err error) string {
 		return fmt.Sprintf("check AUTHWRAP_FILE_PASSPHRASE (or what was typed); if the passphrase is lost, `authwrap logout -p %s` removes the session and `authwrap login -p %s` stores a new one under a new passphrase", p, p)
 	case errors.Is(err, helper.ErrPassphraseMismatch):
 		return "run it again and type the same passphrase twice"
+	case errors.Is(err, config.ErrNoClientID), errors.Is(err, config.ErrNoProfile):
+		var pe *config.ProfileError
+		errors.As(err, &pe)
+		return fmt.Sprintf("save the client ID of your AuthKit app (WorkOS dashboard: Applications, with CLI Auth enabled): `%s config set%s client_id CLIENT_ID`, or sign in with it: `%s login%s --client-id CLIENT_ID`",
+			selfCommand(), profileArg(pe.Profile), selfCommand(), profileArg(pe.Profile))
 	case errors.Is(err, helper.ErrStateDir):
 		return "authwrap keeps its lock files in $XDG_STATE_HOME/authwrap (default ~/.local/state/authwrap): make it writable, or point XDG_STATE_HOME at a directory that is"
 	}

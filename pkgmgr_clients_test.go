@@ -26,17 +26,29 @@ import (
 // servers that let in only a valid, unexpired access token signed by the
 // test's local AuthKit server.
 
-// lookClient finds a client program, or skips; with
-// AUTHWRAP_REQUIRE_CLIENTS=1 (as .ci/run sets) or in CI a missing client
-// fails the test instead.
-func lookClient(t *testing.T, name string) string {
+// lookClient finds a client program that can run, or skips: a program
+// that is installed but cannot run (a rustup shim with no default
+// toolchain) is as absent as a missing one. With AUTHWRAP_REQUIRE_CLIENTS=1
+// (as .ci/run sets) or in CI either fails the test instead. versionArgs
+// ask the program for its version (default --version).
+func lookClient(t *testing.T, name string, versionArgs ...string) string {
 	t.Helper()
+	required := os.Getenv("CI") != "" || os.Getenv("AUTHWRAP_REQUIRE_CLIENTS") == "1"
 	p, err := exec.LookPath(name)
 	if err != nil {
-		if os.Getenv("CI") != "" || os.Getenv("AUTHWRAP_REQUIRE_CLIENTS") == "1" {
+		if required {
 			t.Fatalf("%s is not installed", name)
 		}
 		t.Skipf("needs %s", name)
+	}
+	if len(versionArgs) == 0 {
+		versionArgs = []string{"--version"}
+	}
+	if out, err := exec.Command(p, versionArgs...).CombinedOutput(); err != nil {
+		if required {
+			t.Fatalf("%s cannot run (%s %s: %v):\n%s", name, p, strings.Join(versionArgs, " "), err, out)
+		}
+		t.Skipf("needs %s, which is installed but cannot run (%s %s: %v)", name, name, strings.Join(versionArgs, " "), err)
 	}
 	return p
 }

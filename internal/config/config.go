@@ -107,6 +107,31 @@ func parse(path string, data []byte) (*Config, error) {
 	return cfg, nil
 }
 
+// Errors of Resolve, in a *ProfileError that names the profile.
+var (
+	// ErrNoProfile means the configuration has no such profile.
+	ErrNoProfile = errors.New("no such profile in the configuration")
+	// ErrNoClientID means the profile names no client ID.
+	ErrNoClientID = errors.New("no client ID")
+)
+
+// ProfileError is why a profile cannot be used.
+type ProfileError struct {
+	Profile string
+	Err     error
+}
+
+// Error says which profile and why.
+func (e *ProfileError) Error() string {
+	if errors.Is(e.Err, ErrNoClientID) {
+		return fmt.Sprintf("profile %q has no client ID", e.Profile)
+	}
+	return fmt.Sprintf("no profile %q in %s", e.Profile, Path())
+}
+
+// Unwrap returns the reason.
+func (e *ProfileError) Unwrap() error { return e.Err }
+
 // Resolve returns the named profile (the file's default, else
 // helper.DefaultProfile, when name is empty) with the non-empty fields of
 // override laid over it. An override of APIURL clears the file's Issuer
@@ -127,7 +152,7 @@ func (c *Config) Resolve(name string, override helper.Profile) (*Entry, error) {
 		e = &cp
 		e.Name = name
 	} else if name != helper.DefaultProfile && override.ClientID == "" {
-		return nil, fmt.Errorf("no profile %q in %s", name, Path())
+		return nil, &ProfileError{Profile: name, Err: ErrNoProfile}
 	}
 	if override.APIURL != "" && override.Issuer != "" {
 		return nil, fmt.Errorf("both an API URL (%s, from --api-url or AUTHWRAP_API_URL) and an issuer (%s, from --issuer or AUTHWRAP_ISSUER) are given: keep --api-url for WorkOS User Management or --issuer for a standard server",
@@ -149,7 +174,7 @@ func (c *Config) Resolve(name string, override helper.Profile) (*Entry, error) {
 		e.Scopes = helper.DefaultScopes
 	}
 	if e.ClientID == "" {
-		return nil, fmt.Errorf("profile %q has no client ID: set client_id in %s or AUTHWRAP_CLIENT_ID", name, Path())
+		return nil, &ProfileError{Profile: name, Err: ErrNoClientID}
 	}
 	return e, e.Validate()
 }
