@@ -227,7 +227,7 @@ func runParsed(args []string, stdout, stderr io.Writer) int {
 		return exited // --help printed and asked to exit
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "authwrap: error: %v\nauthwrap: hint: run `%s --help` for usage\n", err, helpCommand(err))
+		fmt.Fprintf(stderr, "authwrap: error: %v\nauthwrap: hint: run `%s --help` for usage\n", missingSubcommand(err), helpCommand(err))
 		return 2
 	}
 	if kctx == nil || kctx.Command() == "" {
@@ -246,6 +246,7 @@ func newParser(cli *CLI, only string, stdout, stderr io.Writer, exit func(int)) 
 		opts = append(opts, kong.Description("Sign in to a WorkOS AuthKit service with a one-time code, and hand out valid access tokens."),
 			kong.UsageOnError(),
 			kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+			kong.Help(printHelp),
 			kong.Groups{
 				"global":      "Global flags (every command takes them):",
 				groupYou:      "Commands:",
@@ -260,6 +261,28 @@ func newParser(cli *CLI, only string, stdout, stderr io.Writer, exit func(int)) 
 		}
 	}
 	return kong.New(cli, opts...)
+}
+
+// printHelp is kong's help, arranged as gh arranges its own: `authwrap
+// --help` lists the commands by group (setup's tools under setup), then
+// the global flags, once; a command's help shows its own flags and
+// arguments, and points at the global ones.
+func printHelp(options kong.HelpOptions, ctx *kong.Context) error {
+	if ctx.Selected() == nil {
+		options.FlagsLast = true
+		options.NoExpandSubcommands = true
+		return kong.DefaultHelpPrinter(options, ctx)
+	}
+	for _, f := range ctx.Model.Flags {
+		if f.Group != nil && f.Group.Key == "global" {
+			f.Hidden = true
+		}
+	}
+	if err := kong.DefaultHelpPrinter(options, ctx); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintln(ctx.Stdout, "\nGlobal flags (--profile, --config, --verbose, ...): see `authwrap --help`.")
+	return err
 }
 
 // chosenCommand returns the command a line names: its first word that is
@@ -342,6 +365,26 @@ func kebab(s string) string {
 		b.WriteRune(r)
 	}
 	return strings.ToLower(b.String())
+}
+
+// missingSubcommand names every subcommand when a command that needs one
+// was given none (kong lists only the first five): `authwrap setup`.
+func missingSubcommand(err error) error {
+	var pe *kong.ParseError
+	if !errors.As(err, &pe) || pe.Context == nil || !strings.HasPrefix(err.Error(), "expected one of") {
+		return err
+	}
+	n := pe.Context.Selected()
+	if n == nil || len(n.Children) == 0 {
+		return err
+	}
+	var names []string
+	for _, c := range n.Children {
+		if !c.Hidden {
+			names = append(names, c.Name)
+		}
+	}
+	return fmt.Errorf("%s needs one of: %s", n.Path(), strings.Join(names, ", "))
 }
 
 // helpCommand names the command whose help fits a parse error:
