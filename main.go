@@ -60,45 +60,67 @@ type cliCommand struct {
 	// whole: the command reads kong's model of the whole command line
 	// (the man page, completions), so it is always parsed with it.
 	whole bool
+	// hot: a command programs run many times a minute (a cached read):
+	// it catches signals from its first wait on, not from the start
+	// (signalContext), which saves starting the signal machinery on runs
+	// that never wait. The others catch them at once: some write files
+	// before they wait for anything.
+	hot bool
 }
 
 // commands lists every command, in the order help lists them.
 var commands = []cliCommand{
-	{"login", groupYou, "Sign in with a one-time code approved in a browser.", func() any { return &LoginCmd{} }, false},
-	{"token", groupYou, "Print a valid access token on stdout, refreshing it first if needed.", func() any { return &TokenCmd{} }, false},
-	{"status", groupYou, "Show who is signed in, until when, and where the session is stored.", func() any { return &StatusCmd{} }, false},
-	{"logout", groupYou, "Delete the stored session of a profile.", func() any { return &LogoutCmd{} }, false},
-	{"switch-org", groupYou, "Move the session to another WorkOS organization.", func() any { return &SwitchOrgCmd{} }, false},
-	{"exec", groupYou, "Run a command with a valid token in its environment.", func() any { return &ExecCmd{} }, false},
-	{"setup", groupYou, "Configure git, docker, Terraform, kubectl, cargo, the go command or pip to get tokens from authwrap.", func() any { return &SetupCmd{} }, false},
-	{"config", groupYou, "Read and save settings: config set client_id ID, config get, config list.", func() any { return &ConfigCmd{} }, false},
-	{"doctor", groupYou, "Check the configuration, storage, server, session and every tool set up, and say how to fix what is wrong.", func() any { return &DoctorCmd{} }, false},
-	{"version", groupYou, "Print the version.", func() any { return &VersionCmd{} }, false},
-	{"completion", groupYou, "Print the shell code that completes authwrap's commands and flags (bash, zsh or fish).", func() any { return &CompletionCmd{} }, true},
-	{"man", groupYou, "Print the man page (roff): authwrap man | man -l -", func() any { return &ManCmd{} }, true},
-	{"git-credential", groupPrograms, "git's credential helper (also as git-credential-authwrap).", func() any { return &GitCredentialCmd{} }, false},
-	{"docker-credential", groupPrograms, "docker's credential helper (also as docker-credential-authwrap).", func() any { return &DockerCredentialCmd{} }, false},
-	{"terraform-credentials", groupPrograms, "Terraform's and OpenTofu's credentials helper (also as terraform-credentials-authwrap).", func() any { return &TerraformCredentialsCmd{} }, false},
-	{"kubectl-credential", groupPrograms, "kubectl's exec credential plugin.", func() any { return &KubectlCredentialCmd{} }, false},
-	{"cargo-credential", groupPrograms, "cargo's credential provider (also as cargo-credential-authwrap).", func() any { return &CargoCredentialCmd{} }, false},
-	{"goauth", groupPrograms, "The go command's GOAUTH command: Authorization headers for private modules.", func() any { return &GoAuthCmd{} }, false},
-	{"keyring", groupPrograms, "pip's and uv's keyring subprocess provider (run as keyring: see setup pip).", func() any { return &KeyringCmd{} }, false},
-	{"dev-server", groupDev, "Run a local AuthKit-compatible server for development and tests.", func() any { return &DevServerCmd{} }, false},
-	{"demo", groupDev, "Walk through login, token and status against a throwaway local server.", func() any { return &DemoCmd{} }, false},
+	{"login", groupYou, "Sign in with a one-time code approved in a browser.", func() any { return &LoginCmd{} }, false, false},
+	{"token", groupYou, "Print a valid access token on stdout, refreshing it first if needed.", func() any { return &TokenCmd{} }, false, true},
+	{"status", groupYou, "Show who is signed in, until when, and where the session is stored.", func() any { return &StatusCmd{} }, false, false},
+	{"logout", groupYou, "Delete the stored session of a profile.", func() any { return &LogoutCmd{} }, false, false},
+	{"switch-org", groupYou, "Move the session to another WorkOS organization.", func() any { return &SwitchOrgCmd{} }, false, false},
+	{"exec", groupYou, "Run a command with a valid token in its environment.", func() any { return &ExecCmd{} }, false, true},
+	{"setup", groupYou, "Configure git, docker, Terraform, kubectl, cargo, the go command or pip to get tokens from authwrap.", func() any { return &SetupCmd{} }, false, false},
+	{"config", groupYou, "Read and save settings: config set client_id ID, config get, config list.", func() any { return &ConfigCmd{} }, false, false},
+	{"doctor", groupYou, "Check the configuration, storage, server, session and every tool set up, and say how to fix what is wrong.", func() any { return &DoctorCmd{} }, false, false},
+	{"version", groupYou, "Print the version.", func() any { return &VersionCmd{} }, false, true},
+	{"completion", groupYou, "Print the shell code that completes authwrap's commands and flags (bash, zsh or fish).", func() any { return &CompletionCmd{} }, true, false},
+	{"man", groupYou, "Print the man page (roff): authwrap man | man -l -", func() any { return &ManCmd{} }, true, false},
+	{"git-credential", groupPrograms, "git's credential helper (also as git-credential-authwrap).", func() any { return &GitCredentialCmd{} }, false, true},
+	{"docker-credential", groupPrograms, "docker's credential helper (also as docker-credential-authwrap).", func() any { return &DockerCredentialCmd{} }, false, true},
+	{"terraform-credentials", groupPrograms, "Terraform's and OpenTofu's credentials helper (also as terraform-credentials-authwrap).", func() any { return &TerraformCredentialsCmd{} }, false, true},
+	{"kubectl-credential", groupPrograms, "kubectl's exec credential plugin.", func() any { return &KubectlCredentialCmd{} }, false, true},
+	{"cargo-credential", groupPrograms, "cargo's credential provider (also as cargo-credential-authwrap).", func() any { return &CargoCredentialCmd{} }, false, true},
+	{"goauth", groupPrograms, "The go command's GOAUTH command: Authorization headers for private modules.", func() any { return &GoAuthCmd{} }, false, true},
+	{"keyring", groupPrograms, "pip's and uv's keyring subprocess provider (run as keyring: see setup pip).", func() any { return &KeyringCmd{} }, false, true},
+	{"dev-server", groupDev, "Run a local AuthKit-compatible server for development and tests.", func() any { return &DevServerCmd{} }, false, false},
+	{"demo", groupDev, "Walk through login, token and status against a throwaway local server.", func() any { return &DemoCmd{} }, false, false},
+}
+
+// globalHelp holds the global flags' help texts, which their tags name
+// as ${help_...}: kong reads every tag of the model on every run, and the
+// model of one command (which never shows help) then reads short ones.
+var globalHelp = kong.Vars{
+	"help_profile":        "Profile to use (default: the config's default_profile, else \"default\").",
+	"help_clientid":       "AuthKit client ID, overriding the profile's.",
+	"help_apiurl":         "WorkOS API URL for User Management sign-in (default https://api.workos.com).",
+	"help_issuer":         "Issuer URL of a standard RFC 8628 server, found by discovery (instead of --api-url).",
+	"help_scopes":         "Space-separated scopes for a standard server (default \"openid profile email offline_access\").",
+	"help_keyringbackend": "Storage backend: keyctl, secret-service, pass, file, keychain or wincred (default: the first that works).",
+	"help_config":         "Configuration file (default $XDG_CONFIG_HOME/authwrap/config.toml).",
+	"help_cafile":         "PEM file of extra CA certificates to trust (a private CA, a TLS-inspecting proxy).",
+	"help_verbose":        "Log each request to the authorization server on stderr (secrets masked).",
+	"help_version":        "Print the version and exit.",
 }
 
 // Globals are the flags every command takes.
 type Globals struct {
-	Profile        string           `group:"global" short:"p" env:"AUTHWRAP_PROFILE" help:"Profile to use (default: the config's default_profile, else \"default\")."`
-	ClientID       string           `group:"global" name:"client-id" env:"AUTHWRAP_CLIENT_ID" help:"AuthKit client ID, overriding the profile's."`
-	APIURL         string           `group:"global" name:"api-url" env:"AUTHWRAP_API_URL" help:"WorkOS API URL for User Management sign-in (default https://api.workos.com)."`
-	Issuer         string           `group:"global" env:"AUTHWRAP_ISSUER" help:"Issuer URL of a standard RFC 8628 server, found by discovery (instead of --api-url)."`
-	Scopes         string           `group:"global" env:"AUTHWRAP_SCOPES" help:"Space-separated scopes for a standard server (default \"openid profile email offline_access\")."`
-	KeyringBackend string           `group:"global" name:"keyring-backend" env:"AUTHWRAP_KEYRING_BACKEND" help:"Storage backend: keyctl, secret-service, pass, file, keychain or wincred (default: the first that works)."`
-	Config         string           `group:"global" type:"path" env:"AUTHWRAP_CONFIG" help:"Configuration file (default $XDG_CONFIG_HOME/authwrap/config.toml)."`
-	CAFile         string           `group:"global" name:"ca-file" type:"path" env:"AUTHWRAP_CA_FILE" help:"PEM file of extra CA certificates to trust (a private CA, a TLS-inspecting proxy)."`
-	Verbose        bool             `group:"global" short:"v" env:"AUTHWRAP_VERBOSE" help:"Log each request to the authorization server on stderr (secrets masked)."`
-	Version        kong.VersionFlag `group:"global" name:"version" help:"Print the version and exit."`
+	Profile        string           `group:"global" short:"p" env:"AUTHWRAP_PROFILE" help:"${help_profile}"`
+	ClientID       string           `group:"global" name:"client-id" env:"AUTHWRAP_CLIENT_ID" help:"${help_clientid}"`
+	APIURL         string           `group:"global" name:"api-url" env:"AUTHWRAP_API_URL" help:"${help_apiurl}"`
+	Issuer         string           `group:"global" env:"AUTHWRAP_ISSUER" help:"${help_issuer}"`
+	Scopes         string           `group:"global" env:"AUTHWRAP_SCOPES" help:"${help_scopes}"`
+	KeyringBackend string           `group:"global" name:"keyring-backend" env:"AUTHWRAP_KEYRING_BACKEND" help:"${help_keyringbackend}"`
+	Config         string           `group:"global" type:"path" env:"AUTHWRAP_CONFIG" help:"${help_config}"`
+	CAFile         string           `group:"global" name:"ca-file" type:"path" env:"AUTHWRAP_CA_FILE" help:"${help_cafile}"`
+	Verbose        bool             `group:"global" short:"v" env:"AUTHWRAP_VERBOSE" help:"${help_verbose}"`
+	Version        kong.VersionFlag `group:"global" name:"version" help:"${help_version}"`
 
 	// stderr is where messages go: through safetext, so that no text
 	// from outside (a server's error, a file's contents) reaches the
@@ -253,14 +275,32 @@ func newParser(cli *CLI, only string, stdout, stderr io.Writer, exit func(int)) 
 				groupPrograms: "Run by other programs (set up with `authwrap setup TOOL`):",
 				groupDev:      "Development:",
 			},
-			kong.Vars{"version": "authwrap " + versionString()})
+			kong.Vars{"version": "authwrap " + versionString()}, globalHelp)
 	}
 	for _, c := range commands {
 		if only == "" || c.name == only {
 			opts = append(opts, kong.DynamicCommand(c.name, c.help, c.group, c.new()))
 		}
 	}
+	if only != "" {
+		// A line this model takes is never shown help: its help texts
+		// are dropped before kong runs its interpolation over them.
+		opts = append(opts, kong.PostBuild(dropHelp))
+	}
 	return kong.New(cli, opts...)
+}
+
+// dropHelp empties the help texts of a model.
+func dropHelp(k *kong.Kong) error {
+	return kong.Visit(k.Model.Node, func(v kong.Visitable, next kong.Next) error {
+		switch v := v.(type) {
+		case *kong.Node:
+			v.Help, v.Detail = "", ""
+		case *kong.Value:
+			v.Help = ""
+		}
+		return next(nil)
+	})
 }
 
 // printHelp is kong's help, arranged as gh arranges its own: `authwrap
@@ -408,10 +448,27 @@ func runCommand(kctx *kong.Context, g *Globals, stderr io.Writer) int {
 			g.given[el.Flag.Name] = true
 		}
 	}
-	// The commands that reach kong (login, logout, setup, doctor, ...) are
-	// not the cached reads that catching signals late is for, and some
-	// write files before they wait for anything: they catch them at once.
-	return execute(g, stderr, true, func(ctx context.Context) error {
+	top := kctx.Selected()
+	for top.Parent != nil && top.Parent.Type != kong.ApplicationNode {
+		top = top.Parent
+	}
+	hot := false
+	for _, c := range commands {
+		if c.name == top.Name {
+			hot = c.hot
+		}
+	}
+	return execute(g, stderr, !hot, func(ctx context.Context) error {
+		// The command's Run, called directly where its shape allows
+		// (kong's Run finds it by reflection); kong for the others.
+		switch cmd := kctx.Selected().Target.Addr().Interface().(type) {
+		case interface {
+			Run(context.Context, *Globals) error
+		}:
+			return cmd.Run(ctx, g)
+		case interface{ Run(*Globals) error }:
+			return cmd.Run(g)
+		}
 		kctx.BindTo(ctx, (*context.Context)(nil))
 		return kctx.Run(g)
 	})
