@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/authwrap/authwrap/internal/config"
 	"github.com/authwrap/authwrap/internal/credhelper"
 	"github.com/authwrap/authwrap/internal/integrate"
 	"github.com/authwrap/authwrap/protocol"
@@ -198,32 +200,30 @@ func (c *SetupCargoCmd) Run(g *Globals) error {
 	if index == "" {
 		return fmt.Errorf("registry %s is not in %s: pass --index", c.Registry, cargo.Path)
 	}
-	e, t, err := g.setupTarget(protocol.CargoIndexURL(index))
-	if err != nil {
-		return err
-	}
-	if c.Remove {
-		if err := cargo.Remove(c.Registry); err != nil {
-			return err
-		}
-		fmt.Fprintf(g.stderr, "authwrap: cargo no longer asks authwrap for registry %s (%s)\n", c.Registry, cargo.Path)
-		return g.unbindHost(e, t.Host, cargo.Name())
-	}
-	exe, err := selfPath()
-	if err != nil {
-		return err
-	}
-	provider := []string{exe, "cargo-credential"}
-	if c.Bearer {
-		provider = append(provider, "--bearer")
-	}
-	if g.Profile != "" {
-		provider = append(provider, "--profile", g.Profile)
-	}
-	if err := cargo.Configure(c.Registry, c.Index, provider); err != nil {
-		return err
-	}
-	return g.bindHost(e, t.Host, "cargo now gets", "registry "+c.Registry+" ("+t.Host+")", "in "+cargo.Path+"; ")
+	return g.setupTool(toolSetup{tool: cargo.Name(), target: protocol.CargoIndexURL(index), verb: "cargo now gets", remove: c.Remove,
+		subject: func(t credhelper.Target) string { return "registry " + c.Registry + " (" + t.Host + ")" },
+		detail:  func(*config.Entry) string { return "in " + cargo.Path + "; " },
+		add: func(*config.Entry, credhelper.Target) error {
+			exe, err := selfPath()
+			if err != nil {
+				return err
+			}
+			provider := []string{exe, "cargo-credential"}
+			if c.Bearer {
+				provider = append(provider, "--bearer")
+			}
+			if g.Profile != "" {
+				provider = append(provider, "--profile", g.Profile)
+			}
+			return cargo.Configure(c.Registry, c.Index, provider)
+		},
+		undo: func(*config.Entry, credhelper.Target) error {
+			if err := cargo.Remove(c.Registry); err != nil {
+				return err
+			}
+			fmt.Fprintf(g.stderr, "authwrap: cargo no longer asks authwrap for registry %s (%s)\n", c.Registry, cargo.Path)
+			return nil
+		}})
 }
 
 // SetupGoCmd sets the go command's GOAUTH, GOPRIVATE and GONOSUMDB for a host.
@@ -235,13 +235,12 @@ type SetupGoCmd struct {
 
 // Run prints (or sets) the go environment and binds the host.
 func (c *SetupGoCmd) Run(g *Globals) error {
-	e, t, err := g.setupTarget(c.Host)
-	if err != nil {
-		return err
-	}
-	if c.Remove {
-		return g.unbindHost(e, t.Host, integrate.GoEnv{}.Name())
-	}
+	return g.setupTool(toolSetup{tool: integrate.GoEnv{}.Name(), target: c.Host, verb: "the go command now gets", remove: c.Remove,
+		add: func(_ *config.Entry, t credhelper.Target) error { return c.goEnv(g, t) }})
+}
+
+// goEnv prints the go env -w line, or runs it with --write.
+func (c *SetupGoCmd) goEnv(g *Globals, t credhelper.Target) error {
 	exe, err := selfPath()
 	if err != nil {
 		return err
@@ -257,25 +256,25 @@ func (c *SetupGoCmd) Run(g *Globals) error {
 	if !c.Write {
 		fmt.Fprintf(g.stdout, "go env -w 'GOAUTH=netrc;%s' GOPRIVATE=%s GONOSUMDB=%s\n", goauth, module, module)
 		fmt.Fprintf(g.stderr, "authwrap: run the line above (it replaces GOAUTH, GOPRIVATE and GONOSUMDB), or setup go --write to add to them\n")
-	} else {
-		cur, err := integrate.GoEnvGet("GOAUTH")
-		if err != nil {
-			return err
-		}
-		if !integrate.IsAuthwrapGoAuth(cur) {
-			if cur == "" || cur == "off" {
-				cur = "netrc"
-			}
-			cur += ";" + goauth
-		}
-		private, _ := integrate.GoEnvGet("GOPRIVATE")
-		nosum, _ := integrate.GoEnvGet("GONOSUMDB")
-		if err := integrate.GoEnvSet("GOAUTH="+cur, "GOPRIVATE="+integrate.AddToList(private, module), "GONOSUMDB="+integrate.AddToList(nosum, module)); err != nil {
-			return err
-		}
-		fmt.Fprintf(g.stderr, "authwrap: go env -w GOAUTH=%q GOPRIVATE and GONOSUMDB now include %s\n", cur, module)
+		return nil
 	}
-	return g.bindHost(e, t.Host, "the go command now gets", t.Host, "")
+	cur, err := integrate.GoEnvGet("GOAUTH")
+	if err != nil {
+		return err
+	}
+	if !integrate.IsAuthwrapGoAuth(cur) {
+		if cur == "" || cur == "off" {
+			cur = "netrc"
+		}
+		cur += ";" + goauth
+	}
+	private, _ := integrate.GoEnvGet("GOPRIVATE")
+	nosum, _ := integrate.GoEnvGet("GONOSUMDB")
+	if err := integrate.GoEnvSet("GOAUTH="+cur, "GOPRIVATE="+integrate.AddToList(private, module), "GONOSUMDB="+integrate.AddToList(nosum, module)); err != nil {
+		return err
+	}
+	fmt.Fprintf(g.stderr, "authwrap: go env -w GOAUTH=%q GOPRIVATE and GONOSUMDB now include %s\n", cur, module)
+	return nil
 }
 
 // SetupPipCmd makes pip and uv get the token for an index from authwrap.
@@ -289,42 +288,39 @@ type SetupPipCmd struct {
 // Run makes the keyring link, binds the host and prints pip's and uv's
 // settings.
 func (c *SetupPipCmd) Run(g *Globals) error {
-	e, t, err := g.setupTarget(c.Index)
-	if err != nil {
-		return err
-	}
 	exe, err := selfPath()
 	if err != nil {
 		return err
 	}
-	dir := c.LinkDir
-	if dir == "" {
-		dir = filepath.Dir(exe)
-	}
-	if c.Remove {
-		if err := integrate.RemoveKeyring(exe, dir); err != nil {
-			return err
-		}
-		fmt.Fprintf(g.stderr, "authwrap: removed %s\n", filepath.Join(dir, integrate.HelperFile("keyring")))
-		return g.unbindHost(e, t.Host, integrate.Pip{}.Name())
-	}
-	path, err := integrate.InstallKeyring(exe, dir, c.Force)
-	if err != nil {
-		return err
-	}
-	switch onPath, ours := (integrate.Pip{Self: exe}).KeyringOnPath(); {
-	case onPath == "":
-		fmt.Fprintf(g.stderr, "authwrap: warning: pip finds no keyring on PATH: add %s to PATH\n", dir)
-	case !ours:
-		fmt.Fprintf(g.stderr, "authwrap: warning: pip finds %s first on PATH, not %s: put %s before it\n", onPath, path, dir)
-	}
-	if err := g.bindHost(e, t.Host, "pip and uv now get", t.Host, "through "+path+"; "); err != nil {
-		return err
-	}
-	user := e.User()
-	index := strings.Replace(c.Index, "://", "://"+user+"@", 1)
-	fmt.Fprintf(g.stdout, "pip config set global.keyring-provider subprocess\npip config set global.index-url %s\n", index)
-	fmt.Fprintf(g.stdout, "# uv: UV_KEYRING_PROVIDER=subprocess UV_INDEX_URL=%s (or [[tool.uv.index]] url = %q)\n", index, index)
-	fmt.Fprintf(g.stderr, "authwrap: run the pip lines above (the username %s in the URL is what makes pip ask the keyring)\n", user)
-	return nil
+	dir := cmp.Or(c.LinkDir, filepath.Dir(exe))
+	var path string
+	return g.setupTool(toolSetup{tool: integrate.Pip{}.Name(), target: c.Index, verb: "pip and uv now get", remove: c.Remove,
+		detail: func(*config.Entry) string { return "through " + path + "; " },
+		add: func(*config.Entry, credhelper.Target) error {
+			if path, err = integrate.InstallKeyring(exe, dir, c.Force); err != nil {
+				return err
+			}
+			switch onPath, ours := (integrate.Pip{Self: exe}).KeyringOnPath(); {
+			case onPath == "":
+				fmt.Fprintf(g.stderr, "authwrap: warning: pip finds no keyring on PATH: add %s to PATH\n", dir)
+			case !ours:
+				fmt.Fprintf(g.stderr, "authwrap: warning: pip finds %s first on PATH, not %s: put %s before it\n", onPath, path, dir)
+			}
+			return nil
+		},
+		undo: func(*config.Entry, credhelper.Target) error {
+			if err := integrate.RemoveKeyring(exe, dir); err != nil {
+				return err
+			}
+			fmt.Fprintf(g.stderr, "authwrap: removed %s\n", filepath.Join(dir, integrate.HelperFile("keyring")))
+			return nil
+		},
+		after: func(e *config.Entry, _ credhelper.Target) error {
+			user := e.User()
+			index := strings.Replace(c.Index, "://", "://"+user+"@", 1)
+			fmt.Fprintf(g.stdout, "pip config set global.keyring-provider subprocess\npip config set global.index-url %s\n", index)
+			fmt.Fprintf(g.stdout, "# uv: UV_KEYRING_PROVIDER=subprocess UV_INDEX_URL=%s (or [[tool.uv.index]] url = %q)\n", index, index)
+			fmt.Fprintf(g.stderr, "authwrap: run the pip lines above (the username %s in the URL is what makes pip ask the keyring)\n", user)
+			return nil
+		}})
 }

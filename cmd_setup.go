@@ -91,30 +91,23 @@ type SetupTerraformCmd struct {
 
 // Run adds the host to the profile and prints the credentials_helper block.
 func (c *SetupTerraformCmd) Run(g *Globals) error {
-	e, t, err := g.setupTarget(c.Host)
-	if err != nil {
-		return err
-	}
-	if c.Remove {
-		return g.unbindHost(e, t.Host, "terraform")
-	}
-	if err := g.bindHost(e, t.Host, "Terraform may now get", t.Host, ""); err != nil {
-		return err
-	}
-	args := "[]"
-	if g.Profile != "" {
-		args = fmt.Sprintf("[\"--profile\", %q]", g.Profile)
-	}
-	exe, _ := selfPath()
-	tf := integrate.Terraform{Path: integrate.TerraformConfigPath()}
-	if ok, _ := tf.HasHelper(); ok {
-		fmt.Fprintf(g.stderr, "authwrap: %s already names authwrap as its credentials_helper; its args should be these:\n", tf.Path)
-	} else {
-		fmt.Fprintf(g.stderr, "authwrap: add this to %s:\n", tf.Path)
-	}
-	fmt.Fprintf(g.stdout, "credentials_helper \"authwrap\" {\n  args = %s\n}\n", args)
-	fmt.Fprintf(g.stderr, "authwrap: and put the helper where Terraform looks for it: %s\n", integrate.LinkHint(exe, integrate.TerraformPluginDir(), "terraform-credentials-authwrap"))
-	return nil
+	return g.setupTool(toolSetup{tool: "terraform", target: c.Host, verb: "Terraform may now get", remove: c.Remove,
+		after: func(e *config.Entry, t credhelper.Target) error {
+			args := "[]"
+			if g.Profile != "" {
+				args = fmt.Sprintf("[\"--profile\", %q]", g.Profile)
+			}
+			exe, _ := selfPath()
+			tf := integrate.Terraform{Path: integrate.TerraformConfigPath()}
+			if ok, _ := tf.HasHelper(); ok {
+				fmt.Fprintf(g.stderr, "authwrap: %s already names authwrap as its credentials_helper; its args should be these:\n", tf.Path)
+			} else {
+				fmt.Fprintf(g.stderr, "authwrap: add this to %s:\n", tf.Path)
+			}
+			fmt.Fprintf(g.stdout, "credentials_helper \"authwrap\" {\n  args = %s\n}\n", args)
+			fmt.Fprintf(g.stderr, "authwrap: and put the helper where Terraform looks for it: %s\n", integrate.LinkHint(exe, integrate.TerraformPluginDir(), "terraform-credentials-authwrap"))
+			return nil
+		}})
 }
 
 // SetupGitCmd configures git for one host.
@@ -125,26 +118,24 @@ type SetupGitCmd struct {
 
 // Run adds the host to the profile and writes git's global config.
 func (c *SetupGitCmd) Run(g *Globals) error {
-	e, t, err := g.setupTarget(c.Host)
-	if err != nil {
-		return err
-	}
 	git := integrate.Git{}
-	if c.Remove {
-		if err := git.Remove(t.String()); err != nil {
-			return err
-		}
-		fmt.Fprintf(g.stderr, "authwrap: git no longer asks authwrap for %s\n", t)
-		return g.unbindHost(e, t.Host, git.Name())
-	}
-	exe, err := selfPath()
-	if err != nil {
-		return err
-	}
-	if err := git.Configure(t.String(), integrate.HelperCommand(exe, g.Profile)); err != nil {
-		return err
-	}
-	return g.bindHost(e, t.Host, "git now gets", t.String(), "username "+e.User()+"; ")
+	return g.setupTool(toolSetup{tool: git.Name(), target: c.Host, verb: "git now gets", remove: c.Remove,
+		subject: func(t credhelper.Target) string { return t.String() },
+		detail:  func(e *config.Entry) string { return "username " + e.User() + "; " },
+		add: func(_ *config.Entry, t credhelper.Target) error {
+			exe, err := selfPath()
+			if err != nil {
+				return err
+			}
+			return git.Configure(t.String(), integrate.HelperCommand(exe, g.Profile))
+		},
+		undo: func(_ *config.Entry, t credhelper.Target) error {
+			if err := git.Remove(t.String()); err != nil {
+				return err
+			}
+			fmt.Fprintf(g.stderr, "authwrap: git no longer asks authwrap for %s\n", t)
+			return nil
+		}})
 }
 
 // SetupDockerCmd configures docker for one registry.
@@ -155,28 +146,84 @@ type SetupDockerCmd struct {
 
 // Run adds the registry to the profile and to docker's credHelpers.
 func (c *SetupDockerCmd) Run(g *Globals) error {
-	e, t, err := g.setupTarget(c.Registry)
+	d := integrate.Docker{Path: integrate.DockerConfigPath()}
+	return g.setupTool(toolSetup{tool: d.Name(), target: c.Registry, verb: "docker now gets", remove: c.Remove,
+		detail: func(*config.Entry) string { return "in " + d.Path + "; " },
+		add:    func(_ *config.Entry, t credhelper.Target) error { return d.Configure(t.Host) },
+		undo: func(_ *config.Entry, t credhelper.Target) error {
+			if err := d.Remove(t.Host); err != nil {
+				return err
+			}
+			fmt.Fprintf(g.stderr, "authwrap: docker no longer asks authwrap for %s (%s)\n", t.Host, d.Path)
+			return nil
+		},
+		after: func(*config.Entry, credhelper.Target) error {
+			if _, err := exec.LookPath("docker-credential-authwrap"); err != nil {
+				exe, _ := selfPath()
+				fmt.Fprintf(g.stderr, "authwrap: hint: docker runs docker-credential-authwrap, which is not on PATH: %s\n",
+					integrate.LinkHint(exe, filepath.Dir(exe), "docker-credential-authwrap"))
+			}
+			return nil
+		}})
+}
+
+// toolSetup is what one `setup TOOL` command does that the others do not;
+// Globals.setupTool does the rest, the same for every tool.
+type toolSetup struct {
+	// tool names the tool for unbindHost (integrate.Tool's Name).
+	tool string
+	// target is the host, registry or URL given, which the profile lists.
+	target string
+	// verb starts the line that says what now works ("git now gets").
+	verb string
+	// remove is --remove: undo, then forget the host.
+	remove bool
+	// subject names what the tool now gets tokens for (default: the host).
+	subject func(t credhelper.Target) string
+	// detail adds to that line's parenthesis (where, which username).
+	detail func(e *config.Entry) string
+	// add writes authwrap into the tool's configuration; undo takes it
+	// out (nil: there is nothing of authwrap's there to take out).
+	add, undo func(e *config.Entry, t credhelper.Target) error
+	// after says what is left for the person to do.
+	after func(e *config.Entry, t credhelper.Target) error
+}
+
+// setupTool runs a setup command: the profile and the target are resolved;
+// then either the tool's configuration is undone and the host forgotten
+// (unless another tool still uses it), or the tool is configured, the host
+// bound to the profile (with the settings given as flags) and the rest
+// said.
+func (g *Globals) setupTool(s toolSetup) error {
+	e, t, err := g.setupTarget(s.target)
 	if err != nil {
 		return err
 	}
-	d := integrate.Docker{Path: integrate.DockerConfigPath()}
-	if c.Remove {
-		if err := d.Remove(t.Host); err != nil {
+	if s.remove {
+		if s.undo != nil {
+			if err := s.undo(e, t); err != nil {
+				return err
+			}
+		}
+		return g.unbindHost(e, t.Host, s.tool)
+	}
+	if s.add != nil {
+		if err := s.add(e, t); err != nil {
 			return err
 		}
-		fmt.Fprintf(g.stderr, "authwrap: docker no longer asks authwrap for %s (%s)\n", t.Host, d.Path)
-		return g.unbindHost(e, t.Host, d.Name())
 	}
-	if err := d.Configure(t.Host); err != nil {
+	subject, detail := t.Host, ""
+	if s.subject != nil {
+		subject = s.subject(t)
+	}
+	if s.detail != nil {
+		detail = s.detail(e)
+	}
+	if err := g.bindHost(e, t.Host, s.verb, subject, detail); err != nil {
 		return err
 	}
-	if err := g.bindHost(e, t.Host, "docker now gets", t.Host, "in "+d.Path+"; "); err != nil {
-		return err
-	}
-	if _, err := exec.LookPath("docker-credential-authwrap"); err != nil {
-		exe, _ := selfPath()
-		fmt.Fprintf(g.stderr, "authwrap: hint: docker runs docker-credential-authwrap, which is not on PATH: %s\n",
-			integrate.LinkHint(exe, filepath.Dir(exe), "docker-credential-authwrap"))
+	if s.after != nil {
+		return s.after(e, t)
 	}
 	return nil
 }
