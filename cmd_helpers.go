@@ -12,6 +12,7 @@ import (
 
 	"github.com/authwrap/authwrap/helper"
 	"github.com/authwrap/authwrap/internal/credhelper"
+	"github.com/authwrap/authwrap/internal/integrate"
 	"github.com/authwrap/authwrap/protocol"
 )
 
@@ -78,6 +79,7 @@ func (c *DockerCredentialCmd) Run(ctx context.Context, g *Globals) error {
 	b, release, err := g.broker(true)
 	if err == nil {
 		defer release()
+		b.DockerRegistries = dockerRegistries
 		err = protocol.ServeDocker(b.Docker(ctx), c.Action, os.Stdin, g.stdout)
 	}
 	if err != nil {
@@ -112,4 +114,28 @@ func (g *Globals) broker(prompt bool) (*credhelper.Broker, func(), error) {
 		m.PromptCooldown = time.Minute
 		return m, nil
 	}}, release, nil
+}
+
+// dockerRegistries lists the registries docker's configuration sends to
+// authwrap (credHelpers naming it), in the canonical form profiles list
+// hosts in; nil (every host) when authwrap is docker's credsStore.
+func dockerRegistries() (map[string]bool, error) {
+	d := integrate.Docker{Path: integrate.DockerConfigPath()}
+	if store, err := d.CredsStore(); err == nil && store == "authwrap" {
+		return nil, nil
+	}
+	helpers, err := d.CredHelpers()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for reg, h := range helpers {
+		if h != "authwrap" {
+			continue
+		}
+		if t, err := credhelper.DockerTarget(reg); err == nil {
+			out[t.Host] = true
+		}
+	}
+	return out, nil
 }

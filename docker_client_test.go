@@ -41,6 +41,16 @@ func TestDockerClient(t *testing.T) {
 	if out, err := login.CombinedOutput(); err != nil {
 		t.Fatalf("login: %v\n%s", err, out)
 	}
+	// docker's configuration sends the registry to authwrap, as setup
+	// docker writes it: list names the registries so configured.
+	env["DOCKER_CONFIG"] = filepath.Join(home, "docker")
+	if err := os.MkdirAll(env["DOCKER_CONFIG"], 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(env["DOCKER_CONFIG"], "config.json"),
+		[]byte(`{"credHelpers": {"registry.example.com:5000": "authwrap"}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	p := client.NewShellProgramFuncWithEnv(helperBin, &env)
 	const reg = "registry.example.com:5000"
 

@@ -26,6 +26,10 @@ type Broker struct {
 	Only string
 	// Manager returns the Manager of a profile, with its store and prompt.
 	Manager func(profile string) (*helper.Manager, error)
+	// DockerRegistries returns the registries docker's configuration
+	// sends to authwrap, for docker's list (nil: every host; a nil
+	// DockerRegistries lists none).
+	DockerRegistries func() (map[string]bool, error)
 }
 
 // manager returns the entry that lists t and its Manager.
@@ -201,12 +205,21 @@ func (d *dockerHelper) Get(serverURL string) (string, string, error) {
 	return e.User(), s.AccessToken.Reveal(), nil
 }
 
-// List is docker's list: every configured host with its username.
+// List is docker's list: the registries docker asks authwrap for
+// (Broker.DockerRegistries) that a profile lists, each with its username.
+// A git or Terraform host is not a registry, so it is not listed.
 func (d *dockerHelper) List() (map[string]string, error) {
 	out := map[string]string{}
+	ours := map[string]bool{}
+	if d.b.DockerRegistries != nil {
+		var err error
+		if ours, err = d.b.DockerRegistries(); err != nil {
+			return nil, err
+		}
+	}
 	for _, p := range d.b.Config.Entries(d.b.Only) {
 		for _, h := range p.Hosts {
-			if _, ok := out[h]; !ok {
+			if _, ok := out[h]; !ok && (ours == nil || ours[h]) {
 				out[h] = p.User()
 			}
 		}

@@ -53,6 +53,20 @@ func (d Docker) CredHelpers() (map[string]string, error) {
 	return credHelpers(d.Path, doc)
 }
 
+// CredsStore reads the file's credsStore: the helper docker uses for
+// every registry credHelpers does not name ("" when none).
+func (d Docker) CredsStore() (string, error) {
+	doc, err := readDocker(d.Path)
+	if err != nil {
+		return "", err
+	}
+	var store string
+	if raw, ok := doc["credsStore"]; ok {
+		_ = json.Unmarshal(raw, &store)
+	}
+	return store, nil
+}
+
 func readDocker(path string) (map[string]json.RawMessage, error) {
 	doc := map[string]json.RawMessage{}
 	data, err := os.ReadFile(path)
