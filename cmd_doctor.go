@@ -217,7 +217,7 @@ func (d *doctor) checkServer(ctx context.Context, e *config.Entry) *jose.JSONWeb
 		d.add("server", status, fix, "%v", err)
 		return nil
 	}
-	d.add("server", statusOK, "", "%s answered in %s with %d signing key(s)", c.Provider.JWKSURL, time.Since(start).Round(time.Millisecond), len(keys.Keys))
+	d.add("server", statusOK, "", "%s answered in %s with %d signing key(s)", c.Provider.JWKSURL, elapsed(time.Since(start)), len(keys.Keys))
 	if !date.IsZero() {
 		skew := time.Until(date)
 		if skew < -time.Minute || skew > time.Minute {
@@ -524,4 +524,16 @@ func (d *doctor) checkTerraform() {
 	}
 	d.add("terraform", statusOK, "", "%s names authwrap as Terraform's credentials_helper", tf.Path)
 	d.checkHelperName("terraform", "terraform-credentials-authwrap", integrate.TerraformPluginDir())
+}
+
+// elapsed says how long something took for a person: "under 1ms", "12ms",
+// "1.3s" (never "0s").
+func elapsed(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return "under 1ms"
+	case d < time.Second:
+		return d.Round(time.Millisecond).String()
+	}
+	return d.Round(100 * time.Millisecond).String()
 }
