@@ -49,6 +49,9 @@ func (c *LoginCmd) Run(ctx context.Context, g *Globals) error {
 	}
 	fmt.Fprintf(g.stderr, "authwrap: signed in to %s as %s%s; the session is stored in %s\n",
 		s.Profile, s.Who(), orgSuffix(s), storeName(m))
+	if ks, ok := m.Store.(*helper.KeyringStore); ok && ks.Backend == "keyctl" {
+		fmt.Fprintln(g.stderr, "authwrap: note: the kernel keyring (keyctl) forgets the session when the machine restarts; `authwrap config set keyring_backend file` keeps it on disk, encrypted")
+	}
 	return g.saveGivenSettings(s.Profile)
 }
 
