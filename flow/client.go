@@ -291,6 +291,9 @@ func (c *Client) send(ctx context.Context, method, endpoint string, form url.Val
 	if c.UserAgent != "" {
 		req.Header.Set("User-Agent", c.UserAgent)
 	}
+	// What comes back in an error may quote the server (a Location it
+	// could not parse, say): the secrets sent are masked in all of it.
+	secrets := requestSecrets(form, auth)
 	hc := noRedirects(c.HTTPClient)
 	if auth != nil {
 		if auth.basic {
@@ -300,14 +303,14 @@ func (c *Client) send(ctx context.Context, method, endpoint string, form url.Val
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, c.networkError(ctx, endpoint, err, time.Since(start))
+		return nil, secrets.maskError(c.networkError(ctx, endpoint, err, time.Since(start)))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		// Every request here carries a secret or decides where the next
 		// one goes: a redirect is an error, never followed.
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
-		loc := requestSecrets(form, auth).maskString(resp.Header.Get("Location"))
+		loc := secrets.maskString(resp.Header.Get("Location"))
 		return resp.Header, &RedirectError{Endpoint: endpoint, StatusCode: resp.StatusCode, Location: loc}
 	}
 	limit := c.MaxResponseBytes
@@ -316,12 +319,11 @@ func (c *Client) send(ctx context.Context, method, endpoint string, form url.Val
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return resp.Header, c.networkError(ctx, endpoint, err, time.Since(start))
+		return resp.Header, secrets.maskError(c.networkError(ctx, endpoint, err, time.Since(start)))
 	}
 	if int64(len(data)) > limit {
 		return resp.Header, fmt.Errorf("%w: the answer from %s is larger than %d bytes", ErrBadResponse, endpoint, limit)
 	}
-	secrets := requestSecrets(form, auth)
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		if auth != nil {
 			// A decoding error may quote the answer, and a hostile
@@ -444,10 +446,12 @@ func parseError(resp *http.Response, data []byte, endpoint string, secrets secre
 		// The answer's own secret stays out of the body a caller may log.
 		data = bytes.ReplaceAll(data, []byte(b.PendingToken), []byte(redacted))
 	}
-	// The request stays out of what the error keeps: its header and body
-	// carry the secrets it was sent with.
+	// The request stays out of what the error keeps (its header and body
+	// carry the secrets it was sent with), and so do they in the answer's
+	// header.
 	kept := *resp
 	kept.Request, kept.Body = nil, http.NoBody
+	kept.Header, kept.Trailer = secrets.maskHeader(resp.Header), secrets.maskHeader(resp.Trailer)
 	e.retrieve = &oauth2.RetrieveError{Response: &kept, Body: data, ErrorCode: e.Code,
 		ErrorDescription: e.Description, ErrorURI: b.ErrorURI}
 	return e

@@ -603,3 +603,55 @@ func walkStrings(v reflect.Value, seen map[uintptr]bool, f func(string)) {
 		}
 	}
 }
+
+// roundTrip answers every request itself, without a network.
+type roundTrip func(*http.Request) (*http.Response, error)
+
+func (f roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// FuzzClientCredentialsAnswer: whatever a token endpoint answers to the
+// client-credentials grant (any status, body and Location, with the
+// secret it was sent pasted in as it is, form-urlencoded, in a Basic
+// header or under JSON escapes wherever the input says SECRET, QSECRET,
+// BSECRET or JSECRET) ends in a token with an expiry and no refresh
+// token, or in an error, and never with the secret in either.
+func FuzzClientCredentialsAnswer(f *testing.F) {
+	f.Add(200, `{"access_token":"abc.def","token_type":"Bearer","expires_in":300}`, "", true)
+	f.Add(401, `{"error":"invalid_client","error_description":"bad secret SECRET"}`, "", false)
+	f.Add(401, `{"error":"invalid_client","error_description":"bad secret JSECRET"}`, "", true)
+	f.Add(400, `{"code":"QSECRET","message":"BSECRET"}`, "", true)
+	f.Add(307, ``, "https://evil.test/?s=QSECRET", false)
+	f.Add(200, `{"access_token":"abc","expires_in":60,"token_type":"JSECRET"}`, "", true)
+	f.Add(200, `{"access_token":"abc","expires_in":"SECRET"}`, "", false)
+	f.Add(500, `<html>SECRET</html>`, "", true)
+	basicCred := base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(machineID) + ":" + url.QueryEscape(machineSecret)))
+	paste := strings.NewReplacer("QSECRET", url.QueryEscape(machineSecret), "BSECRET", basicCred,
+		"JSECRET", jsonEscaped(machineSecret), "SECRET", machineSecret)
+	f.Fuzz(func(t *testing.T, status int, body, location string, basic bool) {
+		if status < 200 || status > 599 {
+			return
+		}
+		body, location = paste.Replace(body), paste.Replace(location)
+		method := authkittest.AuthMethodPost
+		if basic {
+			method = authkittest.AuthMethodBasic
+		}
+		c := &flow.Client{
+			ClientID: machineID,
+			Provider: flow.Provider{Flavour: flow.Standard, TokenURL: "https://authkit.test/oauth2/token", TokenAuthMethods: []string{method}},
+			HTTPClient: &http.Client{Transport: roundTrip(func(r *http.Request) (*http.Response, error) {
+				h := http.Header{"Content-Type": {"application/json"}}
+				if location != "" {
+					h.Set("Location", location)
+				}
+				return &http.Response{StatusCode: status, Status: fmt.Sprintf("%d x", status), Header: h,
+					Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+			})},
+		}
+		tok, err := c.ClientCredentials(context.Background(), machineSecret, nil)
+		if err == nil && (tok.AccessToken.IsZero() || tok.Expiry.IsZero() || !tok.RefreshToken.IsZero()) {
+			t.Fatalf("accepted %+v", tok)
+		}
+		assertNoSecret(t, machineSecret, tok, err)
+	})
+}

@@ -3,6 +3,8 @@ package flow
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -90,4 +92,37 @@ func (s secretSet) inJSON(data []byte) bool {
 		return false
 	}
 	return walk(v)
+}
+
+// maskError returns err, or when its text holds a secret, an error of the
+// same kind (transient or not) whose text is masked and that keeps
+// nothing of the original.
+func (s secretSet) maskError(err error) error {
+	if err == nil || len(s) == 0 {
+		return err
+	}
+	msg := err.Error()
+	masked := s.maskString(msg)
+	if masked == msg {
+		return err
+	}
+	if IsTransient(err) {
+		return &transientError{errors.New(masked)}
+	}
+	return errors.New(masked)
+}
+
+// maskHeader returns h with the secrets masked in its values (h itself
+// when there is nothing to mask).
+func (s secretSet) maskHeader(h http.Header) http.Header {
+	if len(s) == 0 || h == nil {
+		return h
+	}
+	out := make(http.Header, len(h))
+	for k, vs := range h {
+		for _, v := range vs {
+			out[k] = append(out[k], s.maskString(v))
+		}
+	}
+	return out
 }
