@@ -37,6 +37,23 @@
 // offline_access is what makes the server issue a refresh token. The
 // person sees the same code-and-URL page, served by that server.
 //
+// # Programs without a person: WorkOS Connect M2M applications
+//
+// For CI and other programs, an M2M application of WorkOS Connect is a
+// confidential client: it has a client secret, gets short-lived access
+// tokens with the client-credentials grant (RFC 6749 section 4.4) from
+// the AuthKit domain's /oauth2/token, and no refresh token. Its tokens
+// carry the organization it acts for (org_id). Discover the endpoint from
+// the issuer, then ask for a token whenever the last one is near expiry:
+//
+//	c := &flow.Client{ClientID: "client_..."}
+//	c.Provider, err = c.DiscoverM2M(ctx, "https://<name>.authkit.app")
+//	tok, err := c.ClientCredentials(ctx, flow.Secret(secret), nil)
+//
+// The secret goes in an HTTP Basic header when discovery lists
+// client_secret_basic, else in the form. A request that carries it
+// follows no redirect, and it is masked in every error.
+//
 // # What this package never does
 //
 // It never touches a terminal, a keyring or a file. Errors are values a

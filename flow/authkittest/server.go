@@ -79,8 +79,9 @@ type Config struct {
 	// from, by client ID. Default none; AddMachine adds more.
 	Machines map[string]Machine
 	// MachineAuthMethods are the ways the token endpoint takes a
-	// machine's secret, as discovery lists them: AuthMethodBasic,
-	// AuthMethodPost. Default both.
+	// machine's secret, as discovery lists them (after "none", the public
+	// client's): AuthMethodBasic, AuthMethodPost. Nil means both; an
+	// empty or other list, none that a secret can use.
 	MachineAuthMethods []string
 }
 
