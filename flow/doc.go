@@ -1,6 +1,8 @@
 // Package flow is the OAuth 2.0 device authorization grant (RFC 8628) client
 // behind authwrap: it starts a sign-in, polls for its approval exactly as
-// RFC 8628 section 3.5 asks, and refreshes rotating refresh tokens.
+// RFC 8628 section 3.5 asks, and refreshes rotating refresh tokens. For
+// programs without a person it also gets tokens with the client-credentials
+// grant (RFC 6749 section 4.4) of WorkOS Connect's M2M applications.
 //
 // Most programs want package helper, which adds storage, a cross-process
 // lock, refresh and prompting around this package. Use flow directly for a
