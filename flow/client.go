@@ -259,6 +259,13 @@ func (c *Client) do(ctx context.Context, method, endpoint string, form url.Value
 // doHeader is do that also returns the answer's header (nil when there
 // was no answer).
 func (c *Client) doHeader(ctx context.Context, method, endpoint string, form url.Values, out any) (http.Header, error) {
+	return c.send(ctx, method, endpoint, form, nil, out)
+}
+
+// send is doHeader for a request that may carry a confidential client's
+// credentials (auth, nil for none): it follows no redirect, whatever the
+// caller's http.Client says, and keeps the secret out of every error.
+func (c *Client) send(ctx context.Context, method, endpoint string, form url.Values, auth *clientAuth, out any) (http.Header, error) {
 	if _, err := checkURL(endpoint); err != nil {
 		return nil, err
 	}
@@ -284,16 +291,27 @@ func (c *Client) doHeader(ctx context.Context, method, endpoint string, form url
 	if c.UserAgent != "" {
 		req.Header.Set("User-Agent", c.UserAgent)
 	}
-	resp, err := noRedirects(c.HTTPClient).Do(req)
+	// What comes back in an error may quote the server (a Location it
+	// could not parse, say): the secrets sent are masked in all of it.
+	secrets := requestSecrets(form, auth)
+	hc := noRedirects(c.HTTPClient)
+	if auth != nil {
+		if auth.basic {
+			req.Header.Set("Authorization", "Basic "+auth.basicCredentials())
+		}
+		hc = refuseRedirects(c.HTTPClient)
+	}
+	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, c.networkError(ctx, endpoint, err, time.Since(start))
+		return nil, secrets.maskError(c.networkError(ctx, endpoint, err, time.Since(start)))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		// Every request here carries a secret or decides where the next
 		// one goes: a redirect is an error, never followed.
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
-		return resp.Header, &RedirectError{Endpoint: endpoint, StatusCode: resp.StatusCode, Location: resp.Header.Get("Location")}
+		loc := secrets.maskString(resp.Header.Get("Location"))
+		return resp.Header, &RedirectError{Endpoint: endpoint, StatusCode: resp.StatusCode, Location: loc}
 	}
 	limit := c.MaxResponseBytes
 	if limit <= 0 {
@@ -301,22 +319,22 @@ func (c *Client) doHeader(ctx context.Context, method, endpoint string, form url
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return resp.Header, c.networkError(ctx, endpoint, err, time.Since(start))
+		return resp.Header, secrets.maskError(c.networkError(ctx, endpoint, err, time.Since(start)))
 	}
 	if int64(len(data)) > limit {
 		return resp.Header, fmt.Errorf("%w: the answer from %s is larger than %d bytes", ErrBadResponse, endpoint, limit)
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		if auth != nil {
+			// A decoding error may quote the answer, and a hostile
+			// answer may hold the client secret it was sent.
+			data = secrets.maskBytes(data)
+		}
 		return resp.Header, decodeJSON(data, out)
 	}
 	// An error answer ends up in messages and logs: whatever a server
 	// echoes of the secrets it was sent is masked first.
-	for _, k := range secretFields {
-		if v := form.Get(k); v != "" {
-			data = bytes.ReplaceAll(data, []byte(v), []byte(redacted))
-		}
-	}
-	return resp.Header, parseError(resp, data, endpoint)
+	return resp.Header, parseError(resp, secrets.maskBytes(data), endpoint, secrets)
 }
 
 // noRedirects returns hc (http.DefaultClient when nil) made to hand back
@@ -336,13 +354,25 @@ func noRedirects(hc *http.Client) *http.Client {
 	return &cp
 }
 
+// refuseRedirects returns hc (http.DefaultClient when nil) made to hand
+// back every redirect, even when the caller's CheckRedirect would follow
+// it: for requests that carry a client secret.
+func refuseRedirects(hc *http.Client) *http.Client {
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	cp := *hc
+	cp.CheckRedirect = RefuseRedirects
+	return &cp
+}
+
 // RefuseRedirects is an http.Client CheckRedirect function that follows
 // no redirect: the client returns the 30x answer itself, which flow turns
 // into a *RedirectError.
 func RefuseRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // secretFields are the form fields that carry secrets.
-var secretFields = []string{"device_code", "refresh_token", "pending_authentication_token"}
+var secretFields = []string{"device_code", "refresh_token", "pending_authentication_token", "client_secret"}
 
 // networkError classifies a failure to get an answer: the caller's
 // cancellation as itself, a certificate failure as a *CertificateError
@@ -378,8 +408,9 @@ func (c *Client) networkError(ctx context.Context, endpoint string, err error, w
 }
 
 // parseError reads either error body shape; a body that is neither still
-// yields an *Error carrying the HTTP status.
-func parseError(resp *http.Response, data []byte, endpoint string) error {
+// yields an *Error carrying the HTTP status. The secrets the request
+// carried are masked in the text it keeps, however the JSON escaped them.
+func parseError(resp *http.Response, data []byte, endpoint string, secrets secretSet) error {
 	var b struct {
 		Error            string         `json:"error"`
 		ErrorDescription string         `json:"error_description"`
@@ -392,6 +423,9 @@ func parseError(resp *http.Response, data []byte, endpoint string) error {
 		Email            string         `json:"email"`
 	}
 	_ = decodeJSON(bytes.TrimSpace(data), &b)
+	for _, f := range []*string{&b.Error, &b.ErrorDescription, &b.ErrorURI, &b.Code, &b.Message} {
+		*f = secrets.maskString(*f)
+	}
 	e := &Error{
 		Code:        cmp.Or(b.Error, b.Code),
 		Description: cmp.Or(b.ErrorDescription, b.Message),
@@ -402,13 +436,23 @@ func parseError(resp *http.Response, data []byte, endpoint string) error {
 	if len(e.Description) > 300 {
 		e.Description = e.Description[:300] + "…"
 	}
+	if secrets.inJSON(data) {
+		// The secret is in the body under JSON escapes: keep none of it.
+		data = []byte(redacted)
+	}
 	if b.PendingToken != "" {
 		e.Pending = &PendingAuthentication{Token: Secret(b.PendingToken), Organizations: b.Organizations,
 			User: b.User, Email: b.Email}
 		// The answer's own secret stays out of the body a caller may log.
 		data = bytes.ReplaceAll(data, []byte(b.PendingToken), []byte(redacted))
 	}
-	e.retrieve = &oauth2.RetrieveError{Response: resp, Body: data, ErrorCode: e.Code,
+	// The request stays out of what the error keeps (its header and body
+	// carry the secrets it was sent with), and so do they in the answer's
+	// header.
+	kept := *resp
+	kept.Request, kept.Body = nil, http.NoBody
+	kept.Header, kept.Trailer = secrets.maskHeader(resp.Header), secrets.maskHeader(resp.Trailer)
+	e.retrieve = &oauth2.RetrieveError{Response: &kept, Body: data, ErrorCode: e.Code,
 		ErrorDescription: e.Description, ErrorURI: b.ErrorURI}
 	return e
 }

@@ -1,6 +1,8 @@
 // Package flow is the OAuth 2.0 device authorization grant (RFC 8628) client
 // behind authwrap: it starts a sign-in, polls for its approval exactly as
-// RFC 8628 section 3.5 asks, and refreshes rotating refresh tokens.
+// RFC 8628 section 3.5 asks, and refreshes rotating refresh tokens. For
+// programs without a person it also gets tokens with the client-credentials
+// grant (RFC 6749 section 4.4) of WorkOS Connect's M2M applications.
 //
 // Most programs want package helper, which adds storage, a cross-process
 // lock, refresh and prompting around this package. Use flow directly for a
@@ -36,6 +38,23 @@
 //
 // offline_access is what makes the server issue a refresh token. The
 // person sees the same code-and-URL page, served by that server.
+//
+// # Programs without a person: WorkOS Connect M2M applications
+//
+// For CI and other programs, an M2M application of WorkOS Connect is a
+// confidential client: it has a client secret, gets short-lived access
+// tokens with the client-credentials grant (RFC 6749 section 4.4) from
+// the AuthKit domain's /oauth2/token, and no refresh token. Its tokens
+// carry the organization it acts for (org_id). Discover the endpoint from
+// the issuer, then ask for a token whenever the last one is near expiry:
+//
+//	c := &flow.Client{ClientID: "client_..."}
+//	c.Provider, err = c.DiscoverM2M(ctx, "https://<name>.authkit.app")
+//	tok, err := c.ClientCredentials(ctx, flow.Secret(secret), nil)
+//
+// The secret goes in an HTTP Basic header when discovery lists
+// client_secret_basic, else in the form. A request that carries it
+// follows no redirect, and it is masked in every error.
 //
 // # What this package never does
 //

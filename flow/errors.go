@@ -24,8 +24,19 @@ var (
 	// again: invalid_grant and its kin (mfa_enrollment, sso_required, a
 	// refresh token already exchanged).
 	ErrReauthenticate = errors.New("the session has ended: sign in again")
-	// ErrInvalidClient means the server does not know the client ID.
+	// ErrInvalidClient means the server does not know the client ID, or
+	// refused its credentials (invalid_client; unauthorized_client also
+	// matches it).
 	ErrInvalidClient = errors.New("the server does not know this client ID")
+	// ErrUnauthorizedClient means the server knows the client but it may
+	// not use the grant it asked for (unauthorized_client): for WorkOS, an
+	// application of the wrong type (an OAuth application asking for the
+	// client-credentials grant) or one that is switched off. It also
+	// matches ErrInvalidClient.
+	ErrUnauthorizedClient = errors.New("the client may not use this grant")
+	// ErrInvalidScope means the server refused a scope the client asked
+	// for (invalid_scope): for an M2M application, one it is not granted.
+	ErrInvalidScope = errors.New("the server refused the scope asked for")
 	// ErrTransient marks a failure worth retrying: a network error, a
 	// timeout, 408, 429 or a 5xx answer. Stored sessions must survive it.
 	ErrTransient = errors.New("temporary failure")
@@ -79,7 +90,8 @@ func (e *RedirectError) Unwrap() error { return ErrRedirect }
 // sent; Error() shows them with control characters escaped.
 //
 // It matches the sentinel that fits its code (ErrAccessDenied,
-// ErrExpiredToken, ErrReauthenticate, ErrInvalidClient, ErrTransient) with
+// ErrExpiredToken, ErrReauthenticate, ErrInvalidClient,
+// ErrUnauthorizedClient, ErrInvalidScope, ErrTransient) with
 // errors.Is, and *oauth2.RetrieveError with errors.As.
 type Error struct {
 	// Code is the error code: the body's "error", or else its "code".
@@ -153,6 +165,9 @@ func (e *Error) Unwrap() []error {
 	if s != nil {
 		errs = append(errs, s)
 	}
+	if s == ErrUnauthorizedClient {
+		errs = append(errs, ErrInvalidClient) // as it always has
+	}
 	// Any other answer with a pending token is a step too (mfa_enrollment
 	// also ends a refreshed session).
 	if e.Pending != nil && s != ErrOrganizationSelection && s != ErrPendingAuthentication {
@@ -172,8 +187,12 @@ func sentinelFor(code string, status int) error {
 		return ErrExpiredToken
 	case "invalid_grant", "mfa_enrollment", "sso_required":
 		return ErrReauthenticate
-	case "invalid_client", "unauthorized_client":
+	case "invalid_client":
 		return ErrInvalidClient
+	case "unauthorized_client":
+		return ErrUnauthorizedClient
+	case "invalid_scope":
+		return ErrInvalidScope
 	case "organization_selection_required":
 		return ErrOrganizationSelection
 	case "email_verification_required", "mfa_challenge", "organization_authentication_methods_required":

@@ -69,7 +69,7 @@ func FuzzErrorBody(f *testing.F) {
 			return
 		}
 		resp := &http.Response{StatusCode: status, Header: http.Header{"Retry-After": {retry}}}
-		err := parseError(resp, []byte(body), "https://x/token")
+		err := parseError(resp, []byte(body), "https://x/token", nil)
 		var fe *Error
 		if !errors.As(err, &fe) || fe.StatusCode != status || fe.RetryAfter < 0 || fe.RetryAfter > time.Hour {
 			t.Fatalf("parseError = %#v", err)

@@ -50,6 +50,11 @@ type Provider struct {
 	TokenURL string
 	// JWKSURL is where the server publishes its signing keys, when known.
 	JWKSURL string
+	// TokenAuthMethods are the ways the token endpoint takes a confidential
+	// client's secret, from discovery's token_endpoint_auth_methods_supported
+	// ("client_secret_basic", "client_secret_post", ...); nil when unknown.
+	// Only ClientCredentials reads it.
+	TokenAuthMethods []string
 }
 
 // WorkOS returns the User Management provider at apiURL (DefaultAPIURL when
@@ -75,10 +80,11 @@ func WorkOS(apiURL, clientID string) (Provider, error) {
 // discoveryDoc holds the discovery fields the client uses (RFC 8414 and
 // OpenID Connect Discovery share them).
 type discoveryDoc struct {
-	Issuer                      string `json:"issuer"`
-	DeviceAuthorizationEndpoint string `json:"device_authorization_endpoint"`
-	TokenEndpoint               string `json:"token_endpoint"`
-	JWKSURI                     string `json:"jwks_uri"`
+	Issuer                      string   `json:"issuer"`
+	DeviceAuthorizationEndpoint string   `json:"device_authorization_endpoint"`
+	TokenEndpoint               string   `json:"token_endpoint"`
+	JWKSURI                     string   `json:"jwks_uri"`
+	TokenAuthMethods            []string `json:"token_endpoint_auth_methods_supported"`
 }
 
 // Discover finds a Standard provider from its issuer URL, trying
@@ -86,6 +92,18 @@ type discoveryDoc struct {
 // /.well-known/openid-configuration. Every endpoint it returns has passed
 // the https-or-loopback check.
 func (c *Client) Discover(ctx context.Context, issuer string) (Provider, error) {
+	return c.discover(ctx, issuer, true)
+}
+
+// DiscoverM2M finds the token endpoint of a WorkOS Connect issuer (an
+// AuthKit domain, https://<name>.authkit.app) or any RFC 8414 server, for
+// ClientCredentials. It is Discover without the need for a
+// device_authorization_endpoint, with the same checks on what it returns.
+func (c *Client) DiscoverM2M(ctx context.Context, issuer string) (Provider, error) {
+	return c.discover(ctx, issuer, false)
+}
+
+func (c *Client) discover(ctx context.Context, issuer string, device bool) (Provider, error) {
 	base, err := checkURL(issuer)
 	if err != nil {
 		return Provider{}, err
@@ -104,12 +122,16 @@ func (c *Client) Discover(ctx context.Context, issuer string) (Provider, error) 
 			}
 			continue
 		}
-		if doc.DeviceAuthorizationEndpoint == "" || doc.TokenEndpoint == "" {
+		if device && (doc.DeviceAuthorizationEndpoint == "" || doc.TokenEndpoint == "") {
 			errs = append(errs, fmt.Errorf("%s lists no device_authorization_endpoint or token_endpoint: the server may not support the device flow", b+wk))
 			continue
 		}
+		if doc.TokenEndpoint == "" {
+			errs = append(errs, fmt.Errorf("%s lists no token_endpoint", b+wk))
+			continue
+		}
 		p := Provider{Flavour: Standard, Issuer: b, DeviceAuthURL: doc.DeviceAuthorizationEndpoint,
-			TokenURL: doc.TokenEndpoint, JWKSURL: doc.JWKSURI}
+			TokenURL: doc.TokenEndpoint, JWKSURL: doc.JWKSURI, TokenAuthMethods: doc.TokenAuthMethods}
 		if err := sameOrigin(base, doc, p); err != nil {
 			return Provider{}, fmt.Errorf("discovery at %s: %w", b+wk, err)
 		}
@@ -178,6 +200,9 @@ func sameOrigin(issuer *url.URL, doc discoveryDoc, p Provider) error {
 	for _, ep := range []struct{ name, raw string }{
 		{"device_authorization_endpoint", p.DeviceAuthURL}, {"token_endpoint", p.TokenURL},
 	} {
+		if ep.raw == "" {
+			continue // DiscoverM2M needs no device endpoint; Discover checked there is one
+		}
 		u, err := checkURL(ep.raw)
 		if err != nil {
 			return fmt.Errorf("%s: %w", ep.name, err)

@@ -51,6 +51,8 @@ func (s *Server) api(ep Endpoint, standard bool) http.HandlerFunc {
 				ep = Refresh
 			case OrganizationSelectionGrant:
 				ep = OrganizationSelection
+			case clientCredentialsGrant:
+				ep = ClientCredentials
 			default:
 				ep = Poll
 			}
@@ -90,6 +92,8 @@ func (s *Server) serveAPI(ep Endpoint, standard bool, w http.ResponseWriter, r *
 		s.handleRefresh(w, form, standard)
 	case OrganizationSelection:
 		s.handleOrganizationSelection(w, form, standard)
+	case ClientCredentials:
+		s.handleClientCredentials(w, r, form, standard)
 	case Discovery:
 		s.handleDiscovery(w, r)
 	case JWKS:

@@ -8,8 +8,9 @@
 // /user_management/authenticate, Connect's /oauth2/device_authorization and
 // /oauth2/token, discovery documents, JWKS at WorkOS's paths, RS256 JWT
 // access tokens, rotating refresh tokens with a replay grace window,
-// slow_down for clients that poll too fast, and an HTML verification page a
-// browser can drive. It keeps everything in memory and never listens on a
+// slow_down for clients that poll too fast, an HTML verification page a
+// browser can drive, and the client-credentials grant of WorkOS Connect's
+// M2M applications (Config.Machines, AddMachine). It keeps everything in memory and never listens on a
 // non-loopback address.
 package authkittest
 
@@ -73,7 +74,41 @@ type Config struct {
 	// and the organizations, and the sign-in completes with the
 	// organization-selection grant. Off, a sign-in lands in the first.
 	OrganizationSelection bool
+	// Machines are the M2M applications (WorkOS Connect's confidential
+	// clients) the token endpoint takes the client-credentials grant
+	// from, by client ID. Default none; AddMachine adds more.
+	Machines map[string]Machine
+	// MachineAuthMethods are the ways the token endpoint takes a
+	// machine's secret, as discovery lists them (after "none", the public
+	// client's): AuthMethodBasic, AuthMethodPost. Nil means both; an
+	// empty or other list, none that a secret can use.
+	MachineAuthMethods []string
 }
+
+// Machine is an M2M application: a confidential client that gets tokens
+// for its organization with the client-credentials grant.
+type Machine struct {
+	// Secret is the client secret.
+	Secret string
+	// OrganizationID is the organization its tokens act for (org_id).
+	OrganizationID string
+	// Scopes are the scopes it is granted; a request may ask for fewer,
+	// and gets all of them when it names none.
+	Scopes []string
+	// Disabled makes the grant answer unauthorized_client, as WorkOS
+	// does for an application that may not use it.
+	Disabled bool
+}
+
+// The client authentication methods a token endpoint may take (RFC 6749
+// section 2.3.1), as discovery names them.
+const (
+	// AuthMethodBasic is HTTP Basic with the form-urlencoded client ID
+	// and secret.
+	AuthMethodBasic = "client_secret_basic"
+	// AuthMethodPost is the form fields client_id and client_secret.
+	AuthMethodPost = "client_secret_post"
+)
 
 // User is the person the server signs in.
 type User struct {
@@ -112,6 +147,9 @@ func (c *Config) defaults() {
 	if c.Organizations == nil {
 		c.Organizations = []string{"org_01DEVACME00000000000000000", "org_01DEVGLOBEX000000000000000"}
 	}
+	if c.MachineAuthMethods == nil {
+		c.MachineAuthMethods = []string{AuthMethodBasic, AuthMethodPost}
+	}
 	if c.OrganizationNames == nil {
 		c.OrganizationNames = map[string]string{"org_01DEVACME00000000000000000": "Acme Corp", "org_01DEVGLOBEX000000000000000": "Globex"}
 	}
@@ -137,6 +175,9 @@ const (
 	// OrganizationSelection is the token endpoint with WorkOS's
 	// organization-selection grant.
 	OrganizationSelection Endpoint = "organization_selection"
+	// ClientCredentials is the token endpoint with the client-credentials
+	// grant (M2M applications).
+	ClientCredentials Endpoint = "client_credentials"
 )
 
 // OrganizationSelectionGrant is WorkOS's grant type that completes a
@@ -194,6 +235,7 @@ type Server struct {
 	counts    map[Endpoint]int
 	slowDowns int
 	pendings  map[string]*pendingAuth // by pending authentication token
+	machines  map[string]Machine      // by client ID
 	requires  []string                // pending-authentication codes for the next approved polls
 	secrets   []string                // every device code, access token and refresh token issued
 	timers    []*time.Timer
@@ -255,7 +297,12 @@ func newServer(cfg Config) (*Server, error) {
 		faults:   map[Endpoint][]Fault{},
 		counts:   map[Endpoint]int{},
 		pendings: map[string]*pendingAuth{},
+		machines: map[string]Machine{},
 		changed:  make(chan struct{}),
+	}
+	for id, m := range cfg.Machines {
+		s.machines[id] = m
+		s.secrets = append(s.secrets, m.Secret)
 	}
 	s.signer, err = jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: key},
 		(&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", s.keyID))
@@ -300,8 +347,8 @@ func (s *Server) SlowDowns() int {
 }
 
 // IssuedSecrets returns every device code, access token, ID token and
-// refresh token the server has issued, for tests that check none of them
-// leaks.
+// refresh token the server has issued, and every machine's client
+// secret, for tests that check none of them leaks.
 func (s *Server) IssuedSecrets() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -167,8 +167,8 @@ func (s *Server) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 		"device_authorization_endpoint":         origin + "/oauth2/device_authorization",
 		"token_endpoint":                        origin + "/oauth2/token",
 		"jwks_uri":                              origin + "/oauth2/jwks",
-		"grant_types_supported":                 []string{"urn:ietf:params:oauth:grant-type:device_code", "refresh_token"},
-		"token_endpoint_auth_methods_supported": []string{"none"},
+		"grant_types_supported":                 []string{"urn:ietf:params:oauth:grant-type:device_code", "refresh_token", clientCredentialsGrant},
+		"token_endpoint_auth_methods_supported": append([]string{"none"}, s.Config.MachineAuthMethods...),
 		"scopes_supported":                      []string{"openid", "profile", "email", "offline_access"},
 		"response_types_supported":              []string{"code"},
 	})
