@@ -44,8 +44,10 @@ _%[2]s() {
 
 if [[ $zsh_eval_context[-1] == (loadautofunc|shfunc) ]]; then
   _%[2]s "$@"
-else
+elif (( $+functions[compdef] )); then
   compdef _%[2]s %[2]s
+else
+  print -u2 "%[2]s: hint: run compinit first (autoload -Uz compinit && compinit), then load this"
 fi
 `,
 	"fish": `function __complete_%[2]s

@@ -18,6 +18,8 @@ _authwrap() {
 
 if [[ $zsh_eval_context[-1] == (loadautofunc|shfunc) ]]; then
   _authwrap "$@"
-else
+elif (( $+functions[compdef] )); then
   compdef _authwrap authwrap
+else
+  print -u2 "authwrap: hint: run compinit first (autoload -Uz compinit && compinit), then load this"
 fi
