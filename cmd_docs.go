@@ -18,10 +18,38 @@ type CompletionCmd struct {
 }
 
 // completionHooks are the shells' ways to ask a program for completions
-// through COMP_LINE.
+// through COMP_LINE. zsh's is a completion function: compinit finds it as
+// _authwrap in a directory on $fpath by its #compdef line, and run as that
+// file (zsh_eval_context ends in loadautofunc; shfunc in older zshs)
+// it completes; sourced or eval'd it registers itself with compdef.
 var completionHooks = map[string]string{
 	"bash": "complete -o default -C %[1]s %[2]s\n",
-	"zsh":  "autoload -U +X bashcompinit && bashcompinit\ncomplete -o default -C %[1]s %[2]s\n",
+	"zsh": `#compdef %[2]s
+# zsh completion for %[2]s: save it as _%[2]s in a directory on $fpath
+# (before compinit runs), or load it after compinit with
+#   source <(%[2]s completion zsh)
+# The candidates come from %[2]s itself, given the words so far in
+# COMP_LINE; where it has none (a file argument), zsh offers files.
+
+_%[2]s() {
+  local line="${(j: :)words[1,CURRENT]}"
+  local -a candidates
+  candidates=(${(f)"$(COMP_LINE=$line COMP_POINT=${#line} %[1]s 2>/dev/null)"})
+  if (( $#candidates )); then
+    compadd -- $candidates
+  else
+    _default
+  fi
+}
+
+if [[ $zsh_eval_context[-1] == (loadautofunc|shfunc) ]]; then
+  _%[2]s "$@"
+elif (( $+functions[compdef] )); then
+  compdef _%[2]s %[2]s
+else
+  print -u2 "%[2]s: hint: run compinit first (autoload -Uz compinit && compinit), then load this"
+fi
+`,
 	"fish": `function __complete_%[2]s
     set -lx COMP_LINE (commandline -cp)
     test -z (commandline -ct)
@@ -33,8 +61,9 @@ complete -f -c %[2]s -a "(__complete_%[2]s)"
 }
 
 // Run prints the hook; add it to the shell's startup file, as
-// `source <(authwrap completion bash)` or in fish
-// `authwrap completion fish | source`.
+// `source <(authwrap completion bash)` (zsh: after compinit) or in fish
+// `authwrap completion fish | source`, or install it as the release does
+// (README: Install).
 func (c *CompletionCmd) Run(g *Globals) error {
 	exe, err := selfPath()
 	if err != nil || os.Getenv("AUTHWRAP_COMPLETION_BIN") != "" {
