@@ -355,3 +355,56 @@ func TestCtrlCAtUnlockPassphrase(t *testing.T) {
 		t.Errorf("%d refreshes, want none", n)
 	}
 }
+
+// TestPassphraseTries: unlocking the file keyring on a terminal allows
+// three tries; each wrong one is said and asked again; after the third
+// the command fails and the session stays as it was.
+func TestPassphraseTries(t *testing.T) {
+	t.Parallel()
+	srv, home := promptServer(t, false)
+	token := signedIn(t, srv, home)
+	const prompt = "authwrap: passphrase to unlock the file keyring in "
+
+	t.Run("two wrong then right", func(t *testing.T) {
+		p := startOnPTY(t, promptEnv(home, srv, ""), "token", "--min-ttl", "0s")
+		for i, pass := range []string{"wrong-1", "wrong-2", "test-passphrase"} {
+			p.waitFor(prompt, i+1)
+			p.typeKeys(pass + "\r")
+		}
+		if code := p.exitCode(10*time.Second, "the right passphrase"); code != 0 {
+			t.Fatalf("exit %d; the terminal showed:\n%s", code, p.shown())
+		}
+		if p.stdout.String() != token {
+			t.Errorf("stdout is not the session's token: %q", p.stdout.String())
+		}
+		screen := p.shown()
+		if n := strings.Count(screen, "that passphrase does not open the file keyring"); n != 2 {
+			t.Errorf("the wrong passphrases were said %d times, want 2:\n%s", n, screen)
+		}
+		if strings.Contains(screen, "wrong-") || strings.Contains(screen, "test-passphrase") {
+			t.Errorf("a typed passphrase was echoed:\n%s", screen)
+		}
+	})
+
+	t.Run("three wrong", func(t *testing.T) {
+		p := startOnPTY(t, promptEnv(home, srv, ""), "token", "--min-ttl", "0s")
+		for i := range 3 {
+			p.waitFor(prompt, i+1)
+			p.typeKeys(fmt.Sprintf("wrong-%d\r", i))
+		}
+		if code := p.exitCode(10*time.Second, "three wrong passphrases"); code != 1 {
+			t.Fatalf("exit %d, want 1; the terminal showed:\n%s", code, p.shown())
+		}
+		screen := p.shown()
+		if n := strings.Count(screen, prompt); n != 3 {
+			t.Errorf("asked %d times, want 3:\n%s", n, screen)
+		}
+		if !strings.Contains(screen, "authwrap: error: reading the file keyring: the passphrase does not open the file keyring") {
+			t.Errorf("no error after three wrong passphrases:\n%s", screen)
+		}
+		if p.stdout.Len() > 0 {
+			t.Errorf("stdout: %q", p.stdout.String())
+		}
+		sameToken(t, srv, home, token)
+	})
+}
