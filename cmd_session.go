@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -99,11 +98,13 @@ func (c *LoginCmd) confirmReplace(ctx context.Context, g *Globals, m *helper.Man
 		fmt.Fprintf(g.stderr, "authwrap: replacing the session of %s (signed in as %s%s)\n", m.Profile.Name, s.Who(), orgSuffix(s))
 		return nil
 	}
-	fmt.Fprintf(p.Out, "authwrap: %s is signed in as %s%s; sign in again and replace that session? [y/N] ", m.Profile.Name, s.Who(), orgSuffix(s))
-	line, err := helper.ReadLine(ctx, p.Input, bufio.NewReader(p.Input))
+	line, err := helper.Ask(ctx, p.Input, p.Out, fmt.Sprintf("authwrap: %s is signed in as %s%s; sign in again and replace that session? [y/N] ",
+		m.Profile.Name, s.Who(), orgSuffix(s)))
 	if err != nil {
 		fmt.Fprintln(p.Out)
-		return err
+		if !errors.Is(err, io.EOF) { // Ctrl-D: no answer, so no
+			return err
+		}
 	}
 	if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
 		return fmt.Errorf("kept the session of %s (signed in as %s): answer y, or pass --force, to replace it", m.Profile.Name, s.Who())

@@ -1,15 +1,12 @@
 package helper
 
 import (
-	"bufio"
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/authwrap/authwrap/flow"
 )
@@ -121,7 +118,7 @@ func (e *SignInStepError) Unwrap() error { return e.Err }
 // Out, read from Input (the terminal); with no Input it returns
 // ErrCannotChoose. An answer that is not one of the numbers asks again;
 // there is no default. The context ending (Ctrl-C) ends the wait at once
-// with its cause.
+// with its cause (Ask).
 func (t *TerminalPrompter) ChooseOrganization(ctx context.Context, p Profile, offered []flow.Organization) (flow.Organization, error) {
 	if t.Input == nil || len(offered) == 0 {
 		return flow.Organization{}, ErrCannotChoose
@@ -131,10 +128,8 @@ func (t *TerminalPrompter) ChooseOrganization(ctx context.Context, p Profile, of
 	for i, o := range offered {
 		fmt.Fprintf(w, "  %d) %s  %s\n", i+1, Inert(cmp.Or(o.Name, "(no name)")), Inert(o.ID))
 	}
-	in := bufio.NewReader(t.Input)
 	for {
-		fmt.Fprintf(w, "authwrap: organization (1-%d): ", len(offered))
-		line, err := ReadLine(ctx, t.Input, in)
+		line, err := Ask(ctx, t.Input, w, fmt.Sprintf("authwrap: organization (1-%d): ", len(offered)))
 		if err != nil {
 			fmt.Fprintln(w)
 			if ctx.Err() != nil {
@@ -147,32 +142,5 @@ func (t *TerminalPrompter) ChooseOrganization(ctx context.Context, p Profile, of
 			return offered[n-1], nil
 		}
 		fmt.Fprintf(w, "authwrap: type a number from 1 to %d (Ctrl-C to cancel)\n", len(offered))
-	}
-}
-
-// ReadLine reads one line (without its end) from in, which reads the
-// terminal tty. The context ending (Ctrl-C) ends the wait at once with
-// its cause: the read goes through Go's poller, which a deadline stops.
-func ReadLine(ctx context.Context, tty *os.File, in *bufio.Reader) (string, error) {
-	type result struct {
-		line string
-		err  error
-	}
-	res := make(chan result, 1)
-	go func() {
-		line, err := in.ReadString('\n')
-		res <- result{line, err}
-	}()
-	select {
-	case r := <-res:
-		if r.err != nil && r.line == "" {
-			return "", r.err
-		}
-		return strings.TrimRight(r.line, "\r\n"), nil
-	case <-ctx.Done():
-		if tty.SetReadDeadline(time.Now()) == nil {
-			<-res
-		}
-		return "", context.Cause(ctx)
 	}
 }

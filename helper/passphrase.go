@@ -1,42 +1,112 @@
 package helper
 
 import (
-	"bufio"
+	"context"
+	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
+
+	"github.com/99designs/keyring"
 )
 
-// readLineOrSignal reads one line from r (without its line break), or
-// returns a *SignalError when one of signals arrives first. cancel then
-// ends the abandoned read where the system can, and reports whether it
-// did (so that the read is waited for); elsewhere the process is about to
-// end anyway. The terminal's echo is the caller's business.
-func readLineOrSignal(r io.Reader, signals []os.Signal, cancel func() bool) (string, error) {
-	sigs := make(chan os.Signal, 1)
-	CatchSignals(sigs, signals...)
-	defer signal.Stop(sigs)
-	type result struct {
-		line string
-		err  error
+// passphraseTries is how many passphrases a person may type at the
+// terminal to unlock the file keyring before the command fails.
+const passphraseTries = 3
+
+// unlockPrompt starts what the keyring library asks for the passphrase
+// of an existing file keyring, followed by its directory, quoted.
+const unlockPrompt = "Enter passphrase to unlock "
+
+// askPassphrase asks on c for the file keyring's passphrase; prompt is
+// what the keyring asks. Every prompt names the keyring's directory the
+// same way. A keyring being created (CreatingPrompt) gets it twice
+// (ErrPassphraseMismatch when they differ); an existing one up to
+// passphraseTries times, each checked against a stored item, and a wrong
+// one is said before the next try (ErrWrongPassphrase after the last).
+// Nothing typed is ErrEmptyPassphrase; Ctrl-C a *SignalError.
+func askPassphrase(c *Console, prompt string) (string, error) {
+	ask := func(q string) (string, error) {
+		pw, err := readHidden(c, "authwrap: "+q+": ")
+		fmt.Fprintln(c.Out) // the Enter was not echoed
+		if err == nil && pw == "" {
+			err = ErrEmptyPassphrase
+		}
+		return pw, err
 	}
-	res := make(chan result, 1)
+	if strings.HasPrefix(prompt, CreatingPrompt) {
+		pw, err := ask(prompt + "; choose a passphrase")
+		if err != nil {
+			return "", err
+		}
+		again, err := ask("the same passphrase again")
+		switch {
+		case errors.Is(err, ErrEmptyPassphrase), err == nil && again != pw:
+			return "", ErrPassphraseMismatch
+		case err != nil:
+			return "", err
+		}
+		return pw, nil
+	}
+	quoted, ok := strings.CutPrefix(prompt, unlockPrompt)
+	dir, err := strconv.Unquote(quoted)
+	if !ok || err != nil {
+		// Not the prompt known here: asked once, checked by the keyring.
+		return ask(prompt)
+	}
+	for try := 1; ; try++ {
+		pw, err := ask("passphrase to unlock the file keyring in " + dir)
+		if err != nil || !errors.Is(checkPassphrase(dir, pw), ErrWrongPassphrase) {
+			return pw, err
+		}
+		if try == passphraseTries {
+			return "", ErrWrongPassphrase
+		}
+		fmt.Fprintf(c.Out, "authwrap: that passphrase does not open the file keyring; try again (%d left)\n", passphraseTries-try)
+	}
+}
+
+// checkPassphrase opens authwrap's first item in the file keyring in dir
+// with pw, as the store does when it opens the keyring: classify's
+// ErrWrongPassphrase when pw does not decrypt it, nil when it does or
+// there is no item to try.
+func checkPassphrase(dir, pw string) error {
+	ring, err := keyring.Open(keyring.Config{AllowedBackends: []keyring.BackendType{keyring.FileBackend},
+		FileDir: dir, FilePasswordFunc: keyring.FixedStringPrompt(pw)})
+	if err != nil {
+		return err
+	}
+	keys, err := ring.Keys()
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if strings.HasPrefix(k, itemKey("")) {
+			_, err := ring.Get(k)
+			return classify(err)
+		}
+	}
+	return nil
+}
+
+// signalled returns a context that one of sigs (those the process does
+// not ignore, CatchSignals) ends, with a *SignalError as its cause, and
+// the function that stops catching them.
+func signalled(sigs ...os.Signal) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	c := make(chan os.Signal, 1)
+	CatchSignals(c, sigs...)
 	go func() {
-		line, err := bufio.NewReader(r).ReadString('\n')
-		res <- result{line, err}
+		select {
+		case sig := <-c:
+			cancel(&SignalError{Signal: sig})
+		case <-ctx.Done():
+		}
 	}()
-	select {
-	case got := <-res:
-		if got.err != nil && got.line == "" {
-			return "", fmt.Errorf("reading the passphrase: %w", got.err)
-		}
-		return strings.TrimRight(got.line, "\r\n"), nil
-	case sig := <-sigs:
-		if cancel() {
-			<-res
-		}
-		return "", &SignalError{Signal: sig}
+	return ctx, func() {
+		signal.Stop(c)
+		cancel(nil)
 	}
 }

@@ -5,19 +5,16 @@ package helper
 import (
 	"errors"
 	"fmt"
-	"os"
 	"syscall"
-	"time"
 
 	"golang.org/x/sys/unix"
 )
 
 // readHidden shows prompt on the terminal, then reads a line from it
 // without echo (turned off before the prompt shows, so that nothing typed
-// at once is echoed). Unlike term.ReadPassword, Ctrl-C (or SIGTERM,
-// SIGHUP) ends the wait: the terminal gets its echo back and the error is
-// ErrPassphraseInterrupted. The read goes through Go's poller (a terminal
-// is pollable), so a deadline can stop it.
+// at once is echoed), with Ask. The terminal keeps its line editing and
+// its signals: Ctrl-C (or SIGTERM, SIGHUP) ends the wait at once with a
+// *SignalError (ErrPassphraseInterrupted); the echo is put back either way.
 func readHidden(c *Console, prompt string) (string, error) {
 	tty := c.In
 	rc, err := tty.SyscallConn()
@@ -38,13 +35,16 @@ func readHidden(c *Console, prompt string) (string, error) {
 	}); err != nil || terr != nil {
 		return "", errors.Join(err, terr)
 	}
-	restore := func() {
-		_ = rc.Control(func(fd uintptr) { _ = unix.IoctlSetTermios(int(fd), ioctlSetTermios, old) })
+	defer rc.Control(func(fd uintptr) { _ = unix.IoctlSetTermios(int(fd), ioctlSetTermios, old) })
+	ctx, stop := signalled(syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	pw, err := Ask(ctx, tty, c.Out, prompt)
+	var se *SignalError
+	if errors.As(err, &se) {
+		return "", se
 	}
-	defer restore()
-	fmt.Fprint(tty, prompt)
-
-	// Ending the read by a deadline works on a terminal (pollable).
-	return readLineOrSignal(tty, []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP},
-		func() bool { return tty.SetReadDeadline(time.Now()) == nil })
+	if err != nil {
+		return "", fmt.Errorf("reading the passphrase: %w", err)
+	}
+	return pw, nil
 }

@@ -760,39 +760,7 @@ func filePassphrase(prompt string) (string, error) {
 		return "", ErrNoPassphrase
 	}
 	defer c.Close()
-	if strings.HasPrefix(prompt, CreatingPrompt) {
-		return newPassphrase(c, prompt)
-	}
-	pw, err := readHidden(c, "authwrap: "+prompt+": ")
-	fmt.Fprintln(c.Out)
-	if err != nil {
-		return "", err
-	}
-	if pw == "" {
-		return "", ErrEmptyPassphrase
-	}
-	return pw, nil
-}
-
-// newPassphrase asks for the passphrase of a keyring being created, twice.
-func newPassphrase(c *Console, prompt string) (string, error) {
-	pw, err := readHidden(c, "authwrap: "+prompt+"; choose a passphrase: ")
-	fmt.Fprintln(c.Out)
-	if err != nil {
-		return "", err
-	}
-	if pw == "" {
-		return "", ErrEmptyPassphrase
-	}
-	again, err := readHidden(c, "authwrap: the same passphrase again: ")
-	fmt.Fprintln(c.Out)
-	if err != nil {
-		return "", err
-	}
-	if again != pw {
-		return "", ErrPassphraseMismatch
-	}
-	return pw, nil
+	return askPassphrase(c, prompt)
 }
 
 // ErrPassphraseMismatch means the two passphrases typed to create the

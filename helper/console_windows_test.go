@@ -1,0 +1,19 @@
+package helper
+
+import (
+	"context"
+	"testing"
+)
+
+// Ask reads each answer from the console's input buffer, one line at a
+// time: an answer typed ahead is left for the next question.
+func TestAskOnConsole(t *testing.T) {
+	c := consoleForTest(t)
+	typeKeys(t, c, "9\r2\r")
+	for _, want := range []string{"9", "2"} {
+		got, err := Ask(context.Background(), c.In, c.Out, "organization (1-2): ")
+		if err != nil || got != want {
+			t.Fatalf("Ask = %q, %v; want %q", got, err, want)
+		}
+	}
+}
