@@ -8,6 +8,7 @@ import (
 
 	"github.com/authwrap/authwrap/helper"
 	"github.com/authwrap/authwrap/internal/config"
+	"github.com/authwrap/authwrap/internal/safetext"
 )
 
 // ConfigCmd reads and writes the configuration file, as `git config` and
@@ -66,10 +67,10 @@ func (c *ConfigSetCmd) Run(g *Globals) error {
 		where = "the global settings"
 	}
 	if !changed {
-		fmt.Fprintf(g.stderr, "authwrap: %s already had %s = %s (%s)\n", where, c.Key, helper.Inert(c.Value), g.configPath())
+		fmt.Fprintf(g.stderr, "authwrap: %s already had %s = %s (%s)\n", where, c.Key, safetext.Inert(c.Value), g.configPath())
 		return nil
 	}
-	fmt.Fprintf(g.stderr, "authwrap: saved %s = %s in %s (%s)\n", c.Key, helper.Inert(c.Value), where, g.configPath())
+	fmt.Fprintf(g.stderr, "authwrap: saved %s = %s in %s (%s)\n", c.Key, safetext.Inert(c.Value), where, g.configPath())
 	return nil
 }
 
@@ -135,7 +136,7 @@ func (c *ConfigListCmd) Run(g *Globals) error {
 				continue
 			}
 			if v, ok, _ := cfg.Get(profile, s.Key); ok {
-				fmt.Fprintf(g.stdout, "%s%s=%s\n", prefix, s.Key, helper.Inert(v))
+				fmt.Fprintf(g.stdout, "%s%s=%s\n", prefix, s.Key, safetext.Inert(v))
 			}
 		}
 	}

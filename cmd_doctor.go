@@ -16,6 +16,7 @@ import (
 
 	"github.com/authwrap/authwrap/flow"
 	"github.com/authwrap/authwrap/helper"
+	"github.com/authwrap/authwrap/internal/appenv"
 	"github.com/authwrap/authwrap/internal/config"
 	"github.com/authwrap/authwrap/internal/credhelper"
 	"github.com/authwrap/authwrap/internal/fsutil"
@@ -120,7 +121,7 @@ func (d *doctor) checkEnvironment() {
 			continue
 		}
 		if e.Secret {
-			if e.Name == helper.PassphraseVar && helper.PassphraseFromEnv() {
+			if e.Name == appenv.PassphraseVar(app) && (appenv.Lookup(appenv.PassphraseVar(app)) != "") {
 				d.add("env", statusOK, "", "%s is set (its value is not shown): %s", e.Name, e.What)
 			}
 			continue
@@ -199,7 +200,11 @@ func (d *doctor) checkServer(ctx context.Context, e *config.Entry) *jose.JSONWeb
 		d.add("server", statusOK, "", "trusting the CA certificates in %s as well as the system's", g.CAFile)
 	}
 	start := time.Now()
-	c, err := helper.NewClient(ctx, e.Profile, g.client)
+	m, err := g.manager(e.Profile, noStore{}, nil)
+	var c *flow.Client
+	if err == nil {
+		c, err = m.Client(ctx)
+	}
 	if err != nil {
 		d.add("server", statusProblem, "check the URL (api_url or issuer) and the network; --verbose shows each request", "%v", err)
 		return nil
@@ -247,12 +252,16 @@ func aheadOrBehind(skew time.Duration) string {
 // checkSession reads the stored session and checks its token against the
 // server's keys.
 func (d *doctor) checkSession(e *config.Entry, store *helper.KeyringStore, keys *jose.JSONWebKeySet) {
-	m := d.g.manager(e.Profile, store, nil)
+	m, err := d.g.manager(e.Profile, store, nil)
+	if err != nil {
+		d.add("session", statusProblem, "", "%v", err)
+		return
+	}
 	login := "authwrap login" + profileArg(e.Name)
 	s, err := m.Load()
 	if err != nil {
 		fix := login
-		if h := d.g.hint(err); h != "" {
+		if h := d.g.hint(err); h != "" && !errors.Is(err, helper.ErrNotSignedIn) {
 			fix = h
 		}
 		d.add("session", statusProblem, fix, "%v", err)
@@ -537,3 +546,11 @@ func elapsed(d time.Duration) string {
 	}
 	return d.Round(100 * time.Millisecond).String()
 }
+
+// noStore is a Store with nothing in it, for a Manager that only talks to
+// the server (doctor's check of it).
+type noStore struct{}
+
+func (noStore) Load(string) (*helper.Session, error) { return nil, helper.ErrNoSession }
+func (noStore) Save(*helper.Session) error           { return errors.New("doctor saves nothing") }
+func (noStore) Delete(string) error                  { return nil }

@@ -12,9 +12,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/authwrap/authwrap/helper"
+	"github.com/authwrap/authwrap/internal/appenv"
 	"github.com/authwrap/authwrap/internal/credhelper"
 	"github.com/authwrap/authwrap/internal/shell"
+	"github.com/authwrap/authwrap/internal/term"
 	"github.com/authwrap/authwrap/protocol"
 )
 
@@ -116,7 +117,7 @@ func environ(set map[string]string) []string {
 	env := make([]string, 0, len(os.Environ())+len(set))
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
-		if _, ok := set[k]; !ok && !slices.Contains(helper.UnlockVars, k) {
+		if _, ok := set[k]; !ok && !slices.Contains([]string{appenv.PassphraseVar(app)}, k) {
 			env = append(env, kv)
 		}
 	}
@@ -138,7 +139,7 @@ func runChild(path string, argv, env []string) error {
 	cmd.Env = env
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	sigs := make(chan os.Signal, 8)
-	helper.CatchSignals(sigs, forwarded...) // an ignored one stays ignored, for the child too
+	term.CatchSignals(sigs, forwarded...) // an ignored one stays ignored, for the child too
 	defer signal.Stop(sigs)
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("running %s: %w", argv[0], err)

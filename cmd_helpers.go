@@ -110,7 +110,10 @@ func (g *Globals) broker(prompt bool) (*credhelper.Broker, func(), error) {
 		if err != nil {
 			return nil, err
 		}
-		m := g.manager(e.Profile, store, prompter)
+		m, err := g.manager(e.Profile, store, prompter)
+		if err != nil {
+			return nil, err
+		}
 		m.PromptCooldown = time.Minute
 		return m, nil
 	}}, release, nil

@@ -44,7 +44,7 @@ func (c *CargoCredentialCmd) Run(ctx context.Context, g *Globals) error {
 			return nil
 		}
 		if err != nil {
-			_ = protocol.WriteCargoError(g.stdout, protocol.CargoOther, err.Error())
+			_ = protocol.WriteCargoError(g.stdout, protocol.CargoOther, g.explain(err))
 			return &exitError{code: 1, err: err, quiet: true}
 		}
 		if b == nil && berr == nil {
@@ -109,7 +109,7 @@ func (c *CargoCredentialCmd) answer(ctx context.Context, g *Globals, b *credhelp
 		// Not a registry authwrap serves: cargo asks its next provider.
 		return protocol.WriteCargoError(g.stdout, protocol.CargoURLNotSupported, "")
 	}
-	return protocol.WriteCargoError(g.stdout, protocol.CargoOther, oneLine(err.Error()))
+	return protocol.WriteCargoError(g.stdout, protocol.CargoOther, g.explain(err))
 }
 
 // GoAuthCmd is a GOAUTH command for the go command.
@@ -129,7 +129,7 @@ func (c *GoAuthCmd) Run(ctx context.Context, g *Globals) error {
 		defer release()
 		blocks, skipped := b.GoAuthAll(ctx)
 		for _, name := range slices.Sorted(maps.Keys(skipped)) {
-			fmt.Fprintf(g.stderr, "authwrap: goauth: no token from profile %s: %s\n", name, oneLine(skipped[name].Error()))
+			fmt.Fprintf(g.stderr, "authwrap: goauth: no token from profile %s: %s\n", name, g.explain(skipped[name]))
 		}
 		return protocol.WriteGoAuth(g.stdout, blocks)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/authwrap/authwrap/helper"
 	"github.com/authwrap/authwrap/internal/config"
 	"github.com/authwrap/authwrap/internal/safetext"
+	"github.com/authwrap/authwrap/internal/term"
 )
 
 // LoginCmd signs in.
@@ -98,7 +99,7 @@ func (c *LoginCmd) confirmReplace(ctx context.Context, g *Globals, m *helper.Man
 		fmt.Fprintf(g.stderr, "authwrap: replacing the session of %s (signed in as %s%s)\n", m.Profile.Name, s.Who(), orgSuffix(s))
 		return nil
 	}
-	line, err := helper.Ask(ctx, p.Input, p.Out, fmt.Sprintf("authwrap: %s is signed in as %s%s; sign in again and replace that session? [y/N] ",
+	line, err := term.Ask(ctx, p.Input, p.Out, fmt.Sprintf("authwrap: %s is signed in as %s%s; sign in again and replace that session? [y/N] ",
 		m.Profile.Name, s.Who(), orgSuffix(s)))
 	if err != nil {
 		fmt.Fprintln(p.Out)
@@ -117,9 +118,9 @@ func orgSuffix(s *helper.Session) string {
 		return ""
 	}
 	if s.OrganizationName != "" && s.OrganizationName != s.OrganizationID {
-		return " (organization " + helper.Inert(s.OrganizationName) + ", " + helper.Inert(s.OrganizationID) + ")"
+		return " (organization " + safetext.Inert(s.OrganizationName) + ", " + safetext.Inert(s.OrganizationID) + ")"
 	}
-	return " (organization " + helper.Inert(s.OrganizationID) + ")"
+	return " (organization " + safetext.Inert(s.OrganizationID) + ")"
 }
 
 // orgLabel names an organization for a person: "Name (ID)", or the ID
@@ -185,7 +186,7 @@ func (c *SwitchOrgCmd) Run(ctx context.Context, g *Globals) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stderr, "authwrap: %s is now in organization %s\n", s.Profile, helper.Inert(s.OrganizationID))
+	fmt.Fprintf(g.stderr, "authwrap: %s is now in organization %s\n", s.Profile, safetext.Inert(s.OrganizationID))
 	return nil
 }
 
@@ -244,7 +245,7 @@ func (c *StatusCmd) Run(g *Globals) error {
 			// A profile that cannot be used (no client ID; a session
 			// stored under a name the configuration lacks) is shown with
 			// why and what its session says; the others are still shown.
-			st := status{Profile: name, Problem: err.Error(), Storage: store.Backend, Probes: store.Probes}
+			st := status{Profile: name, Problem: g.explain(err), Storage: store.Backend, Probes: store.Probes}
 			if s, lerr := store.Load(name); lerr == nil {
 				st.Server, st.ClientID, st.User, st.Email = s.Server, s.ClientID, s.UserID, s.Email
 				st.Flavour = "not configured"
@@ -256,7 +257,14 @@ func (c *StatusCmd) Run(g *Globals) error {
 		if err != nil {
 			return err
 		}
-		st, err := buildStatus(g.manager(e.Profile, store, nil), store)
+		m, err := g.manager(e.Profile, store, nil)
+		if err != nil {
+			return err
+		}
+		st, err := buildStatus(m, store)
+		if err != nil {
+			st.Problem = g.explain(err)
+		}
 		all = append(all, st)
 		if err != nil {
 			problems = append(problems, err)
@@ -344,7 +352,7 @@ func printStatus(w io.Writer, st status) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	row := func(k, v string) {
 		if v != "" {
-			fmt.Fprintf(tw, "%s:\t%s\n", k, helper.Inert(v))
+			fmt.Fprintf(tw, "%s:\t%s\n", k, safetext.Inert(v))
 		}
 	}
 	row("profile", st.Profile)
@@ -406,13 +414,27 @@ func expiryText(st status) string {
 }
 
 // LogoutCmd deletes the session.
-type LogoutCmd struct{}
+type LogoutCmd struct {
+	All bool `help:"Delete every stored session, every profile's (they share the file keyring: the way out when its passphrase is lost)."`
+}
 
 // Run deletes the stored session, readable or not.
 func (c *LogoutCmd) Run(ctx context.Context, g *Globals) error {
 	cfg, err := g.loadConfig()
 	if err != nil {
 		return err
+	}
+	if c.All {
+		store, err := g.openStore(cfg)
+		if err != nil {
+			return err
+		}
+		n, err := store.DeleteAll()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(g.stderr, "authwrap: deleted every stored session (%d item(s) in the %s keyring)\n", n, store.Backend)
+		return nil
 	}
 	e, err := g.resolve(cfg, "")
 	if err != nil {

@@ -356,7 +356,10 @@ func selfCommand() string {
 	if onPath, err := exec.LookPath("authwrap"); err == nil {
 		a, errA := filepath.EvalSymlinks(onPath)
 		b, errB := filepath.EvalSymlinks(self)
-		if errA == nil && errB == nil && a == b {
+		// Run by one of its helper names (git-credential-authwrap, a copy
+		// a package put beside it), the authwrap on PATH is the one to name.
+		helperName := strings.TrimSuffix(filepath.Base(os.Args[0]), ".exe") != "authwrap"
+		if helperName || (errA == nil && errB == nil && a == b) {
 			return "authwrap"
 		}
 	}

@@ -37,7 +37,11 @@ func runhintsCmd(ts *testscript.TestScript, neg bool, args []string) {
 					cmds = append(cmds, m[1])
 				}
 			case strings.Contains(line, "fix: "):
-				if m := fixLine.FindStringSubmatch(line); m != nil {
+				if quoted := hintCommand.FindAllStringSubmatch(line, -1); len(quoted) > 0 {
+					for _, m := range quoted {
+						cmds = append(cmds, m[1])
+					}
+				} else if m := fixLine.FindStringSubmatch(line); m != nil {
 					cmds = append(cmds, m[1])
 				}
 			}

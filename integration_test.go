@@ -158,7 +158,7 @@ func TestScripts(t *testing.T) {
 	t.Parallel()
 	// backend_keyctl and the keyctl probe use the user's real kernel
 	// keyring: what they add there goes when the scripts end.
-	t.Cleanup(testkeys.Forget(helper.DefaultApp))
+	t.Cleanup(testkeys.Forget(app))
 	testscript.Run(t, testscript.Params{
 		Dir: filepath.Join("testdata", "script"),
 		Setup: func(e *testscript.Env) error {

@@ -26,9 +26,12 @@ import (
 
 	"github.com/authwrap/authwrap/flow"
 	"github.com/authwrap/authwrap/helper"
+	"github.com/authwrap/authwrap/internal/appenv"
 	"github.com/authwrap/authwrap/internal/config"
 	"github.com/authwrap/authwrap/internal/fsutil"
+	"github.com/authwrap/authwrap/internal/httplog"
 	"github.com/authwrap/authwrap/internal/safetext"
+	"github.com/authwrap/authwrap/internal/term"
 )
 
 //go:generate sh -c "go run . man > release/authwrap.1"
@@ -37,6 +40,11 @@ import (
 //go:generate sh -c "AUTHWRAP_COMPLETION_BIN=1 go run . completion fish > release/completions/authwrap.fish"
 
 // version is set at build time with -ldflags "-X main.version=...".
+// app is this program's name, from which the library derives what the
+// person sees: the sign-in lines' prefix, the keyring service, the state
+// directories, the AUTHWRAP_ variables.
+const app = "authwrap"
+
 var version = ""
 
 // CLI is the command line: the global flags, and the commands (added
@@ -197,7 +205,7 @@ func (i *interrupted) exitCode() int {
 func run(args []string, stdout, stderr io.Writer) int {
 	// No process authwrap starts (exec's command, a browser, git,
 	// kubectl) may inherit what unlocks the storage.
-	helper.TakeSecretsFromEnv()
+	appenv.Take(app)
 	switch {
 	case len(args) == 0:
 		args = []string{"--help"} // authwrap alone: the help, exit 0
@@ -494,7 +502,7 @@ func execute(g *Globals, stderr io.Writer, catchNow bool, run func(ctx context.C
 	// A signal cancels ctx; a prompt that saw the same signal first (the
 	// passphrase) says so itself, before ctx may be cancelled.
 	var intr *interrupted
-	var se *helper.SignalError
+	var se *term.SignalError
 	if errors.As(err, &se) {
 		intr = &interrupted{se.Signal}
 	}
@@ -534,9 +542,22 @@ func (g *Globals) hint(err error) string {
 		return "the session stored before is kept; make room (a full disk, or the kernel key quota: see /proc/key-users and `keyctl show @u`) and try again"
 	case errors.Is(err, helper.ErrWrongPassphrase):
 		p := cmp.Or(g.resolvedProfile, g.Profile, helper.DefaultProfile)
-		return fmt.Sprintf("check AUTHWRAP_FILE_PASSPHRASE (or what was typed); if the passphrase is lost, `authwrap logout -p %s` removes the session and `authwrap login -p %s` stores a new one under a new passphrase", p, p)
+		return fmt.Sprintf("check AUTHWRAP_FILE_PASSPHRASE (or what was typed); if the passphrase is lost, `%s logout --all` deletes the sessions it protects (every profile's: they share the file keyring) and `%s login%s` stores a new one under the passphrase given now", selfCommand(), selfCommand(), profileArg(p))
 	case errors.Is(err, helper.ErrPassphraseMismatch):
 		return "run it again and type the same passphrase twice"
+	case errors.As(err, new(*helper.OrganizationChoiceError)):
+		var oce *helper.OrganizationChoiceError
+		errors.As(err, &oce)
+		return fmt.Sprintf("run `%s login%s --organization ORG` with one of the organizations below, or `%s config set%s organization ORG`",
+			selfCommand(), profileArg(oce.Profile), selfCommand(), profileArg(oce.Profile))
+	case errors.As(err, new(*helper.NotSignedInError)):
+		var ne *helper.NotSignedInError
+		errors.As(err, &ne)
+		return fmt.Sprintf("run `%s login%s`", selfCommand(), profileArg(ne.Profile))
+	case errors.As(err, new(*helper.CorruptError)):
+		var ce *helper.CorruptError
+		errors.As(err, &ce)
+		return fmt.Sprintf("run `%s logout%s` and sign in again", selfCommand(), profileArg(ce.Profile))
 	case errors.Is(err, config.ErrNoClientID), errors.Is(err, config.ErrNoProfile):
 		var pe *config.ProfileError
 		errors.As(err, &pe)
@@ -546,6 +567,16 @@ func (g *Globals) hint(err error) string {
 		return "authwrap keeps its lock files in $XDG_STATE_HOME/authwrap (default ~/.local/state/authwrap): make it writable, or point XDG_STATE_HOME at a directory that is"
 	}
 	return ""
+}
+
+// explain is err and its hint on one line, for the places that take one
+// message (cargo's error answer, status's problem).
+func (g *Globals) explain(err error) string {
+	msg := oneLine(err.Error())
+	if h := g.hint(err); h != "" {
+		msg += ": " + h
+	}
+	return msg
 }
 
 // oneLine keeps an error message on one line, so scripts get one line.
@@ -619,9 +650,9 @@ func (g *Globals) openStore(cfg *config.Config) (*helper.KeyringStore, error) {
 }
 
 // manager wires a Manager for p.
-func (g *Globals) manager(p helper.Profile, store helper.Store, prompter helper.Prompter) *helper.Manager {
-	return &helper.Manager{Profile: p, Store: store, Prompter: prompter, HTTPClient: g.client,
-		Notify: func(msg string) { fmt.Fprintf(g.stderr, "authwrap: %s\n", msg) }}
+func (g *Globals) manager(p helper.Profile, store helper.Store, prompter helper.Prompter) (*helper.Manager, error) {
+	return helper.New(helper.Options{App: app, Profile: p, Store: store, Prompter: prompter, NoPrompt: prompter == nil,
+		HTTPClient: g.client, Notify: func(msg string) { fmt.Fprintf(g.stderr, "authwrap: %s\n", msg) }})
 }
 
 // httpClient builds the client for the authorization server: the default
@@ -660,7 +691,7 @@ func (g *Globals) httpClient() (*http.Client, error) {
 		rt = &certEnvTransport{base: tr}
 	}
 	if g.Verbose {
-		rt = &helper.VerboseTransport{Base: tr, Log: func(line string) { fmt.Fprintf(g.stderr, "authwrap: %s\n", line) }}
+		rt = &httplog.Transport{Base: tr, Log: func(line string) { fmt.Fprintf(g.stderr, "authwrap: %s\n", line) }}
 	}
 	return &http.Client{Transport: rt}, nil
 }
@@ -693,7 +724,8 @@ func (g *Globals) managerFor(cfg *config.Config, e *config.Entry) (*helper.Manag
 	if err != nil {
 		return nil, nil, err
 	}
-	return g.manager(e.Profile, store, nil), store, nil
+	m, err := g.manager(e.Profile, store, nil)
+	return m, store, err
 }
 
 // terminalPrompter returns the prompt for an explicit login: on stderr,
@@ -706,7 +738,7 @@ func (g *Globals) terminalPrompter(openBrowser bool) (*helper.TerminalPrompter, 
 	}
 	release := func() {}
 	if p.Live {
-		if c, err := helper.OpenConsole(); err == nil {
+		if c, err := term.OpenConsole(); err == nil {
 			p.Input, release = c.In, func() { c.Close() }
 		}
 	}
@@ -717,7 +749,7 @@ func (g *Globals) terminalPrompter(openBrowser bool) (*helper.TerminalPrompter, 
 // terminal (the controlling terminal, or the Windows console), whatever
 // stderr is; ok is false when there is no terminal.
 func ttyPrompter(openBrowser bool) (p *helper.TerminalPrompter, release func(), ok bool) {
-	c, err := helper.OpenConsole()
+	c, err := term.OpenConsole()
 	if err != nil {
 		return nil, nil, false
 	}
@@ -734,7 +766,7 @@ func ttyPrompter(openBrowser bool) (p *helper.TerminalPrompter, release func(), 
 // prompting is allowed (`login 2>/dev/null` still shows it); else plain
 // lines on stderr. The returned function releases the terminal.
 func (g *Globals) loginPrompter(openBrowser bool) (*helper.TerminalPrompter, func()) {
-	if !helper.IsTerminal(g.term) && !noPrompt() {
+	if !term.IsTerminal(g.term) && !noPrompt() {
 		if p, release, ok := ttyPrompter(openBrowser); ok {
 			return p, release
 		}
@@ -783,7 +815,7 @@ func (g *Globals) onDemandPrompter() (helper.Prompter, func()) {
 	if p, release, ok := ttyPrompter(true); ok {
 		return p, release
 	}
-	if helper.IsTerminal(g.term) {
+	if term.IsTerminal(g.term) {
 		return g.terminalPrompter(true)
 	}
 	return nil, func() {}

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/authwrap/authwrap/helper"
+	"github.com/authwrap/authwrap/internal/term"
 )
 
 // caughtSignals end a command cleanly once it waits for something.
@@ -15,7 +15,7 @@ var caughtSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
 
 // signalContext is the context a command runs with: SIGINT, SIGTERM or
 // SIGHUP cancels it, with an *interrupted cause; one the process was
-// started with ignored stays ignored (helper.CatchSignals).
+// started with ignored stays ignored (term.CatchSignals).
 //
 // Signals are caught from the first call to Done on, not before. Whatever
 // waits calls it first: an HTTP request, the poll for approval, a child
@@ -59,7 +59,7 @@ func (c *signalContext) arm() {
 		return // already stopped
 	}
 	sigs := make(chan os.Signal, 1)
-	helper.CatchSignals(sigs, caughtSignals...)
+	term.CatchSignals(sigs, caughtSignals...)
 	c.sigs = sigs
 	go func() {
 		select {

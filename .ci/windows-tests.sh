@@ -16,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages="${*:-./flow ./flow/authkittest ./protocol ./helper ./helper/internal/keyringenv ./internal/config ./internal/credhelper ./internal/fsutil ./internal/integrate ./internal/safetext ./internal/shell ./examples/mycli}"
+packages="${*:-./flow ./flow/authkittest ./protocol ./helper ./helper/internal/keyringenv ./internal/config ./internal/credhelper ./internal/fsutil ./internal/integrate ./internal/safetext ./internal/shell ./internal/term ./examples/mycli}"
 
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/authwrap-ci"
 export WINEPREFIX="$cache/wineprefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="

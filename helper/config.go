@@ -2,9 +2,6 @@ package helper
 
 import (
 	"fmt"
-	"os"
-	"os/user"
-	"path/filepath"
 	"strings"
 
 	"github.com/authwrap/authwrap/flow"
@@ -90,41 +87,4 @@ func CheckProfileName(name string) error {
 		return fmt.Errorf("bad profile name %q: use letters, digits, '.', '_' and '-' (at most 64)", name)
 	}
 	return nil
-}
-
-// StateDir is where app keeps its lock files: $XDG_STATE_HOME/APP, or
-// ~/.local/state/APP.
-func StateDir(app string) string { return filepath.Join(xdgDir("XDG_STATE_HOME", ".local/state"), app) }
-
-// DataDir is where app's file keyring lives: $XDG_DATA_HOME/APP/keyring,
-// or ~/.local/share/APP/keyring (for authwrap itself AUTHWRAP_FILE_DIR
-// moves it).
-func DataDir(app string) string {
-	if d := os.Getenv("AUTHWRAP_FILE_DIR"); d != "" && app == "authwrap" {
-		return d
-	}
-	return filepath.Join(xdgDir("XDG_DATA_HOME", ".local/share"), app, "keyring")
-}
-
-// XDGConfigDir is $XDG_CONFIG_HOME, or ~/.config.
-func XDGConfigDir() string { return xdgDir("XDG_CONFIG_HOME", ".config") }
-
-func xdgDir(env, fallback string) string {
-	if d := os.Getenv(env); d != "" && filepath.IsAbs(d) {
-		return d
-	}
-	return filepath.Join(homeDir(), fallback)
-}
-
-// homeDir is $HOME, else the account's home directory (a service or
-// `env -i` may leave HOME unset), else a directory of this user's own
-// under the temporary directory: never a path other users share.
-func homeDir() string {
-	if home, err := os.UserHomeDir(); err == nil && filepath.IsAbs(home) {
-		return home
-	}
-	if u, err := user.Current(); err == nil && filepath.IsAbs(u.HomeDir) {
-		return u.HomeDir
-	}
-	return filepath.Join(os.TempDir(), fmt.Sprintf("authwrap-home-%d", os.Getuid()))
 }

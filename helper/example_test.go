@@ -101,7 +101,7 @@ func ExampleManager_Logout() {
 	fmt.Println(err)
 	// Output:
 	// true
-	// not signed in to default: run `mycli login`
+	// not signed in to default
 }
 
 // A program shows the sign-in in its own voice with a PromptFunc. It must

@@ -173,7 +173,7 @@ func wantText(sub string, is ...error) func(error) string {
 func TestFaults(t *testing.T) {
 	reqTimeout, refreshTimeout := 2*time.Second, 5*time.Second
 	if *faultReport != "" {
-		reqTimeout, refreshTimeout = RequestTimeout, DefaultRefreshTimeout
+		reqTimeout, refreshTimeout = requestTimeout, defaultRefreshTimeout
 	}
 	perRequest := fmt.Sprintf("%s a request", reqTimeout)
 	perRefresh := fmt.Sprintf("%s a refresh (3 attempts)", refreshTimeout)
@@ -307,7 +307,7 @@ func runFault(t *testing.T, tc faultCase, reqTimeout, refreshTimeout time.Durati
 		t.Fatal(err)
 	}
 	m.RefreshTimeout = refreshTimeout
-	c, err := NewClient(ctx, p, fs.Client())
+	c, err := newClient(ctx, "authwrap-faults", p, fs.Client())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,10 +57,10 @@ func openFileRing(cfg keyring.Config) (keyring.Keyring, error) {
 	return &atomicFileRing{Keyring: ring, dir: cfg.FileDir, cfg: cfg}, nil
 }
 
-// CreatingPrompt starts the prompt the file keyring's passphrase function
+// creatingPrompt starts the prompt the file keyring's passphrase function
 // gets when there is no keyring yet: the passphrase it returns creates
 // it, so a person should be asked twice.
-const CreatingPrompt = "creating the file keyring"
+const creatingPrompt = "creating the file keyring"
 
 // unlock asks for the passphrase now (once for the process), so that a
 // sign-in asks before it shows a code rather than after the approval: to
@@ -75,7 +75,7 @@ func (r *atomicFileRing) unlock() error {
 	// file, say) has nothing else to decrypt.
 	i := slices.IndexFunc(keys, func(k string) bool { return strings.HasPrefix(k, itemKey("")) })
 	if i < 0 {
-		_, err := r.cfg.FilePasswordFunc(CreatingPrompt + " in " + r.dir)
+		_, err := r.cfg.FilePasswordFunc(creatingPrompt + " in " + r.dir)
 		return err
 	}
 	_, err = r.Get(keys[i])

@@ -17,6 +17,8 @@ import (
 	"github.com/99designs/keyring"
 
 	"github.com/authwrap/authwrap/flow"
+	"github.com/authwrap/authwrap/internal/safetext"
+	"github.com/authwrap/authwrap/internal/term"
 	"github.com/authwrap/authwrap/internal/testkeys"
 )
 
@@ -55,8 +57,8 @@ func storeRoundTrip(t *testing.T, ks *KeyringStore) {
 		}
 		_, err := ks.Load(profile)
 		var ce *CorruptError
-		if !errors.As(err, &ce) || !strings.Contains(err.Error(), "run `authwrap logout --profile "+profile+"`") {
-			t.Errorf("Load(%.20q) = %v, want a CorruptError naming the fix", bad, err)
+		if !errors.As(err, &ce) || ce.Profile != profile || !strings.Contains(err.Error(), "unreadable") {
+			t.Errorf("Load(%.20q) = %v, want a CorruptError naming the profile", bad, err)
 		}
 	}
 	if err := ks.Delete(profile); err != nil {
@@ -140,9 +142,9 @@ func TestSessionBounds(t *testing.T) {
 		t.Fatal(err)
 	}
 	huge := testSession("p")
-	huge.AccessToken = flow.Secret(strings.Repeat("h", MaxSessionBytes))
+	huge.AccessToken = flow.Secret(strings.Repeat("h", maxSessionBytes))
 	if err := ks.Save(huge); !errors.Is(err, ErrSessionTooLarge) {
-		t.Fatalf("saving %d bytes: %v, want ErrSessionTooLarge", MaxSessionBytes, err)
+		t.Fatalf("saving %d bytes: %v, want ErrSessionTooLarge", maxSessionBytes, err)
 	}
 	if keys, _ := ks.ring.Keys(); len(keys) != 1 {
 		t.Errorf("keys after a refused save = %v, want the one stored before", keys)
@@ -152,7 +154,7 @@ func TestSessionBounds(t *testing.T) {
 	}
 	// Just under the bound: stored as parts and read back.
 	big := testSession("p")
-	big.AccessToken = flow.Secret(strings.Repeat("b", MaxSessionBytes-600))
+	big.AccessToken = flow.Secret(strings.Repeat("b", maxSessionBytes-600))
 	if err := ks.Save(big); err != nil {
 		t.Fatalf("a session within the bound: %v", err)
 	}
@@ -251,11 +253,11 @@ func TestKeyctlStore(t *testing.T) {
 
 func TestFilePassphraseNeedsTerminalOrEnv(t *testing.T) {
 	t.Setenv("AUTHWRAP_FILE_PASSPHRASE", "")
-	if c, err := OpenConsole(); err == nil {
+	if c, err := term.OpenConsole(); err == nil {
 		c.Close()
 		t.Skip("a terminal is present")
 	}
-	if _, err := filePassphrase("x"); !errors.Is(err, ErrNoPassphrase) {
+	if _, err := filePassphrase(defaultApp, "x"); !errors.Is(err, ErrNoPassphrase) {
 		t.Fatalf("err = %v, want ErrNoPassphrase", err)
 	}
 }
@@ -407,8 +409,8 @@ func TestInert(t *testing.T) {
 		"line\nbreak\r":     `line\x0abreak\x0d`,
 		"rtl\u202eoverride": `rtl\x202eoverride`,
 	} {
-		if got := Inert(in); got != want {
-			t.Errorf("Inert(%q) = %q, want %q", in, got, want)
+		if got := safetext.Inert(in); got != want {
+			t.Errorf("safetext.Inert(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

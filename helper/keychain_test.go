@@ -353,7 +353,7 @@ func (s *standIn) calls(t *testing.T) []fakeCall {
 
 func keychainStore(t *testing.T) (*KeyringStore, *standIn) {
 	s := installSecurityStandIn(t)
-	r := newSecurityRing(DefaultApp)
+	r := newSecurityRing(defaultApp)
 	if err := r.probe(); err != nil {
 		t.Fatal(err)
 	}
@@ -389,7 +389,7 @@ func TestKeychainStandInRoundTrip(t *testing.T) {
 	}
 	// A part left behind by a crash (no index names it) goes with logout,
 	// found by listing the keychain.
-	si.put(t, fakeItem{Class: "genp", Service: DefaultApp, Account: partKey("big", genMark+"old", 1), Data: []byte("x")})
+	si.put(t, fakeItem{Class: "genp", Service: defaultApp, Account: partKey("big", genMark+"old", 1), Data: []byte("x")})
 	if err := ks.Delete("big"); err != nil {
 		t.Fatal(err)
 	}
@@ -466,7 +466,7 @@ func TestKeychainInteroperatesWithCgoBackend(t *testing.T) {
 		t.Fatalf("items: %+v", items)
 	}
 	it := items[0]
-	if it.Class != "genp" || it.Service != DefaultApp || it.Account != "session.interop" ||
+	if it.Class != "genp" || it.Service != defaultApp || it.Account != "session.interop" ||
 		it.Label != "authwrap session (interop)" || it.Kind != "authwrap OAuth session" || !bytes.Equal(it.Data, want) {
 		t.Errorf("stored item %+v\nwant the cgo backend's layout with data %s", it, want)
 	}
@@ -480,10 +480,10 @@ func TestKeychainInteroperatesWithCgoBackend(t *testing.T) {
 	n := 0
 	for off := 0; off < len(data); off += maxItem {
 		n++
-		parts = append(parts, fakeItem{Class: "genp", Service: DefaultApp, Account: partKey("cgo", genMark+"g1", n),
+		parts = append(parts, fakeItem{Class: "genp", Service: defaultApp, Account: partKey("cgo", genMark+"g1", n),
 			Data: data[off:min(off+maxItem, len(data))]})
 	}
-	parts = append(parts, fakeItem{Class: "genp", Service: DefaultApp, Account: itemKey("cgo"),
+	parts = append(parts, fakeItem{Class: "genp", Service: defaultApp, Account: itemKey("cgo"),
 		Data: []byte(fmt.Sprintf("%s%sg1:%d", partsPrefix, genMark, n))})
 	si.put(t, parts...)
 	got, err := ks.Load("cgo")

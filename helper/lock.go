@@ -12,9 +12,9 @@ import (
 	"github.com/authwrap/authwrap/internal/fsutil"
 )
 
-// ErrLockTimeout means another authwrap held the profile's lock for longer
+// ErrLockTimeout means another process held the profile's lock for longer
 // than the wait allowed.
-var ErrLockTimeout = errors.New("another authwrap is still busy with this profile")
+var ErrLockTimeout = errors.New("another process is still busy with this profile")
 
 // Lock timing.
 const (

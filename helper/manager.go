@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/authwrap/authwrap/flow"
+	"github.com/authwrap/authwrap/internal/safetext"
+	"github.com/authwrap/authwrap/internal/xdg"
 )
 
 // Authenticator is what a Manager needs from the authorization server;
@@ -27,53 +29,46 @@ type Authenticator interface {
 // usable session": *NotSignedInError.
 var ErrNotSignedIn = errors.New("not signed in")
 
-// NotSignedInError says a profile has no usable session, and what to run.
+// NotSignedInError says a profile has no usable session: a program
+// tells the person how to sign in (authwrap says "run `authwrap login`").
 type NotSignedInError struct {
 	// Profile is the profile with no usable session.
 	Profile string
-	// App is the program whose login command the hint names
-	// (DefaultApp when empty).
-	App string
 	// Reason, when set, says why an existing session cannot be used.
 	Reason string
 	// Err is the server's answer when the session ended there.
 	Err error
 }
 
-// Error gives the one-line hint.
+// Error says which profile, and why when it is known.
 func (e *NotSignedInError) Error() string {
-	app := cmp.Or(e.App, DefaultApp)
 	if e.Reason != "" {
-		return fmt.Sprintf("not signed in to %s (%s): run `%s login%s`", e.Profile, e.Reason, app, profileFlag(e.Profile))
+		return fmt.Sprintf("not signed in to %s (%s)", e.Profile, e.Reason)
 	}
-	return fmt.Sprintf("not signed in to %s: run `%s login%s`", e.Profile, app, profileFlag(e.Profile))
+	return "not signed in to " + e.Profile
 }
 
 // Unwrap makes errors.Is(err, ErrNotSignedIn) true, and exposes the
 // server's answer.
 func (e *NotSignedInError) Unwrap() []error { return []error{ErrNotSignedIn, e.Err} }
 
-func profileFlag(p string) string {
-	if p == DefaultProfile || p == "" {
-		return ""
-	}
-	return " --profile " + p
-}
-
 // Defaults for Manager.
 const (
-	// DefaultLockWait bounds how long a process waits for another one that
+	// defaultLockWait bounds how long a process waits for another one that
 	// is signing in or refreshing the same profile: longer than a device
 	// code lives, so a waiting process sees the other sign-in through.
-	DefaultLockWait = 16 * time.Minute
-	// DefaultMinTTL is how long a token handed out must stay valid.
+	defaultLockWait = 16 * time.Minute
+	// DefaultMinTTL is the minimum lifetime to pass Token for a token
+	// used at once, for one request: a token with less left is refreshed
+	// first. Pass more for work that uses the token longer (authwrap's
+	// credential helpers ask for a minute, exec for five).
 	DefaultMinTTL = 30 * time.Second
-	// RequestTimeout bounds each request to the authorization server.
-	RequestTimeout = 15 * time.Second
-	// DefaultRefreshTimeout bounds a refresh, its retries included, so that
+	// requestTimeout bounds each request to the authorization server.
+	requestTimeout = 15 * time.Second
+	// defaultRefreshTimeout bounds a refresh, its retries included, so that
 	// a server that accepts and never answers holds a git or docker
 	// command up for this long at most.
-	DefaultRefreshTimeout = 20 * time.Second
+	defaultRefreshTimeout = 20 * time.Second
 )
 
 // Manager gets valid tokens for one profile: from the store when fresh,
@@ -82,8 +77,8 @@ const (
 type Manager struct {
 	// Profile is the profile to serve.
 	Profile Profile
-	// App names the program in hints ("run `APP login`"); DefaultApp
-	// when empty.
+	// App names the program: in the lines the person sees, the user agent,
+	// the lock directory ("authwrap" when empty). New sets it.
 	App string
 	// Store keeps the session.
 	Store Store
@@ -97,12 +92,12 @@ type Manager struct {
 	// Notify receives one-line messages for the person (waiting for the
 	// lock, a refresh that failed but left a usable token); may be nil.
 	Notify func(msg string)
-	// LockDir holds the lock files; StateDir(DefaultApp) when empty.
+	// LockDir holds the lock files; $XDG_STATE_HOME/APP when empty.
 	LockDir string
-	// LockWait bounds the wait for the lock; DefaultLockWait when zero.
+	// LockWait bounds the wait for the lock; defaultLockWait when zero.
 	LockWait time.Duration
 	// RefreshTimeout bounds a refresh, retries included;
-	// DefaultRefreshTimeout when zero.
+	// defaultRefreshTimeout when zero.
 	RefreshTimeout time.Duration
 	// PromptCooldown, when set, stops Token from prompting again for this
 	// long after a sign-in on demand failed (denied, expired, cancelled):
@@ -126,7 +121,7 @@ func (m *Manager) auth(ctx context.Context) (Authenticator, error) {
 			return
 		}
 		var c *flow.Client
-		c, m.authErr = NewClient(ctx, m.Profile, m.HTTPClient)
+		c, m.authErr = newClient(ctx, m.app(), m.Profile, m.HTTPClient)
 		if m.authErr == nil {
 			m.Auth = c
 		}
@@ -134,14 +129,21 @@ func (m *Manager) auth(ctx context.Context) (Authenticator, error) {
 	return m.Auth, m.authErr
 }
 
-// NewClient builds the flow client for a profile, running discovery for a
-// standard server.
-func NewClient(ctx context.Context, p Profile, hc *http.Client) (*flow.Client, error) {
+// Client returns a flow client for the Manager's profile (discovery run
+// for a standard server), for what the Manager does not do itself: a
+// check of the server, a request of the program's own.
+func (m *Manager) Client(ctx context.Context) (*flow.Client, error) {
+	return newClient(ctx, m.app(), m.Profile, m.HTTPClient)
+}
+
+// newClient builds the flow client for a profile, running discovery for a
+// standard server; app is the user agent.
+func newClient(ctx context.Context, app string, p Profile, hc *http.Client) (*flow.Client, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	c := &flow.Client{ClientID: p.ClientID, Scopes: p.Scopes, HTTPClient: hc, UserAgent: "authwrap",
-		RequestTimeout: RequestTimeout}
+	c := &flow.Client{ClientID: p.ClientID, Scopes: p.Scopes, HTTPClient: hc, UserAgent: app,
+		RequestTimeout: requestTimeout}
 	var err error
 	if p.Flavour() == flow.Standard {
 		c.Provider, err = c.Discover(ctx, p.Issuer)
@@ -161,10 +163,6 @@ func (m *Manager) Load() (*Session, error) {
 	if errors.Is(err, ErrNoSession) {
 		return nil, m.notSignedIn("", nil)
 	}
-	var ce *CorruptError
-	if errors.As(err, &ce) {
-		ce.App = m.App
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +173,7 @@ func (m *Manager) Load() (*Session, error) {
 }
 
 func (m *Manager) notSignedIn(reason string, err error) *NotSignedInError {
-	return &NotSignedInError{Profile: m.Profile.Name, App: m.App, Reason: reason, Err: err}
+	return &NotSignedInError{Profile: m.Profile.Name, Reason: reason, Err: err}
 }
 
 // Token returns a session whose access token stays valid for at least
@@ -217,7 +215,7 @@ func (m *Manager) Token(ctx context.Context, minTTL time.Duration) (*Session, er
 		if freshNow() {
 			return true
 		}
-		if m.Prompter == nil && time.Since(waitStart) >= NoPromptSignInWait && fileExists(m.signInMarker()) {
+		if m.Prompter == nil && time.Since(waitStart) >= noPromptSignInWait && fileExists(m.signInMarker()) {
 			othersSignIn = true
 			return true
 		}
@@ -279,11 +277,11 @@ func (m *Manager) Token(ctx context.Context, minTTL time.Duration) (*Session, er
 	return s, nil
 }
 
-// NoPromptSignInWait bounds how long Token without a Prompter waits for
+// noPromptSignInWait bounds how long Token without a Prompter waits for
 // another process's sign-in (which waits on a person) before it fails
 // as not signed in. A refresh by another process is waited for as long
 // as LockWait allows.
-const NoPromptSignInWait = 3 * time.Second
+const noPromptSignInWait = 3 * time.Second
 
 // signInMarker is the file a process keeps in the lock directory while it
 // signs in under the lock, so that waiters can tell a sign-in (minutes,
@@ -307,8 +305,11 @@ func (m *Manager) lockDir() string {
 	if m.LockDir != "" {
 		return m.LockDir
 	}
-	return StateDir(DefaultApp)
+	return xdg.StateDir(m.app())
 }
+
+// app is the program's name: App, else authwrap's.
+func (m *Manager) app() string { return cmp.Or(m.App, defaultApp) }
 
 // Login signs in afresh, replacing any stored session, under the lock.
 // With no Prompter it prints plain lines on stderr.
@@ -320,7 +321,7 @@ func (m *Manager) Login(ctx context.Context) (*Session, error) {
 	defer unlock()
 	p := m.Prompter
 	if p == nil {
-		p = &TerminalPrompter{Out: os.Stderr}
+		p = &TerminalPrompter{Out: os.Stderr, App: m.App}
 	}
 	return m.signInWith(ctx, p)
 }
@@ -366,7 +367,7 @@ func (m *Manager) SwitchOrganization(ctx context.Context, orgID string) (*Sessio
 	}
 	next, err := m.refreshWith(ctx, s, flow.RefreshOptions{OrganizationID: orgID})
 	if err != nil {
-		return nil, fmt.Errorf("switching %s to organization %s: %w", m.Profile.Name, Inert(orgID), err)
+		return nil, fmt.Errorf("switching %s to organization %s: %w", m.Profile.Name, safetext.Inert(orgID), err)
 	}
 	return next, nil
 }
@@ -394,11 +395,11 @@ func (m *Manager) lock(ctx context.Context, satisfied func() bool) (func(), erro
 	dir := m.lockDir()
 	wait := m.LockWait
 	if wait <= 0 {
-		wait = DefaultLockWait
+		wait = defaultLockWait
 	}
 	return lockProfile(ctx, lockWait{dir: dir, profile: m.Profile.Name, max: wait, satisfied: satisfied,
 		notify: func() {
-			m.notify("waiting for another %s to finish signing in to %s…", cmp.Or(m.App, DefaultApp), m.Profile.Name)
+			m.notify("waiting for another %s to finish signing in to %s…", m.app(), m.Profile.Name)
 		}})
 }
 
@@ -411,7 +412,7 @@ func (m *Manager) refreshWith(ctx context.Context, s *Session, opts flow.Refresh
 	if err != nil {
 		return nil, err
 	}
-	tok, err := refreshRetrying(ctx, a, s.RefreshToken, opts, cmp.Or(m.RefreshTimeout, DefaultRefreshTimeout))
+	tok, err := refreshRetrying(ctx, a, s.RefreshToken, opts, cmp.Or(m.RefreshTimeout, defaultRefreshTimeout))
 	if errors.Is(err, flow.ErrReauthenticate) {
 		if derr := m.Store.Delete(m.Profile.Name); derr != nil {
 			return nil, derr
@@ -507,7 +508,7 @@ func (m *Manager) signInWith(ctx context.Context, prompter Prompter) (*Session, 
 	_ = os.WriteFile(marker, nil, 0o600)
 	defer os.Remove(marker)
 	host, _ := os.Hostname()
-	who := cmp.Or(m.App, DefaultApp)
+	who := m.app()
 	if u, err := user.Current(); err == nil {
 		who += " (user " + u.Username + ")"
 	}
@@ -545,7 +546,7 @@ func (m *Manager) nextStep(ctx context.Context, a Authenticator, prompter Prompt
 		return nil, "", &SignInStepError{Code: fe.Code, Message: fe.Description, Email: fe.Pending.Email, Err: err}
 	}
 	offered := fe.Pending.Organizations
-	choice := &OrganizationChoiceError{Profile: m.Profile.Name, App: m.App, Wanted: m.Profile.Organization, Offered: offered}
+	choice := &OrganizationChoiceError{Profile: m.Profile.Name, Wanted: m.Profile.Organization, Offered: offered}
 	if len(offered) == 0 {
 		return nil, "", choice
 	}
@@ -567,7 +568,7 @@ func (m *Manager) nextStep(ctx context.Context, a Authenticator, prompter Prompt
 	default:
 		return nil, "", choice
 	}
-	sel, ok := a.(OrganizationSelector)
+	sel, ok := a.(organizationSelector)
 	if !ok {
 		return nil, "", fmt.Errorf("%w: this authenticator cannot complete an organization choice", err)
 	}
@@ -589,7 +590,7 @@ func (m *Manager) intoOrganization(ctx context.Context, a Authenticator, tok *fl
 	}
 	next, err := a.Refresh(ctx, tok.RefreshToken, flow.RefreshOptions{OrganizationID: want})
 	if err != nil {
-		return nil, fmt.Errorf("signed in, but not into organization %s (nothing was stored): %w", Inert(want), err)
+		return nil, fmt.Errorf("signed in, but not into organization %s (nothing was stored): %w", safetext.Inert(want), err)
 	}
 	return next, nil
 }

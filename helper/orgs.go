@@ -9,12 +9,14 @@ import (
 	"strings"
 
 	"github.com/authwrap/authwrap/flow"
+	"github.com/authwrap/authwrap/internal/safetext"
+	"github.com/authwrap/authwrap/internal/term"
 )
 
-// OrganizationSelector is what an Authenticator needs to complete a
+// organizationSelector is what an Authenticator needs to complete a
 // sign-in the server answered with organization_selection_required;
 // *flow.Client has it.
-type OrganizationSelector interface {
+type organizationSelector interface {
 	SelectOrganization(ctx context.Context, pending flow.Secret, organizationID string) (*flow.Token, error)
 }
 
@@ -39,29 +41,27 @@ var ErrCannotChoose = errors.New("no one to ask which organization")
 type OrganizationChoiceError struct {
 	// Profile is the profile signing in.
 	Profile string
-	// App names the program in the command to run (DefaultApp when empty).
-	App string
 	// Wanted is the organization asked for, or "" when none was.
 	Wanted string
 	// Offered are the organizations the user may choose.
 	Offered []flow.Organization
 }
 
-// Error says what to run, on one line; Choices lists the organizations.
+// Error says why no organization was chosen, on one line; Choices lists
+// the organizations (a program says how to choose one: authwrap names
+// login --organization).
 func (e *OrganizationChoiceError) Error() string {
-	app := cmp.Or(e.App, DefaultApp)
-	run := fmt.Sprintf("`%s login%s --organization ORG`", app, profileFlag(e.Profile))
 	if e.Wanted != "" {
-		return fmt.Sprintf("organization %s is not one the server offers this user (by ID, or by a name only one has): run %s with one of theirs; nothing was stored", Inert(e.Wanted), run)
+		return fmt.Sprintf("organization %s is not one the server offers this user (by ID, or by a name only one has); nothing was stored", safetext.Inert(e.Wanted))
 	}
-	return fmt.Sprintf("the user belongs to several organizations and none was chosen: run %s, or set organization in the profile; nothing was stored", run)
+	return "the user belongs to several organizations and none was chosen; nothing was stored"
 }
 
 // Choices lists the offered organizations, one per line: name, then ID.
 func (e *OrganizationChoiceError) Choices() []string {
 	var lines []string
 	for _, o := range e.Offered {
-		lines = append(lines, fmt.Sprintf("%s  %s", Inert(cmp.Or(o.Name, "(no name)")), Inert(o.ID)))
+		lines = append(lines, fmt.Sprintf("%s  %s", safetext.Inert(cmp.Or(o.Name, "(no name)")), safetext.Inert(o.ID)))
 	}
 	return lines
 }
@@ -88,7 +88,7 @@ type SignInStepError struct {
 func (e *SignInStepError) Error() string {
 	who := "your account"
 	if e.Email != "" {
-		who = Inert(e.Email)
+		who = safetext.Inert(e.Email)
 	}
 	var what string
 	switch e.Code {
@@ -103,10 +103,10 @@ func (e *SignInStepError) Error() string {
 	case "organization_authentication_methods_required":
 		what = "your organization does not allow the way you signed in: use a method it allows (its administrator can say which), then sign in again"
 	default:
-		what = fmt.Sprintf("the server requires another step (%s): finish signing in in a browser, or ask the app's administrator", Inert(e.Code))
+		what = fmt.Sprintf("the server requires another step (%s): finish signing in in a browser, or ask the app's administrator", safetext.Inert(e.Code))
 	}
 	if m := strings.TrimSpace(e.Message); m != "" {
-		what += " (the server said: " + Inert(m) + ")"
+		what += " (the server said: " + safetext.Inert(m) + ")"
 	}
 	return what + "; nothing was stored"
 }
@@ -124,12 +124,12 @@ func (t *TerminalPrompter) ChooseOrganization(ctx context.Context, p Profile, of
 		return flow.Organization{}, ErrCannotChoose
 	}
 	w := t.Out
-	fmt.Fprintf(w, "authwrap: you belong to several organizations; choose the one to sign in to for profile %q:\n", p.Name)
+	fmt.Fprintf(w, t.prefix()+"you belong to several organizations; choose the one to sign in to for profile %q:\n", p.Name)
 	for i, o := range offered {
-		fmt.Fprintf(w, "  %d) %s  %s\n", i+1, Inert(cmp.Or(o.Name, "(no name)")), Inert(o.ID))
+		fmt.Fprintf(w, "  %d) %s  %s\n", i+1, safetext.Inert(cmp.Or(o.Name, "(no name)")), safetext.Inert(o.ID))
 	}
 	for {
-		line, err := Ask(ctx, t.Input, w, fmt.Sprintf("authwrap: organization (1-%d): ", len(offered)))
+		line, err := term.Ask(ctx, t.Input, w, fmt.Sprintf("%sorganization (1-%d): ", t.prefix(), len(offered)))
 		if err != nil {
 			fmt.Fprintln(w)
 			if ctx.Err() != nil {
@@ -141,6 +141,6 @@ func (t *TerminalPrompter) ChooseOrganization(ctx context.Context, p Profile, of
 		if err == nil && n >= 1 && n <= len(offered) {
 			return offered[n-1], nil
 		}
-		fmt.Fprintf(w, "authwrap: type a number from 1 to %d (Ctrl-C to cancel)\n", len(offered))
+		fmt.Fprintf(w, t.prefix()+"type a number from 1 to %d (Ctrl-C to cancel)\n", len(offered))
 	}
 }

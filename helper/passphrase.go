@@ -1,15 +1,14 @@
 package helper
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/signal"
 	"strconv"
 	"strings"
 
 	"github.com/99designs/keyring"
+
+	"github.com/authwrap/authwrap/internal/term"
 )
 
 // passphraseTries is how many passphrases a person may type at the
@@ -22,28 +21,28 @@ const unlockPrompt = "Enter passphrase to unlock "
 
 // askPassphrase asks on c for the file keyring's passphrase; prompt is
 // what the keyring asks. Every prompt names the keyring's directory the
-// same way. A keyring being created (CreatingPrompt) gets it twice
+// same way. A keyring being created (creatingPrompt) gets it twice
 // (ErrPassphraseMismatch when they differ); an existing one up to
 // passphraseTries times, each checked against a stored item, and a wrong
 // one is said before the next try (ErrWrongPassphrase after the last).
-// Nothing typed is ErrEmptyPassphrase; Ctrl-C a *SignalError.
-func askPassphrase(c *Console, prompt string) (string, error) {
+// Nothing typed is errEmptyPassphrase; Ctrl-C a *SignalError.
+func askPassphrase(c *term.Console, app, prompt string) (string, error) {
 	ask := func(q string) (string, error) {
-		pw, err := readHidden(c, "authwrap: "+q+": ")
+		pw, err := term.ReadHidden(c, app+": "+q+": ")
 		fmt.Fprintln(c.Out) // the Enter was not echoed
 		if err == nil && pw == "" {
-			err = ErrEmptyPassphrase
+			err = errEmptyPassphrase
 		}
 		return pw, err
 	}
-	if strings.HasPrefix(prompt, CreatingPrompt) {
+	if strings.HasPrefix(prompt, creatingPrompt) {
 		pw, err := ask(prompt + "; choose a passphrase")
 		if err != nil {
 			return "", err
 		}
 		again, err := ask("the same passphrase again")
 		switch {
-		case errors.Is(err, ErrEmptyPassphrase), err == nil && again != pw:
+		case errors.Is(err, errEmptyPassphrase), err == nil && again != pw:
 			return "", ErrPassphraseMismatch
 		case err != nil:
 			return "", err
@@ -64,7 +63,7 @@ func askPassphrase(c *Console, prompt string) (string, error) {
 		if try == passphraseTries {
 			return "", ErrWrongPassphrase
 		}
-		fmt.Fprintf(c.Out, "authwrap: that passphrase does not open the file keyring; try again (%d left)\n", passphraseTries-try)
+		fmt.Fprintf(c.Out, "%s: that passphrase does not open the file keyring; try again (%d left)\n", app, passphraseTries-try)
 	}
 }
 
@@ -89,24 +88,4 @@ func checkPassphrase(dir, pw string) error {
 		}
 	}
 	return nil
-}
-
-// signalled returns a context that one of sigs (those the process does
-// not ignore, CatchSignals) ends, with a *SignalError as its cause, and
-// the function that stops catching them.
-func signalled(sigs ...os.Signal) (context.Context, func()) {
-	ctx, cancel := context.WithCancelCause(context.Background())
-	c := make(chan os.Signal, 1)
-	CatchSignals(c, sigs...)
-	go func() {
-		select {
-		case sig := <-c:
-			cancel(&SignalError{Signal: sig})
-		case <-ctx.Done():
-		}
-	}()
-	return ctx, func() {
-		signal.Stop(c)
-		cancel(nil)
-	}
 }

@@ -1,22 +1,17 @@
 package helper
 
 import (
-	"bytes"
+	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"runtime"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/cli/browser"
-
 	"github.com/authwrap/authwrap/flow"
 	"github.com/authwrap/authwrap/internal/safetext"
+	"github.com/authwrap/authwrap/internal/term"
 )
 
 // SignIn is what a Prompter shows a person: who is asking, and the codes.
@@ -44,7 +39,7 @@ type PromptFunc func(ctx context.Context, s SignIn) (done func(err error))
 // Prompt calls f.
 func (f PromptFunc) Prompt(ctx context.Context, s SignIn) func(error) { return f(ctx, s) }
 
-// TerminalPrompter is the prompt authwrap login uses. On a terminal (Live)
+// TerminalPrompter is the sign-in prompt on a terminal (authwrap login's). On a terminal (Live)
 // it opens the browser and keeps a live countdown line; elsewhere it
 // prints plain lines, one per fact, for logs and pipes.
 type TerminalPrompter struct {
@@ -64,40 +59,46 @@ type TerminalPrompter struct {
 	// Input is the terminal to read answers from (the organization menu);
 	// nil means no one can be asked.
 	Input *os.File
+	// App starts every line ("mycli: your one-time code is ..."); New sets
+	// it to Options.App when empty ("authwrap" when still empty).
+	App string
 }
+
+// prefix starts each line the prompt writes.
+func (t *TerminalPrompter) prefix() string { return cmp.Or(t.App, defaultApp) + ": " }
 
 // Prompt implements Prompter.
 func (t *TerminalPrompter) Prompt(ctx context.Context, s SignIn) func(error) {
 	d := s.Device
-	code := Inert(d.UserCode)
+	code := safetext.Inert(d.UserCode)
 	if t.Color && t.Live {
 		code = "\033[1m" + code + "\033[0m"
 	}
 	w := t.Out
-	fmt.Fprintf(w, "authwrap: sign-in for profile %q: client %s at %s\n", s.Profile.Name, Inert(s.Profile.ClientID), Inert(s.Profile.Server()))
-	fmt.Fprintf(w, "authwrap: requested by %s on %s; if you did not start this, deny it\n", Inert(s.User), Inert(s.Host))
-	fmt.Fprintf(w, "authwrap: your one-time code is %s\n", code)
+	fmt.Fprintf(w, t.prefix()+"sign-in for profile %q: client %s at %s\n", s.Profile.Name, safetext.Inert(s.Profile.ClientID), safetext.Inert(s.Profile.Server()))
+	fmt.Fprintf(w, t.prefix()+"requested by %s on %s; if you did not start this, deny it\n", safetext.Inert(s.User), safetext.Inert(s.Host))
+	fmt.Fprintf(w, t.prefix()+"your one-time code is %s\n", code)
 	opened := false
 	if t.Open != nil {
-		if err := SafeBrowserURL(d.BrowserURL()); err != nil {
-			fmt.Fprintf(w, "authwrap: warning: not opening the browser: %v\n", err)
+		if err := term.SafeBrowserURL(d.BrowserURL()); err != nil {
+			fmt.Fprintf(w, t.prefix()+"warning: not opening the browser: %v\n", err)
 		} else if err := openWithin(t.Open, d.BrowserURL(), 2*time.Second); err != nil {
-			fmt.Fprintf(w, "authwrap: could not open a browser (%s)\n", Inert(err.Error()))
+			fmt.Fprintf(w, t.prefix()+"could not open a browser (%s)\n", safetext.Inert(err.Error()))
 		} else {
 			opened = true
-			fmt.Fprintf(w, "authwrap: opened %s in your browser: check the code matches, then approve\n", Inert(d.BrowserURL()))
+			fmt.Fprintf(w, t.prefix()+"opened %s in your browser: check the code matches, then approve\n", safetext.Inert(d.BrowserURL()))
 		}
 	}
 	if !opened {
-		fmt.Fprintf(w, "authwrap: open %s and enter the code\n", Inert(d.VerificationURI))
+		fmt.Fprintf(w, t.prefix()+"open %s and enter the code\n", safetext.Inert(d.VerificationURI))
 	}
-	if t.QR && t.Live && SafeBrowserURL(d.BrowserURL()) == nil {
+	if t.QR && t.Live && term.SafeBrowserURL(d.BrowserURL()) == nil {
 		if qr, err := renderQR(d.BrowserURL(), t.Color); err == nil {
-			fmt.Fprintf(w, "authwrap: or scan this with a phone:\n%s", qr)
+			fmt.Fprintf(w, t.prefix()+"or scan this with a phone:\n%s", qr)
 		}
 	}
 	if !t.Live {
-		fmt.Fprintf(w, "authwrap: waiting for approval (the code expires in %s)\n", roundDur(time.Until(d.Expiry)))
+		fmt.Fprintf(w, t.prefix()+"waiting for approval (the code expires in %s)\n", roundDur(time.Until(d.Expiry)))
 		return func(error) {}
 	}
 	stop := make(chan struct{})
@@ -146,51 +147,4 @@ func roundDur(d time.Duration) time.Duration {
 		return 0
 	}
 	return d.Round(time.Second)
-}
-
-// Inert makes server-sent text safe to show on a terminal: control
-// characters and escape sequences become visible \x.. escapes, and very
-// long text is cut. It is the sanitiser every authwrap message uses.
-func Inert(s string) string { return safetext.Inert(s) }
-
-// SafeBrowserURL rejects URLs a browser must not be pointed at: anything
-// but https, or http on a loopback host (never javascript: or file:).
-func SafeBrowserURL(u string) error { return flow.CheckURL(u) }
-
-// OpenBrowser opens url with $BROWSER when it is set, else with the
-// system's opener (xdg-open, open, rundll32, wslview). It does not try on
-// a Linux machine with no graphical display (an SSH session), and it
-// keeps the opener's chatter to itself: stdout may carry a protocol, and a
-// failure is reported as one line.
-func OpenBrowser(url string) error {
-	if err := SafeBrowserURL(url); err != nil {
-		return err
-	}
-	if b := os.Getenv("BROWSER"); b != "" {
-		if b == "none" || b == "false" {
-			return fmt.Errorf("BROWSER=%s", b)
-		}
-		cmd := exec.Command(b, url)
-		return cmd.Start()
-	}
-	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" && !isWSL() {
-		return errors.New("no graphical display here")
-	}
-	var out bytes.Buffer
-	browser.Stdout, browser.Stderr = &out, &out
-	if err := browser.OpenURL(url); err != nil {
-		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-		return fmt.Errorf("%v: %s", err, lines[len(lines)-1])
-	}
-	return nil
-}
-
-// isWSL reports whether this is Linux under Windows, where wslview opens
-// the Windows browser.
-func isWSL() bool {
-	if os.Getenv("WSL_DISTRO_NAME") != "" {
-		return true
-	}
-	v, err := os.ReadFile("/proc/version")
-	return err == nil && bytes.Contains(bytes.ToLower(v), []byte("microsoft"))
 }

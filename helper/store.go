@@ -20,7 +20,11 @@ import (
 	"github.com/authwrap/authwrap/flow"
 	"github.com/authwrap/authwrap/helper/internal/keyctlring"
 	"github.com/authwrap/authwrap/helper/internal/keyringenv"
+	"github.com/authwrap/authwrap/internal/appenv"
 	"github.com/authwrap/authwrap/internal/fsutil"
+	"github.com/authwrap/authwrap/internal/safetext"
+	"github.com/authwrap/authwrap/internal/term"
+	"github.com/authwrap/authwrap/internal/xdg"
 )
 
 // keyring's init has run by now (this package imports it): put the
@@ -76,7 +80,7 @@ var droppedExpiry = time.Unix(1, 0).UTC()
 // Who names the signed-in user for a person: the email, else the user
 // ID, made safe to print.
 func (s *Session) Who() string {
-	return Inert(cmp.Or(s.Email, s.UserID, "an unnamed user"))
+	return safetext.Inert(cmp.Or(s.Email, s.UserID, "an unnamed user"))
 }
 
 // Fresh reports whether the access token may be handed to a caller that
@@ -145,10 +149,10 @@ func encodeSession(s *Session) ([]byte, error) {
 func decodeSession(profile string, data []byte) (*Session, error) {
 	var r record
 	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, &CorruptError{Profile: profile, Reason: "it is not authwrap's JSON"}
+		return nil, &CorruptError{Profile: profile, Reason: "it is not a session this program wrote"}
 	}
 	if r.Version != recordVersion {
-		return nil, &CorruptError{Profile: profile, Reason: fmt.Sprintf("it has format version %d, this authwrap reads %d", r.Version, recordVersion)}
+		return nil, &CorruptError{Profile: profile, Reason: fmt.Sprintf("it has format version %d, this version reads %d", r.Version, recordVersion)}
 	}
 	if r.Access == "" || r.Profile != profile {
 		return nil, &CorruptError{Profile: profile, Reason: "it has no access token or belongs to another profile"}
@@ -163,23 +167,19 @@ func decodeSession(profile string, data []byte) (*Session, error) {
 // ErrNoSession is returned by Store.Load when the profile has no session.
 var ErrNoSession = errors.New("no stored session")
 
-// CorruptError is returned by Store.Load for an item that authwrap cannot
+// CorruptError is returned by Store.Load for an item that cannot be
 // read: truncated, from another version, or another program's.
 type CorruptError struct {
 	// Profile is the profile whose item is unreadable.
 	Profile string
 	// Reason says what is wrong with it.
 	Reason string
-	// App is the program whose logout command the fix names (DefaultApp
-	// when empty).
-	App string
 }
 
-// Error says what is wrong and how to fix it.
+// Error says what is wrong (a program says how to fix it: sign out and
+// in again).
 func (e *CorruptError) Error() string {
-	app := cmp.Or(e.App, DefaultApp)
-	return fmt.Sprintf("the stored session for %s is unreadable (%s): run `%s logout%s` and sign in again",
-		e.Profile, e.Reason, app, profileFlag(e.Profile))
+	return fmt.Sprintf("the stored session for %s is unreadable (%s)", e.Profile, e.Reason)
 }
 
 // Store keeps sessions. Implementations must be safe to use from several
@@ -198,6 +198,7 @@ type Store interface {
 type KeyringStore struct {
 	mu   sync.Mutex
 	ring keyring.Keyring
+	app  string
 	// Backend is the backend in use, spelled as the keyring library does.
 	Backend string
 	// Probes says why the backends before it were skipped.
@@ -211,19 +212,22 @@ func itemKey(profile string) string { return "session." + profile }
 const (
 	maxItem     = 2500
 	maxParts    = 64
-	partsPrefix = "authwrap-parts:"
+	partsPrefix = "parts:"
+	// legacyPartsPrefix started the index items of sessions split before
+	// the store named no program in them; still read.
+	legacyPartsPrefix = "authwrap-parts:"
 	// genMark starts every generation written since parts got it: profile
 	// names cannot hold it, so "session.PROFILE.~" prefixes only that
 	// profile's parts, and logout can find them without the index.
 	genMark = "~"
 )
 
-// MaxSessionBytes bounds a stored session: maxParts items of maxItem.
-const MaxSessionBytes = maxItem * maxParts
+// maxSessionBytes bounds a stored session: maxParts items of maxItem.
+const maxSessionBytes = maxItem * maxParts
 
 // maxIndexParts bounds the parts an index may name: a session of
-// MaxSessionBytes in the smallest parts a backend writes (keychainItem).
-const maxIndexParts = (MaxSessionBytes + keychainItem - 1) / keychainItem
+// maxSessionBytes in the smallest parts a backend writes (keychainItem).
+const maxIndexParts = (maxSessionBytes + keychainItem - 1) / keychainItem
 
 // sizedRing is a backend whose items must be smaller than maxItem.
 type sizedRing interface{ maxItemSize() int }
@@ -237,7 +241,7 @@ func (k *KeyringStore) itemLimit() int {
 }
 
 // ErrSessionTooLarge means a session is larger than a keyring may hold
-// (MaxSessionBytes); nothing of it was written.
+// (maxSessionBytes); nothing of it was written.
 var ErrSessionTooLarge = errors.New("the session is too large to store")
 
 // partKey names part i of generation gen of a split session.
@@ -284,11 +288,13 @@ func (k *KeyringStore) read(profile string) ([]byte, error) {
 	return data, nil
 }
 
-// parseParts reads a split session's index item: "authwrap-parts:GEN:N".
+// parseParts reads a split session's index item: "parts:GEN:N".
 func parseParts(b []byte) (gen string, n int, ok bool) {
 	rest, found := strings.CutPrefix(string(b), partsPrefix)
 	if !found {
-		return "", 0, false
+		if rest, found = strings.CutPrefix(string(b), legacyPartsPrefix); !found {
+			return "", 0, false
+		}
 	}
 	gen, count, found := strings.Cut(rest, ":")
 	n, err := strconv.Atoi(count)
@@ -316,9 +322,9 @@ func (k *KeyringStore) Save(s *Session) error {
 	if err != nil {
 		return err
 	}
-	if len(data) > MaxSessionBytes {
+	if len(data) > maxSessionBytes {
 		return fmt.Errorf("%w: %d bytes, at most %d (the server's tokens are unusually large); the session stored before is kept",
-			ErrSessionTooLarge, len(data), MaxSessionBytes)
+			ErrSessionTooLarge, len(data), maxSessionBytes)
 	}
 	old, _ := k.ring.Get(itemKey(s.Profile))
 	main := data
@@ -387,7 +393,7 @@ func (k *KeyringStore) undo(keys []string, err error) error {
 
 func (k *KeyringStore) set(key string, data []byte, profile string) error {
 	err := k.ring.Set(keyring.Item{Key: key, Data: data,
-		Label: "authwrap session (" + profile + ")", Description: "authwrap OAuth session"})
+		Label: cmp.Or(k.app, defaultApp) + " session (" + profile + ")", Description: cmp.Or(k.app, defaultApp) + " OAuth session"})
 	if err != nil {
 		return fmt.Errorf("saving to the %s keyring: %w", k.Backend, classify(err))
 	}
@@ -440,6 +446,29 @@ func (k *KeyringStore) Delete(profile string) error {
 		return fmt.Errorf("removing from the %s keyring: %w", k.Backend, err)
 	}
 	return nil
+}
+
+// DeleteAll removes every session the store holds, every profile's, by
+// their keys alone: it needs nothing decrypted, so it works when the file
+// keyring's passphrase is lost. It returns the items it removed.
+func (k *KeyringStore) DeleteAll() (int, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	keys, err := k.ring.Keys()
+	if err != nil {
+		return 0, fmt.Errorf("listing the %s keyring: %w", k.Backend, err)
+	}
+	n := 0
+	for _, key := range keys {
+		if !strings.HasPrefix(key, itemKey("")) {
+			continue
+		}
+		if err := k.ring.Remove(key); err != nil && !gone(err) {
+			return n, fmt.Errorf("removing from the %s keyring: %w", k.Backend, err)
+		}
+		n++
+	}
+	return n, nil
 }
 
 // Profiles lists the profiles that have a session stored (readable or
@@ -510,33 +539,30 @@ func backendsFor(goos string) []string {
 		string(keyring.PassBackend), string(keyring.FileBackend)}
 }
 
-// DefaultApp names authwrap's own storage: the keyring service, the state
-// and data directories. A program using this package names its own.
-const DefaultApp = "authwrap"
+// defaultApp names the program when Options.App is empty.
+const defaultApp = "authwrap"
 
 // StoreOptions configure OpenStore.
 type StoreOptions struct {
 	// App names the keyring service and the file keyring's directory
-	// (DefaultApp when empty).
+	// (defaultApp when empty).
 	App string
 	// Backend names one backend; empty means probe Backends() in order.
 	Backend string
-	// FileDir is the file backend's directory (default DataDir(App)).
+	// FileDir is the file backend's directory (default APP_FILE_DIR,
+	// else $XDG_DATA_HOME/APP/keyring).
 	FileDir string
 	// Passphrase returns the file backend's password; the default reads
-	// AUTHWRAP_FILE_PASSPHRASE or asks on the terminal.
+	// APP_FILE_PASSPHRASE or asks on the terminal.
 	Passphrase func(prompt string) (string, error)
 }
 
-// FileDirVar is the environment variable that moves authwrap's file
-// keyring (DataDir).
-const FileDirVar = "AUTHWRAP_FILE_DIR"
-
-// ErrFileDirRelative is returned by OpenStore when AUTHWRAP_FILE_DIR is
-// set to a relative path, whatever the backend: the file keyring would
-// land in whatever directory authwrap runs in (git and docker start it
-// anywhere), so nothing is opened or written.
-var ErrFileDirRelative = errors.New(FileDirVar + " must be an absolute path")
+// ErrFileDirRelative is returned by OpenStore when APP_FILE_DIR (the
+// variable that moves the file keyring, AUTHWRAP_FILE_DIR for authwrap)
+// is set to a relative path, whatever the backend: the file keyring would
+// land in whatever directory the program runs in (git and docker start
+// helpers anywhere), so nothing is opened or written.
+var ErrFileDirRelative = errors.New("the file keyring's directory must be an absolute path")
 
 // ErrNoBackend means no keyring backend could be opened.
 var ErrNoBackend = errors.New("no usable keyring backend")
@@ -545,17 +571,23 @@ var ErrNoBackend = errors.New("no usable keyring backend")
 // that works here. It never lets the keyring library choose by itself.
 func OpenStore(o StoreOptions) (*KeyringStore, error) {
 	if o.App == "" {
-		o.App = DefaultApp
+		o.App = defaultApp
 	}
 	if o.FileDir == "" {
-		if d := os.Getenv(FileDirVar); d != "" && o.App == DefaultApp && !filepath.IsAbs(d) {
-			return nil, fmt.Errorf("%w: it is %q, which would put the file keyring in whatever directory authwrap runs in; set it to an absolute path (~ is not expanded), or unset it for the default $XDG_DATA_HOME/authwrap/keyring",
-				ErrFileDirRelative, Inert(d))
+		v := appenv.FileDirVar(o.App)
+		switch d := os.Getenv(v); {
+		case d != "" && !filepath.IsAbs(d):
+			return nil, fmt.Errorf("%w: %s is %q, which would put the file keyring in whatever directory %s runs in; set it to an absolute path (~ is not expanded), or unset it for the default $XDG_DATA_HOME/%s/keyring",
+				ErrFileDirRelative, v, safetext.Inert(d), o.App, o.App)
+		case d != "":
+			o.FileDir = d
+		default:
+			o.FileDir = xdg.DataDir(o.App)
 		}
-		o.FileDir = DataDir(o.App)
 	}
 	if o.Passphrase == nil {
-		o.Passphrase = filePassphrase
+		app := o.App
+		o.Passphrase = func(prompt string) (string, error) { return filePassphrase(app, prompt) }
 	}
 	known := map[string]bool{}
 	for _, b := range append(Backends(), string(keyring.KeyCtlBackend), string(keyring.SecretServiceBackend), string(keyring.PassBackend)) {
@@ -572,7 +604,7 @@ func OpenStore(o StoreOptions) (*KeyringStore, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", ErrNoBackend, o.Backend, err)
 		}
-		return &KeyringStore{ring: ring, Backend: o.Backend,
+		return &KeyringStore{ring: ring, app: o.App, Backend: o.Backend,
 			Probes: []Probe{{Backend: o.Backend, Used: true, Reason: "named explicitly"}}}, nil
 	}
 	var probes []Probe
@@ -587,7 +619,7 @@ func OpenStore(o StoreOptions) (*KeyringStore, error) {
 			continue
 		}
 		probes = append(probes, Probe{Backend: b, Used: true, Reason: "first in the order that works here"})
-		return &KeyringStore{ring: ring, Backend: b, Probes: probes}, nil
+		return &KeyringStore{ring: ring, app: o.App, Backend: b, Probes: probes}, nil
 	}
 	return nil, fmt.Errorf("%w: %v", ErrNoBackend, probes)
 }
@@ -697,99 +729,37 @@ func overBus(b string) bool {
 const probeTimeout = 3 * time.Second
 
 // ErrNoPassphrase means the file backend needs a passphrase and there is
-// neither AUTHWRAP_FILE_PASSPHRASE nor a terminal to ask on.
-var ErrNoPassphrase = errors.New("the file keyring needs a passphrase: set AUTHWRAP_FILE_PASSPHRASE or run on a terminal")
+// neither APP_FILE_PASSPHRASE (AUTHWRAP_FILE_PASSPHRASE for authwrap) nor
+// a terminal to ask on.
+var ErrNoPassphrase = errors.New("the file keyring needs a passphrase")
 
-// PassphraseVar is the environment variable that holds the file
-// keyring's passphrase.
-const PassphraseVar = "AUTHWRAP_FILE_PASSPHRASE"
-
-// envSecrets holds the values TakeSecretsFromEnv took out of the
-// environment.
-var envSecrets struct {
-	sync.Mutex
-	passphrase string
-}
-
-// UnlockVars are the environment variables that unlock authwrap's
-// storage. No process authwrap starts may inherit them.
-var UnlockVars = []string{PassphraseVar}
-
-// TakeSecretsFromEnv moves the variables that unlock the storage
-// (UnlockVars) out of the process environment into memory, where the
-// file keyring still finds them: every process started afterwards (the
-// command of `authwrap exec`, a browser, git) gets an environment without
-// them. Call it first thing in main.
-func TakeSecretsFromEnv() {
-	envSecrets.Lock()
-	defer envSecrets.Unlock()
-	if p, ok := os.LookupEnv(PassphraseVar); ok {
-		if p != "" {
-			envSecrets.passphrase = p
-		}
-		_ = os.Unsetenv(PassphraseVar)
-	}
-}
-
-// PassphraseFromEnv reports whether AUTHWRAP_FILE_PASSPHRASE is set, or
-// was before TakeSecretsFromEnv took it (never its value).
-func PassphraseFromEnv() bool {
-	if os.Getenv(PassphraseVar) != "" {
-		return true
-	}
-	envSecrets.Lock()
-	defer envSecrets.Unlock()
-	return envSecrets.passphrase != ""
-}
-
-// filePassphrase reads AUTHWRAP_FILE_PASSPHRASE (or what
-// TakeSecretsFromEnv took of it), or asks on the console (OpenConsole). It never touches
-// stdin or stdout, which may carry a protocol.
-func filePassphrase(prompt string) (string, error) {
-	if p, ok := os.LookupEnv(PassphraseVar); ok && p != "" {
+// filePassphrase reads APP_FILE_PASSPHRASE (or what New took of it out of
+// the environment), or asks on the console. It never touches stdin or
+// stdout, which may carry a protocol.
+func filePassphrase(app, prompt string) (string, error) {
+	v := appenv.PassphraseVar(app)
+	if p := appenv.Lookup(v); p != "" {
 		return p, nil
 	}
-	envSecrets.Lock()
-	p := envSecrets.passphrase
-	envSecrets.Unlock()
-	if p != "" {
-		return p, nil
-	}
-	c, err := OpenConsole()
+	c, err := term.OpenConsole()
 	if err != nil {
-		return "", ErrNoPassphrase
+		return "", fmt.Errorf("%w: set %s or run on a terminal", ErrNoPassphrase, v)
 	}
 	defer c.Close()
-	return askPassphrase(c, prompt)
+	return askPassphrase(c, app, prompt)
 }
 
 // ErrPassphraseMismatch means the two passphrases typed to create the
 // file keyring differ.
 var ErrPassphraseMismatch = errors.New("the two passphrases differ; nothing was stored")
 
-// ErrPassphraseInterrupted means the person pressed Ctrl-C (or the
-// process was told to stop) at the passphrase prompt. The error returned
-// is a *SignalError, which says which signal.
-var ErrPassphraseInterrupted = errors.New("the passphrase prompt was interrupted")
+// ErrInterrupted means a signal (Ctrl-C, SIGTERM, SIGHUP) ended a wait
+// for the person, such as the file keyring's passphrase prompt.
+var ErrInterrupted = term.ErrInterrupted
 
-// SignalError is a wait for the person that a signal ended. It is
-// ErrPassphraseInterrupted (errors.Is).
-type SignalError struct {
-	// Signal is the signal received.
-	Signal os.Signal
-}
-
-// Error implements error.
-func (e *SignalError) Error() string {
-	return fmt.Sprintf("%v (%v)", ErrPassphraseInterrupted, e.Signal)
-}
-
-// Unwrap makes a SignalError ErrPassphraseInterrupted.
-func (e *SignalError) Unwrap() error { return ErrPassphraseInterrupted }
-
-// ErrEmptyPassphrase means the person entered nothing at the passphrase
+// errEmptyPassphrase means the person entered nothing at the passphrase
 // prompt.
-var ErrEmptyPassphrase = errors.New("no passphrase was entered for the file keyring")
+var errEmptyPassphrase = errors.New("no passphrase was entered for the file keyring")
 
 // ErrWrongPassphrase means the file keyring's passphrase does not open
 // the stored session.

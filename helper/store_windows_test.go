@@ -3,81 +3,22 @@ package helper
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
-	"unsafe"
 
 	"golang.org/x/sys/windows"
 
 	"github.com/authwrap/authwrap/flow"
+	"github.com/authwrap/authwrap/internal/term"
+	"github.com/authwrap/authwrap/internal/term/termtest"
 )
 
-// consoleForTest opens the console, or skips where the test runs without
-// one (CI runs these under a terminal, with AUTHWRAP_REQUIRE_CONSOLE=1).
-func consoleForTest(t *testing.T) *Console {
-	t.Helper()
-	c, err := OpenConsole()
-	if err != nil {
-		if os.Getenv("AUTHWRAP_REQUIRE_CONSOLE") == "1" {
-			t.Fatalf("no console: %v", err)
-		}
-		t.Skipf("no console here: %v", err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
-
-// keyEvent is a KEY_EVENT INPUT_RECORD.
-type keyEvent struct {
-	EventType uint16
-	_         uint16
-	KeyDown   int32
-	Repeat    uint16
-	VK        uint16
-	Scan      uint16
-	Char      uint16
-	State     uint32
-}
-
-var kernel32 = windows.NewLazySystemDLL("kernel32.dll")
-
-// typeKeys puts s in the console's input buffer as if typed.
-func typeKeys(t *testing.T, c *Console, s string) {
-	t.Helper()
-	var recs []keyEvent
-	for _, r := range s {
-		vk := uint16(0)
-		if r == '\r' {
-			vk = 0x0d // VK_RETURN
-		}
-		recs = append(recs, keyEvent{EventType: 1, KeyDown: 1, Repeat: 1, VK: vk, Char: uint16(r)},
-			keyEvent{EventType: 1, Repeat: 1, VK: vk, Char: uint16(r)})
-	}
-	var n uint32
-	ok, _, err := kernel32.NewProc("WriteConsoleInputW").Call(c.In.Fd(), uintptr(unsafe.Pointer(&recs[0])), uintptr(len(recs)), uintptr(unsafe.Pointer(&n)))
-	if ok == 0 {
-		t.Fatalf("WriteConsoleInputW: %v", err)
-	}
-}
-
-// screen returns the text of the console's screen buffer.
-func screen(t *testing.T, c *Console) string {
-	t.Helper()
-	var info windows.ConsoleScreenBufferInfo
-	if err := windows.GetConsoleScreenBufferInfo(windows.Handle(c.Out.Fd()), &info); err != nil {
-		t.Fatal(err)
-	}
-	size := uint32(info.Size.X) * uint32(info.Size.Y)
-	buf := make([]uint16, size)
-	var n uint32
-	ok, _, err := kernel32.NewProc("ReadConsoleOutputCharacterW").Call(c.Out.Fd(), uintptr(unsafe.Pointer(&buf[0])), uintptr(size), 0, uintptr(unsafe.Pointer(&n)))
-	if ok == 0 {
-		t.Fatalf("ReadConsoleOutputCharacterW: %v", err)
-	}
-	return string(windows.UTF16ToString(buf[:n]))
-}
+var (
+	consoleForTest = termtest.Console
+	typeKeys       = termtest.TypeKeys
+	screen         = termtest.Screen
+)
 
 // The passphrase is read from the console's input buffer (not stdin),
 // is not echoed on its screen, and the console's mode is put back.
@@ -88,7 +29,7 @@ func TestConsolePassphraseHidden(t *testing.T) {
 		t.Fatal(err)
 	}
 	typeKeys(t, c, "s3cret-pass\r")
-	got, err := readHidden(c, "passphrase for the test: ")
+	got, err := term.ReadHidden(c, "passphrase for the test: ")
 	if err != nil || got != "s3cret-pass" {
 		t.Fatalf("readHidden = %q, %v", got, err)
 	}
@@ -101,13 +42,13 @@ func TestConsolePassphraseHidden(t *testing.T) {
 	}
 }
 
-// Ctrl-C at the prompt ends the wait with ErrPassphraseInterrupted
+// Ctrl-C at the prompt ends the wait with ErrInterrupted
 // instead of killing the process or waiting on.
 func TestConsolePassphraseCtrlC(t *testing.T) {
 	c := consoleForTest(t)
 	done := make(chan error, 1)
 	go func() {
-		_, err := readHidden(c, "passphrase (Ctrl-C test): ")
+		_, err := term.ReadHidden(c, "passphrase (Ctrl-C test): ")
 		done <- err
 	}()
 	var err error
@@ -126,8 +67,8 @@ wait:
 			t.Fatal("Ctrl-C did not end the prompt")
 		}
 	}
-	if !errors.Is(err, ErrPassphraseInterrupted) {
-		t.Fatalf("err = %v, want ErrPassphraseInterrupted", err)
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("err = %v, want ErrInterrupted", err)
 	}
 }
 

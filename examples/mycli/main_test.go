@@ -49,7 +49,7 @@ func TestMycli(t *testing.T) {
 	}))
 	defer api.Close()
 
-	c := &cli{ClientID: authkittest.DefaultClientID, APIURL: srv.URL}
+	c := &cli{ClientID: authkittest.DefaultClientID, APIURL: srv.URL, Keyring: os.Getenv("MYCLI_KEYRING_BACKEND")}
 	c.Get.URL = api.URL
 	ctx := context.Background()
 	var out bytes.Buffer
@@ -71,7 +71,7 @@ func TestMycli(t *testing.T) {
 	err := run(ctx, c, "get <url>", &out)
 	os.Stderr.Close()
 	os.Stderr = stderr
-	if !errors.Is(err, helper.ErrNotSignedIn) || !strings.Contains(err.Error(), "run `mycli login`") {
+	if !errors.Is(err, helper.ErrNotSignedIn) || hint(err) != "run `mycli login`" {
 		t.Fatalf("get after logout: %v", err)
 	}
 }

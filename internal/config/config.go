@@ -14,6 +14,7 @@ import (
 	"github.com/authwrap/authwrap/helper"
 	"github.com/authwrap/authwrap/internal/fsutil"
 	"github.com/authwrap/authwrap/internal/tomledit"
+	"github.com/authwrap/authwrap/internal/xdg"
 )
 
 // Entry is one profile in the file.
@@ -69,7 +70,7 @@ var ErrConfig = errors.New("bad configuration")
 
 // Path is the configuration file: $XDG_CONFIG_HOME/authwrap/config.toml,
 // or ~/.config/authwrap/config.toml.
-func Path() string { return filepath.Join(helper.XDGConfigDir(), "authwrap", "config.toml") }
+func Path() string { return filepath.Join(xdg.ConfigHome("authwrap"), "authwrap", "config.toml") }
 
 // Load reads the configuration at path. A missing file is an empty
 // configuration, not an error. The file decides which hosts receive a

@@ -8,8 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/authwrap/authwrap/helper"
 	"github.com/authwrap/authwrap/internal/tomledit"
+	"github.com/authwrap/authwrap/internal/xdg"
 )
 
 // DockerTarget makes a Target from a registry as docker, podman and
@@ -36,11 +36,11 @@ func DockerTarget(raw string) (Target, error) {
 // docker's daemon.json (rootful and rootless) and the containers
 // registries.conf files (system, drop-ins, the user's).
 func InsecureRegistryFiles() []string {
-	files := []string{"/etc/docker/daemon.json", filepath.Join(helper.XDGConfigDir(), "docker", "daemon.json"),
+	files := []string{"/etc/docker/daemon.json", filepath.Join(xdg.ConfigHome("authwrap"), "docker", "daemon.json"),
 		"/etc/containers/registries.conf"}
 	dropins, _ := filepath.Glob("/etc/containers/registries.conf.d/*.conf")
 	files = append(files, dropins...)
-	return append(files, filepath.Join(helper.XDGConfigDir(), "containers", "registries.conf"))
+	return append(files, filepath.Join(xdg.ConfigHome("authwrap"), "containers", "registries.conf"))
 }
 
 // insecureRegistrySource names the file among files that marks host

@@ -1,6 +1,6 @@
 //go:build !(linux || darwin || freebsd || netbsd || openbsd || windows)
 
-package helper
+package term
 
 import (
 	"fmt"
@@ -8,9 +8,9 @@ import (
 	"golang.org/x/term"
 )
 
-// readHidden shows prompt on the console and reads a line from it
+// ReadHidden shows prompt on the console and reads a line from it
 // without echo.
-func readHidden(c *Console, prompt string) (string, error) {
+func ReadHidden(c *Console, prompt string) (string, error) {
 	fmt.Fprint(c.Out, prompt)
 	pw, err := term.ReadPassword(int(c.In.Fd()))
 	if err != nil {

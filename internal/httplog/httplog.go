@@ -1,4 +1,7 @@
-package helper
+// Package httplog logs the requests a program sends to the authorization
+// server, one line each, with every secret masked (--verbose). It never
+// logs a body field it does not know.
+package httplog
 
 import (
 	"bytes"
@@ -12,12 +15,12 @@ import (
 	"github.com/authwrap/authwrap/internal/safetext"
 )
 
-// VerboseTransport logs each request to the authorization server, one
+// Transport logs each request to the authorization server, one
 // line per request: method, URL, the form's grant_type and client_id,
 // the status and the time taken. It never logs a body's secrets
 // (device_code, refresh_token, pending_authentication_token) or any
 // answer body.
-type VerboseTransport struct {
+type Transport struct {
 	// Base sends the requests; http.DefaultTransport when nil.
 	Base http.RoundTripper
 	// Log receives each line.
@@ -25,7 +28,7 @@ type VerboseTransport struct {
 }
 
 // RoundTrip implements http.RoundTripper.
-func (v *VerboseTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+func (v *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	base := v.Base
 	if base == nil {
 		base = http.DefaultTransport
@@ -43,7 +46,7 @@ func (v *VerboseTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		form, _ := url.ParseQuery(string(body))
 		for _, k := range []string{"grant_type", "client_id", "organization_id"} {
 			if v := form.Get(k); v != "" {
-				fields = append(fields, k+"="+Inert(v))
+				fields = append(fields, k+"="+safetext.Inert(v))
 			}
 		}
 		for _, k := range []string{"device_code", "refresh_token", "pending_authentication_token"} {
@@ -57,12 +60,12 @@ func (v *VerboseTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	took := time.Since(start).Round(time.Millisecond)
 	u := *req.URL
 	u.RawQuery, u.User = "", nil
-	line := fmt.Sprintf("%s %s %s", req.Method, Inert(u.String()), strings.Join(fields, " "))
+	line := fmt.Sprintf("%s %s %s", req.Method, safetext.Inert(u.String()), strings.Join(fields, " "))
 	if err != nil {
 		v.Log(fmt.Sprintf("%s: failed after %s: %s", strings.TrimSpace(line), took, safetext.Line(err.Error())))
 		return nil, err
 	}
 	// The status line's reason phrase is the server's text.
-	v.Log(fmt.Sprintf("%s: %s in %s", strings.TrimSpace(line), Inert(resp.Status), took))
+	v.Log(fmt.Sprintf("%s: %s in %s", strings.TrimSpace(line), safetext.Inert(resp.Status), took))
 	return resp, nil
 }

@@ -1,6 +1,6 @@
 //go:build windows
 
-package helper
+package term
 
 import (
 	"errors"
@@ -10,12 +10,12 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// readHidden shows prompt on the console and reads a line from its input
+// ReadHidden shows prompt on the console and reads a line from its input
 // buffer with echo off (turned off before the prompt shows), with Ask.
 // Ctrl-C is a console control event (processed input stays on), which
 // ends the wait with a *SignalError; the console's mode is put back
 // either way.
-func readHidden(c *Console, prompt string) (string, error) {
+func ReadHidden(c *Console, prompt string) (string, error) {
 	rc, err := c.In.SyscallConn()
 	if err != nil {
 		return "", err

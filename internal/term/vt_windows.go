@@ -1,6 +1,6 @@
 //go:build windows
 
-package helper
+package term
 
 import (
 	"os"
@@ -8,12 +8,12 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// escapesWork turns on virtual-terminal processing on a Windows console,
+// EscapesWork turns on virtual-terminal processing on a Windows console,
 // so that the prompt's escape sequences (the live line, bold text, the QR
 // code) are drawn rather than printed. It reports false when the console
 // cannot (before Windows 10): the prompt then writes plain lines. A file
 // that is not a console (a pipe, a file, an MSYS terminal) is left alone.
-func escapesWork(f *os.File) bool {
+func EscapesWork(f *os.File) bool {
 	h := windows.Handle(f.Fd())
 	var mode uint32
 	if windows.GetConsoleMode(h, &mode) != nil {

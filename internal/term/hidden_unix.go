@@ -1,6 +1,6 @@
 //go:build linux || darwin || freebsd || netbsd || openbsd
 
-package helper
+package term
 
 import (
 	"errors"
@@ -10,12 +10,12 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// readHidden shows prompt on the terminal, then reads a line from it
+// ReadHidden shows prompt on the terminal, then reads a line from it
 // without echo (turned off before the prompt shows, so that nothing typed
 // at once is echoed), with Ask. The terminal keeps its line editing and
 // its signals: Ctrl-C (or SIGTERM, SIGHUP) ends the wait at once with a
-// *SignalError (ErrPassphraseInterrupted); the echo is put back either way.
-func readHidden(c *Console, prompt string) (string, error) {
+// *SignalError (ErrInterrupted); the echo is put back either way.
+func ReadHidden(c *Console, prompt string) (string, error) {
 	tty := c.In
 	rc, err := tty.SyscallConn()
 	if err != nil {

@@ -1,4 +1,4 @@
-package helper
+package term
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mattn/go-isatty"
 	"golang.org/x/term"
 )
 
@@ -134,4 +135,21 @@ func readLine(tty io.Reader) (string, error) {
 			return "", err
 		}
 	}
+}
+
+// IsTerminal reports whether w is a terminal.
+func IsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	// Through SyscallConn, not Fd: Fd puts the file in blocking mode,
+	// and a read of it could then no longer be interrupted (Ask).
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return false
+	}
+	yes := false
+	_ = rc.Control(func(fd uintptr) { yes = isatty.IsTerminal(fd) || isatty.IsCygwinTerminal(fd) })
+	return yes
 }

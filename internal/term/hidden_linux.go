@@ -1,4 +1,4 @@
-package helper
+package term
 
 import "golang.org/x/sys/unix"
 
