@@ -11,7 +11,6 @@ import (
 
 	"github.com/authwrap/authwrap/flow"
 	"github.com/authwrap/authwrap/internal/safetext"
-	"github.com/authwrap/authwrap/internal/term"
 )
 
 // SignIn is what a Prompter shows a person: who is asking, and the codes.
@@ -80,7 +79,7 @@ func (t *TerminalPrompter) Prompt(ctx context.Context, s SignIn) func(error) {
 	fmt.Fprintf(w, t.prefix()+"your one-time code is %s\n", code)
 	opened := false
 	if t.Open != nil {
-		if err := term.SafeBrowserURL(d.BrowserURL()); err != nil {
+		if err := flow.CheckURL(d.BrowserURL()); err != nil {
 			fmt.Fprintf(w, t.prefix()+"warning: not opening the browser: %v\n", err)
 		} else if err := openWithin(t.Open, d.BrowserURL(), 2*time.Second); err != nil {
 			fmt.Fprintf(w, t.prefix()+"could not open a browser (%s)\n", safetext.Inert(err.Error()))
@@ -92,7 +91,7 @@ func (t *TerminalPrompter) Prompt(ctx context.Context, s SignIn) func(error) {
 	if !opened {
 		fmt.Fprintf(w, t.prefix()+"open %s and enter the code\n", safetext.Inert(d.VerificationURI))
 	}
-	if t.QR && t.Live && term.SafeBrowserURL(d.BrowserURL()) == nil {
+	if t.QR && t.Live && flow.CheckURL(d.BrowserURL()) == nil {
 		if qr, err := renderQR(d.BrowserURL(), t.Color); err == nil {
 			fmt.Fprintf(w, t.prefix()+"or scan this with a phone:\n%s", qr)
 		}

@@ -11,13 +11,7 @@ import (
 	"sync"
 
 	"github.com/cli/browser"
-
-	"github.com/authwrap/authwrap/flow"
 )
-
-// SafeBrowserURL rejects URLs a browser must not be pointed at: anything
-// but https, or http on a loopback host (never javascript: or file:).
-func SafeBrowserURL(u string) error { return flow.CheckURL(u) }
 
 // openerOutput is where cli/browser's opener writes (it has only
 // package-wide streams): set once, read under openerMu.
@@ -27,15 +21,16 @@ var (
 	openerOutput bytes.Buffer
 )
 
-// OpenBrowser opens url with $BROWSER when it is set, else with the
+// OpenBrowser opens url (an http or https address; the caller checks
+// which hosts may be opened) with $BROWSER when it is set, else with the
 // system's opener (xdg-open, open, rundll32, wslview). It does not try on
 // a Linux machine with no graphical display (an SSH session), and it
 // keeps the opener's chatter to itself: stdout may carry a protocol, and a
 // failure is reported as one line. cli/browser's package-wide streams are
 // pointed at a buffer of this package's once, the first time.
 func OpenBrowser(url string) error {
-	if err := SafeBrowserURL(url); err != nil {
-		return err
+	if !strings.HasPrefix(url, "https://") && !strings.HasPrefix(url, "http://") {
+		return fmt.Errorf("not opening %.40q in a browser: not a web address", url)
 	}
 	if b := os.Getenv("BROWSER"); b != "" {
 		if b == "none" || b == "false" {
