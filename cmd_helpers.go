@@ -41,6 +41,11 @@ func (c *GitCredentialCmd) Run(ctx context.Context, g *Globals) error {
 	switch c.Operation {
 	case "get":
 		ans, err := b.GitGet(ctx, req)
+		if err != nil && (endsSignIn(err) || endsSignIn(context.Cause(ctx))) {
+			// A sign-in denied, expired or cancelled: git must not fall
+			// back to asking for a username and password.
+			_ = protocol.WriteGit(g.stdout, &protocol.GitCredential{Quit: true})
+		}
 		if err != nil {
 			return quietIfNotOurs(g.stderr, err)
 		}

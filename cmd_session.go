@@ -173,7 +173,7 @@ func (c *TokenCmd) Run(ctx context.Context, g *Globals) error {
 
 // SwitchOrgCmd switches the session's organization.
 type SwitchOrgCmd struct {
-	Organization string `arg:"" help:"Organization ID (org_...) the user belongs to."`
+	Organization string `arg:"" help:"The organization: its ID (org_...), or the name of one the server offered at sign-in."`
 }
 
 // Run refreshes the session into the organization and reports it.
@@ -186,7 +186,7 @@ func (c *SwitchOrgCmd) Run(ctx context.Context, g *Globals) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stderr, "authwrap: %s is now in organization %s\n", s.Profile, safetext.Inert(s.OrganizationID))
+	fmt.Fprintf(g.stderr, "authwrap: %s is now in organization %s\n", s.Profile, safetext.Inert(orgLabel(s.OrganizationName, s.OrganizationID)))
 	return nil
 }
 

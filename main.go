@@ -13,7 +13,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -510,7 +512,7 @@ func execute(g *Globals, stderr io.Writer, catchNow bool, run func(ctx context.C
 		fmt.Fprintln(stderr, "\nauthwrap: interrupted; nothing was stored")
 		return intr.exitCode()
 	}
-	fmt.Fprintf(stderr, "authwrap: error: %s\n", oneLine(err.Error()))
+	fmt.Fprintf(stderr, "authwrap: error: %s\n", oneLine(describe(err)))
 	if h := g.hint(err); h != "" {
 		fmt.Fprintf(stderr, "authwrap: hint: %s\n", h)
 	}
@@ -525,6 +527,47 @@ func execute(g *Globals, stderr io.Writer, catchNow bool, run func(ctx context.C
 		return ee.code
 	}
 	return 1
+}
+
+// describe says what happened in a person's words where the error is a
+// known ending of a sign-in (the server's code is then noise), else the
+// error as it is.
+func describe(err error) string {
+	var ue *url.Error
+	switch {
+	case errors.Is(err, flow.ErrAccessDenied):
+		return "the sign-in was denied in the browser; nothing was stored"
+	case errors.Is(err, flow.ErrExpiredToken):
+		return "the sign-in code expired before it was approved; nothing was stored"
+	case flow.IsTransient(err) && errors.As(err, &ue) && errors.As(err, new(*net.OpError)):
+		// Go's text repeats the URL with the method: said once (by flow's
+		// "cannot reach URL"), with the network's cause alone.
+		var ne *net.OpError
+		errors.As(ue, &ne)
+		cause, via := error(ne), ""
+		for next := errors.Unwrap(cause); next != nil; next = errors.Unwrap(cause) {
+			cause = next
+		}
+		if ne.Op == "proxyconnect" {
+			via = " (through the proxy HTTPS_PROXY names)"
+			if req, err := http.NewRequest(http.MethodGet, ue.URL, nil); err == nil {
+				if p, err := http.ProxyFromEnvironment(req); err == nil && p != nil {
+					via = " (through the proxy " + p.Redacted() + ")"
+				}
+			}
+		}
+		return strings.Replace(err.Error(), ue.Error(), fmt.Sprintf("%v%s", cause, via), 1)
+	}
+	return err.Error()
+}
+
+// endsSignIn reports whether err is a sign-in the person ended or let
+// expire: git must not then ask for a password instead (quit=1).
+func endsSignIn(err error) bool {
+	var intr *interrupted
+	var se *term.SignalError
+	return errors.Is(err, flow.ErrAccessDenied) || errors.Is(err, flow.ErrExpiredToken) ||
+		errors.As(err, &intr) || errors.As(err, &se) || errors.Is(err, context.Canceled)
 }
 
 // hint says what to do about an error a person can fix, or "".
@@ -550,6 +593,13 @@ func (g *Globals) hint(err error) string {
 		errors.As(err, &oce)
 		return fmt.Sprintf("run `%s login%s --organization ORG` with one of the organizations below, or `%s config set%s organization ORG`",
 			selfCommand(), profileArg(oce.Profile), selfCommand(), profileArg(oce.Profile))
+	case errors.As(err, new(*helper.OrganizationNameError)):
+		var one *helper.OrganizationNameError
+		errors.As(err, &one)
+		if one.Current != "" {
+			return fmt.Sprintf("name the organization by its ID: `%s config set%s organization %s` keeps the one the sign-in landed in", selfCommand(), profileArg(cmp.Or(g.resolvedProfile, g.Profile)), one.Current)
+		}
+		return fmt.Sprintf("name the organization by its ID (org_...): `%s switch-org ORG_ID`", selfCommand())
 	case errors.As(err, new(*helper.NotSignedInError)):
 		var ne *helper.NotSignedInError
 		errors.As(err, &ne)
@@ -563,6 +613,10 @@ func (g *Globals) hint(err error) string {
 		errors.As(err, &pe)
 		return fmt.Sprintf("save the client ID of your AuthKit app (WorkOS dashboard: Applications, with CLI Auth enabled): `%s config set%s client_id CLIENT_ID`, or sign in with it: `%s login%s --client-id CLIENT_ID`",
 			selfCommand(), profileArg(pe.Profile), selfCommand(), profileArg(pe.Profile))
+	case errors.Is(err, flow.ErrAccessDenied), errors.Is(err, flow.ErrExpiredToken):
+		return fmt.Sprintf("run `%s login%s` to try again", selfCommand(), profileArg(cmp.Or(g.resolvedProfile, g.Profile)))
+	case flow.IsTransient(err) && errors.As(err, new(*net.OpError)):
+		return fmt.Sprintf("is the server up, and is the profile's server right (`%s config get api_url`, or issuer)? `%s doctor` checks both", selfCommand(), selfCommand())
 	case errors.Is(err, helper.ErrStateDir):
 		return "authwrap keeps its lock files in $XDG_STATE_HOME/authwrap (default ~/.local/state/authwrap): make it writable, or point XDG_STATE_HOME at a directory that is"
 	}

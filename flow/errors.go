@@ -142,7 +142,7 @@ func (e *Error) Error() string {
 	if e.Code == "" {
 		msg = strings.TrimSuffix(fmt.Sprintf("HTTP %d %s: %s", e.StatusCode, http.StatusText(e.StatusCode), msg), ": ")
 	}
-	if e.StatusCode == http.StatusNotFound && e.Endpoint != "" {
+	if e.StatusCode == http.StatusNotFound && e.Endpoint != "" && e.Code == "" {
 		msg += " (" + safetext.Line(e.Endpoint) + " answered 404: is the URL right?)"
 	}
 	return "authorization server: " + msg

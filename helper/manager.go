@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -352,16 +353,21 @@ func (m *Manager) DeleteSession(ctx context.Context) (existed bool, err error) {
 }
 
 // SwitchOrganization moves the session to another organization the user
-// belongs to (WorkOS User Management), through the refresh grant's
+// belongs to (its ID, or a name only one of the organizations the server
+// offered at sign-in has) (WorkOS User Management), through the refresh grant's
 // organization_id, and saves the new pair. The server refuses an
 // organization the user is not a member of; the session is then kept.
-func (m *Manager) SwitchOrganization(ctx context.Context, orgID string) (*Session, error) {
+func (m *Manager) SwitchOrganization(ctx context.Context, org string) (*Session, error) {
 	unlock, err := m.lock(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
 	s, err := m.Load()
+	if err != nil {
+		return nil, err
+	}
+	orgID, err := resolveOrganization(s.Organizations, org)
 	if err != nil {
 		return nil, err
 	}
@@ -425,6 +431,14 @@ func (m *Manager) refreshWith(ctx context.Context, s *Session, opts flow.Refresh
 	next := sessionFromToken(m.Profile, tok)
 	if next.Email == "" {
 		next.Email = s.Email // the standard flavour does not repeat it
+	}
+	// The organizations offered at sign-in, and the name of the one the
+	// session is in now, are the server's answer to remember.
+	next.Organizations = s.Organizations
+	if next.OrganizationID == s.OrganizationID {
+		next.OrganizationName = s.OrganizationName
+	} else if o, ok := matchOrganization(s.Organizations, next.OrganizationID); ok {
+		next.OrganizationName = o.Name
 	}
 	if err := m.Store.Save(next); err != nil {
 		return nil, fmt.Errorf("the refreshed session could not be saved: %w", err)
@@ -516,8 +530,9 @@ func (m *Manager) signInWith(ctx context.Context, prompter Prompter) (*Session, 
 	tok, err := a.Poll(ctx, d)
 	done(err)
 	var orgName string
+	var offered []flow.Organization
 	if err != nil {
-		if tok, orgName, err = m.nextStep(ctx, a, prompter, err); err != nil {
+		if tok, orgName, offered, err = m.nextStep(ctx, a, prompter, err); err != nil {
 			return nil, err
 		}
 	}
@@ -525,7 +540,7 @@ func (m *Manager) signInWith(ctx context.Context, prompter Prompter) (*Session, 
 		return nil, err
 	}
 	s := sessionFromToken(m.Profile, tok)
-	s.OrganizationName = orgName
+	s.OrganizationName, s.Organizations = orgName, offered
 	if err := m.Store.Save(s); err != nil {
 		return nil, fmt.Errorf("signed in, but the session could not be saved: %w", err)
 	}
@@ -537,46 +552,46 @@ func (m *Manager) signInWith(ctx context.Context, prompter Prompter) (*Session, 
 // Organization, else the Prompter's menu, else an error listing them),
 // or, for a step only the person can take, a *SignInStepError saying
 // what to do. Any other error is returned as it is.
-func (m *Manager) nextStep(ctx context.Context, a Authenticator, prompter Prompter, err error) (*flow.Token, string, error) {
+func (m *Manager) nextStep(ctx context.Context, a Authenticator, prompter Prompter, err error) (*flow.Token, string, []flow.Organization, error) {
 	var fe *flow.Error
 	if !errors.As(err, &fe) || fe.Pending == nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	if !errors.Is(err, flow.ErrOrganizationSelection) {
-		return nil, "", &SignInStepError{Code: fe.Code, Message: fe.Description, Email: fe.Pending.Email, Err: err}
+		return nil, "", nil, &SignInStepError{Code: fe.Code, Message: fe.Description, Email: fe.Pending.Email, Err: err}
 	}
 	offered := fe.Pending.Organizations
 	choice := &OrganizationChoiceError{Profile: m.Profile.Name, Wanted: m.Profile.Organization, Offered: offered}
 	if len(offered) == 0 {
-		return nil, "", choice
+		return nil, "", nil, choice
 	}
 	var org flow.Organization
 	switch chooser, ok := prompter.(OrganizationChooser); {
 	case m.Profile.Organization != "":
 		var found bool
 		if org, found = matchOrganization(offered, m.Profile.Organization); !found {
-			return nil, "", choice
+			return nil, "", nil, choice
 		}
 	case ok:
 		org, err = chooser.ChooseOrganization(ctx, m.Profile, offered)
 		if errors.Is(err, ErrCannotChoose) {
-			return nil, "", choice
+			return nil, "", nil, choice
 		}
 		if err != nil {
-			return nil, "", err
+			return nil, "", nil, err
 		}
 	default:
-		return nil, "", choice
+		return nil, "", nil, choice
 	}
 	sel, ok := a.(organizationSelector)
 	if !ok {
-		return nil, "", fmt.Errorf("%w: this authenticator cannot complete an organization choice", err)
+		return nil, "", nil, fmt.Errorf("%w: this authenticator cannot complete an organization choice", err)
 	}
 	tok, err := sel.SelectOrganization(ctx, fe.Pending.Token, org.ID)
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
-	return tok, cmp.Or(org.Name, org.ID), nil
+	return tok, cmp.Or(org.Name, org.ID), offered, nil
 }
 
 // intoOrganization moves a fresh sign-in into the profile's Organization
@@ -587,6 +602,9 @@ func (m *Manager) intoOrganization(ctx context.Context, a Authenticator, tok *fl
 	want := m.Profile.Organization
 	if chosen || want == "" || want == tok.OrganizationID {
 		return tok, nil
+	}
+	if !isOrganizationID(want) {
+		return nil, &OrganizationNameError{Name: want, Current: tok.OrganizationID}
 	}
 	next, err := a.Refresh(ctx, tok.RefreshToken, flow.RefreshOptions{OrganizationID: want})
 	if err != nil {
@@ -611,4 +629,62 @@ func matchOrganization(offered []flow.Organization, want string) (flow.Organizat
 		return byName[0], true
 	}
 	return flow.Organization{}, false
+}
+
+// isOrganizationID reports whether s is a WorkOS organization ID.
+func isOrganizationID(s string) bool { return strings.HasPrefix(s, "org_") }
+
+// resolveOrganization turns want (an ID, or a name) into an ID: a name
+// must be one exactly one of offered has; it is never sent as an ID.
+func resolveOrganization(offered []flow.Organization, want string) (string, error) {
+	if isOrganizationID(want) {
+		return want, nil
+	}
+	for _, o := range offered {
+		if strings.EqualFold(o.Name, want) && len(matchingNames(offered, want)) == 1 {
+			return o.ID, nil
+		}
+	}
+	return "", &OrganizationNameError{Name: want, Offered: offered}
+}
+
+func matchingNames(offered []flow.Organization, name string) []flow.Organization {
+	var out []flow.Organization
+	for _, o := range offered {
+		if strings.EqualFold(o.Name, name) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// OrganizationNameError means an organization was named where its ID is
+// needed, and no organization the server offered has that name (only
+// one): the server takes IDs only, and a name is never sent as one.
+type OrganizationNameError struct {
+	// Name is the name given.
+	Name string
+	// Offered are the organizations the server offered (none when it
+	// asked no one to choose: a user in one organization).
+	Offered []flow.Organization
+	// Current is the organization a sign-in landed in, when one did.
+	Current string
+}
+
+// Error says which name, and what the server offered.
+func (e *OrganizationNameError) Error() string {
+	msg := fmt.Sprintf("%q is not an organization ID (org_...) and ", safetext.Inert(e.Name))
+	if len(e.Offered) == 0 {
+		msg += "the server named no organizations to match it against"
+	} else {
+		names := make([]string, len(e.Offered))
+		for i, o := range e.Offered {
+			names[i] = safetext.Inert(cmp.Or(o.Name, o.ID))
+		}
+		msg += "no one organization the server offered has that name (it offered " + strings.Join(names, ", ") + ")"
+	}
+	if e.Current != "" {
+		msg += "; the sign-in landed in " + safetext.Inert(e.Current) + ", and nothing was stored"
+	}
+	return msg
 }

@@ -75,7 +75,7 @@ func (t *TerminalPrompter) Prompt(ctx context.Context, s SignIn) func(error) {
 	}
 	w := t.Out
 	fmt.Fprintf(w, t.prefix()+"sign-in for profile %q: client %s at %s\n", s.Profile.Name, safetext.Inert(s.Profile.ClientID), safetext.Inert(s.Profile.Server()))
-	fmt.Fprintf(w, t.prefix()+"requested by %s on %s; if you did not start this, deny it\n", safetext.Inert(s.User), safetext.Inert(s.Host))
+	fmt.Fprintf(w, t.prefix()+"requested by %s on %s\n", safetext.Inert(s.User), safetext.Inert(s.Host))
 	fmt.Fprintf(w, t.prefix()+"your one-time code is %s\n", code)
 	opened := false
 	if t.Open != nil {

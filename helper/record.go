@@ -68,7 +68,7 @@ func (r *record) fields() []recordField {
 		{key: "at", str: &r.Access}, {key: "rt", str: &r.Refresh},
 		{key: "exp", tm: &r.Expiry}, {key: "iat", tm: &r.Issued},
 		{key: "uid", str: &r.User}, {key: "em", str: &r.Email}, {key: "org", str: &r.Org},
-		{key: "orgn", str: &r.OrgName}, {key: "sid", str: &r.SID}, {key: "upd", tm: &r.Updated},
+		{key: "orgn", str: &r.OrgName}, {key: "orgs", str: &r.Orgs}, {key: "sid", str: &r.SID}, {key: "upd", tm: &r.Updated},
 	}
 }
 

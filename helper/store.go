@@ -59,6 +59,10 @@ type Session struct {
 	// OrganizationName is the organization's name, when the server gave
 	// one (at an organization choice).
 	OrganizationName string
+	// Organizations are those the server offered at the organization
+	// choice: names are resolved to IDs among them (a name is never sent
+	// where an ID belongs).
+	Organizations []flow.Organization
 	// SessionID is the WorkOS session ID (the sid claim).
 	SessionID string
 	// Updated is when the pair was last saved.
@@ -132,6 +136,7 @@ type record struct {
 	Email   string    `json:"em,omitempty"`
 	Org     string    `json:"org,omitempty"`
 	OrgName string    `json:"orgn,omitempty"`
+	Orgs    string    `json:"orgs,omitempty"`
 	SID     string    `json:"sid,omitempty"`
 	Updated time.Time `json:"upd,omitzero"`
 }
@@ -142,7 +147,8 @@ func encodeSession(s *Session) ([]byte, error) {
 	return json.Marshal(record{
 		Version: recordVersion, Profile: s.Profile, Server: s.Server, Client: s.ClientID,
 		Access: s.AccessToken.Reveal(), Refresh: s.RefreshToken.Reveal(), Expiry: s.Expiry, Issued: s.Issued,
-		User: s.UserID, Email: s.Email, Org: s.OrganizationID, OrgName: s.OrganizationName, SID: s.SessionID, Updated: s.Updated,
+		User: s.UserID, Email: s.Email, Org: s.OrganizationID, OrgName: s.OrganizationName, Orgs: encodeOrgs(s.Organizations),
+		SID: s.SessionID, Updated: s.Updated,
 	})
 }
 
@@ -160,8 +166,29 @@ func decodeSession(profile string, data []byte) (*Session, error) {
 	return &Session{
 		Profile: r.Profile, Server: r.Server, ClientID: r.Client,
 		AccessToken: flow.Secret(r.Access), RefreshToken: flow.Secret(r.Refresh), Expiry: r.Expiry,
-		Issued: r.Issued, UserID: r.User, Email: r.Email, OrganizationID: r.Org, OrganizationName: r.OrgName, SessionID: r.SID, Updated: r.Updated,
+		Issued: r.Issued, UserID: r.User, Email: r.Email, OrganizationID: r.Org, OrganizationName: r.OrgName,
+		Organizations: decodeOrgs(r.Orgs), SessionID: r.SID, Updated: r.Updated,
 	}, nil
+}
+
+// encodeOrgs stores organizations as lines of ID, tab, name.
+func encodeOrgs(orgs []flow.Organization) string {
+	var b strings.Builder
+	for _, o := range orgs {
+		b.WriteString(strings.NewReplacer("\t", " ", "\n", " ").Replace(o.ID) + "\t" + strings.NewReplacer("\t", " ", "\n", " ").Replace(o.Name) + "\n")
+	}
+	return b.String()
+}
+
+// decodeOrgs reads what encodeOrgs wrote.
+func decodeOrgs(s string) []flow.Organization {
+	var orgs []flow.Organization
+	for _, line := range strings.Split(strings.TrimSuffix(s, "\n"), "\n") {
+		if id, name, ok := strings.Cut(line, "\t"); ok && id != "" {
+			orgs = append(orgs, flow.Organization{ID: id, Name: name})
+		}
+	}
+	return orgs
 }
 
 // ErrNoSession is returned by Store.Load when the profile has no session.
