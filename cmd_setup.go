@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -129,9 +130,17 @@ func (c *SetupGitCmd) Run(g *Globals) error {
 			}
 			return git.Configure(t.String(), integrate.HelperCommand(exe, g.Profile))
 		},
-		undo: func(_ *config.Entry, t credhelper.Target) error {
+		undo: func(e *config.Entry, t credhelper.Target) error {
 			if err := git.Remove(t.String()); err != nil {
 				return err
+			}
+			if still, err := git.Uses(t.Host); (err == nil && still) || git.HelpsEveryHost() {
+				// Another line of git's config (a helper for every host,
+				// or for the other scheme) still sends it to authwrap: the
+				// host stays bound, or git would be refused.
+				fmt.Fprintf(g.stderr, "authwrap: warning: git still asks authwrap for %s through another credential.helper line; `git config --global --get-urlmatch credential.helper %s` shows it\n", t.Host, t)
+				fmt.Fprintf(g.stderr, "authwrap: %s stays in profile %s: still used by git\n", t.Host, e.Name)
+				return errKeepHost
 			}
 			fmt.Fprintf(g.stderr, "authwrap: git no longer asks authwrap for %s\n", t)
 			return nil
@@ -167,6 +176,10 @@ func (c *SetupDockerCmd) Run(g *Globals) error {
 		}})
 }
 
+// errKeepHost is an undo's answer when the tool still sends the host to
+// authwrap after it: the host stays in the profile.
+var errKeepHost = errors.New("the host is still in use")
+
 // toolSetup is what one `setup TOOL` command does that the others do not;
 // Globals.setupTool does the rest, the same for every tool.
 type toolSetup struct {
@@ -201,7 +214,9 @@ func (g *Globals) setupTool(s toolSetup) error {
 	}
 	if s.remove {
 		if s.undo != nil {
-			if err := s.undo(e, t); err != nil {
+			if err := s.undo(e, t); errors.Is(err, errKeepHost) {
+				return nil
+			} else if err != nil {
 				return err
 			}
 		}

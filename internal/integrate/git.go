@@ -81,6 +81,21 @@ func HelperPath(line string) (string, bool) {
 	return path, true
 }
 
+// HelpsEveryHost reports whether git's global config runs authwrap's
+// helper for every host (a credential.helper line with no URL).
+func (g Git) HelpsEveryHost() bool {
+	out, err := exec.Command("git", "config", "--global", "--get-all", "credential.helper").Output()
+	if err != nil {
+		return false
+	}
+	for _, h := range strings.Split(string(out), "\n") {
+		if IsAuthwrapHelper(h) {
+			return true
+		}
+	}
+	return false
+}
+
 // Helpers lists the helper lines git's global config has for url.
 func (Git) Helpers(url string) ([]string, error) {
 	out, err := exec.Command("git", "config", "--global", "--get-all", helperKey(url)).Output()
