@@ -3,12 +3,22 @@
 // keyring, and get a valid access token whenever one is needed, refreshed
 // as the token expires. It is what the authwrap command is built on.
 //
+//	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt) // Ctrl-C ends a wait
+//	defer stop()
 //	m, err := helper.New(helper.Options{
-//		App:     "mycli", // names the keyring service and the state directory
+//		App:     "mycli", // everything the user sees says mycli
 //		Profile: helper.Profile{ClientID: "client_..."},
 //	})
-//	s, err := m.Token(ctx, time.Minute) // signs in on the terminal when needed
+//	s, err := m.Token(ctx, helper.DefaultMinTTL) // signs in on a terminal when needed
 //	req.Header.Set("Authorization", "Bearer "+s.AccessToken.Reveal())
+//
+// Everything the program's users see derives from Options.App: the
+// sign-in lines ("mycli: your one-time code is ..."), the keyring item,
+// the state and data directories, MYCLI_FILE_PASSPHRASE. Errors carry data
+// (*NotSignedInError names the profile); the words of a hint ("run `mycli
+// login`") are the program's, as examples/mycli shows. New takes
+// MYCLI_FILE_PASSPHRASE out of the environment so that no command the
+// program runs inherits it; there is nothing else to call first.
 //
 // Manager.Login signs in afresh and Manager.Logout forgets the session. What
 // to configure in the WorkOS dashboard, for each flavour, and what your
@@ -28,9 +38,11 @@
 //
 // The sign-in is shown by a Prompter: NewTerminalPrompter gives the one
 // `authwrap login` uses (a live line and the browser on a terminal, plain
-// lines elsewhere), and PromptFunc lets a program show it its own way. A
-// Manager without a Prompter never signs in on its own; Token then fails
-// with a NotSignedInError that names the command to run.
+// lines elsewhere), and PromptFunc lets a program show it its own way. New
+// sets the terminal one when stderr is a terminal; in a pipe or CI there is
+// none, and Token then fails at once with a *NotSignedInError (ErrNotSignedIn)
+// rather than wait for a person: tell the user to sign in. Token stops
+// waiting when its context ends (pass one that Ctrl-C cancels).
 //
 // The package never writes to stdout: prompts go to a terminal or to
 // stderr, through the Prompter.

@@ -141,6 +141,12 @@ func (t *TerminalPrompter) ChooseOrganization(ctx context.Context, p Profile, of
 		if err == nil && n >= 1 && n <= len(offered) {
 			return offered[n-1], nil
 		}
-		fmt.Fprintf(w, t.prefix()+"type a number from 1 to %d (Ctrl-C to cancel)\n", len(offered))
+		// A name (or ID) one of them has, typed instead of its number.
+		if id, err := resolveOrganization(offered, strings.TrimSpace(line)); err == nil {
+			if o, ok := matchOrganization(offered, id); ok {
+				return o, nil
+			}
+		}
+		fmt.Fprintf(w, t.prefix()+"type a number from 1 to %d, or an organization's name (Ctrl-C to cancel)\n", len(offered))
 	}
 }
