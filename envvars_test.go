@@ -9,7 +9,8 @@ import (
 )
 
 // TestEnvironmentDocumented: every variable the code reads is in the one
-// list (environment), and the README and the man page name every one.
+// list (environment), and docs/configuration.md and the man page name every
+// one.
 func TestEnvironmentDocumented(t *testing.T) {
 	listed := map[string]bool{}
 	for _, e := range environment {
@@ -50,11 +51,11 @@ func TestEnvironmentDocumented(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	readme, _ := os.ReadFile("README.md")
+	doc, _ := os.ReadFile(filepath.Join("docs", "configuration.md"))
 	man, _ := os.ReadFile(filepath.Join("release", "authwrap.1"))
 	for _, e := range environment {
-		if !strings.Contains(string(readme), e.Name) {
-			t.Errorf("README.md does not mention %s", e.Name)
+		if !strings.Contains(string(doc), e.Name) {
+			t.Errorf("docs/configuration.md does not mention %s", e.Name)
 		}
 		if !strings.Contains(strings.ReplaceAll(string(man), `\_`, "_"), e.Name) {
 			t.Errorf("the man page does not list %s", e.Name)
