@@ -106,6 +106,13 @@ func (c *SetupTerraformCmd) Run(g *Globals) error {
 				fmt.Fprintf(g.stderr, "authwrap: add this to %s:\n", tf.Path)
 			}
 			fmt.Fprintf(g.stdout, "credentials_helper \"authwrap\" {\n  args = %s\n}\n", args)
+			link := filepath.Join(integrate.TerraformPluginDir(), "terraform-credentials-authwrap")
+			if target, err := filepath.EvalSymlinks(link); err == nil {
+				if self, err := filepath.EvalSymlinks(exe); err == nil && self == target {
+					fmt.Fprintf(g.stderr, "authwrap: Terraform finds the helper at %s\n", link)
+					return nil
+				}
+			}
 			fmt.Fprintf(g.stderr, "authwrap: and put the helper where Terraform looks for it: %s\n", integrate.LinkHint(exe, integrate.TerraformPluginDir(), "terraform-credentials-authwrap"))
 			return nil
 		}})

@@ -1,8 +1,8 @@
 package main
 
 // envVar is an environment variable authwrap reads, or sets for the
-// commands it runs. This one list feeds the man page's ENVIRONMENT, the
-// README's table (TestEnvironmentDocumented keeps them in step) and
+// commands it runs. This one list feeds the man page's ENVIRONMENT,
+// docs/configuration.md's table (TestEnvironmentDocumented keeps them in step) and
 // doctor's report of what is set.
 type envVar struct {
 	Name string

@@ -535,7 +535,7 @@ func execute(g *Globals, stderr io.Writer, catchNow bool, run func(ctx context.C
 func describe(err error) string {
 	var ue *url.Error
 	switch {
-	case errors.Is(err, flow.ErrAccessDenied):
+	case errors.Is(err, flow.ErrAccessDenied) && !atDeviceStart(err):
 		return "the sign-in was denied in the browser; nothing was stored"
 	case errors.Is(err, flow.ErrExpiredToken):
 		return "the sign-in code expired before it was approved; nothing was stored"
@@ -561,12 +561,20 @@ func describe(err error) string {
 	return err.Error()
 }
 
+// atDeviceStart reports whether the server's answer came from the device
+// authorization endpoint, where access_denied means the application may
+// not start a sign-in (CLI Auth off), not that a person denied one.
+func atDeviceStart(err error) bool {
+	var fe *flow.Error
+	return errors.As(err, &fe) && strings.Contains(fe.Endpoint, "device")
+}
+
 // endsSignIn reports whether err is a sign-in the person ended or let
 // expire: git must not then ask for a password instead (quit=1).
 func endsSignIn(err error) bool {
 	var intr *interrupted
 	var se *term.SignalError
-	return errors.Is(err, flow.ErrAccessDenied) || errors.Is(err, flow.ErrExpiredToken) ||
+	return (errors.Is(err, flow.ErrAccessDenied) && !atDeviceStart(err)) || errors.Is(err, flow.ErrExpiredToken) ||
 		errors.As(err, &intr) || errors.As(err, &se) || errors.Is(err, context.Canceled)
 }
 
@@ -613,6 +621,8 @@ func (g *Globals) hint(err error) string {
 		errors.As(err, &pe)
 		return fmt.Sprintf("save the client ID of your AuthKit app (WorkOS dashboard: Applications, with CLI Auth enabled): `%s config set%s client_id CLIENT_ID`, or sign in with it: `%s login%s --client-id CLIENT_ID`",
 			selfCommand(), profileArg(pe.Profile), selfCommand(), profileArg(pe.Profile))
+	case errors.Is(err, flow.ErrAccessDenied) && atDeviceStart(err):
+		return "the application may not start a sign-in: enable CLI Auth for it in the WorkOS dashboard, and check the client ID belongs to that environment"
 	case errors.Is(err, flow.ErrAccessDenied), errors.Is(err, flow.ErrExpiredToken):
 		return fmt.Sprintf("run `%s login%s` to try again", selfCommand(), profileArg(cmp.Or(g.resolvedProfile, g.Profile)))
 	case flow.IsTransient(err) && errors.As(err, new(*net.OpError)):
