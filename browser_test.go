@@ -172,7 +172,7 @@ func TestBrowserApproval(t *testing.T) {
 		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
 			t.Fatalf("login after deny: %v, want exit 1", err)
 		}
-		if !strings.Contains(rest, "access_denied") {
+		if !strings.Contains(rest, "the sign-in was denied in the browser; nothing was stored") {
 			t.Errorf("login said: %s", rest)
 		}
 	})
