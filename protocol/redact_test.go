@@ -76,6 +76,11 @@ func TestSecretFieldsAreSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(files) == 0 {
+		// A test binary run away from its sources (the Windows binaries
+		// under wine): the source check is the Linux run's.
+		t.Skip("the package's source is not here")
+	}
 	isSecret := func(e ast.Expr) bool {
 		switch x := e.(type) {
 		case *ast.ArrayType:
