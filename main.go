@@ -552,7 +552,7 @@ func describe(err error) string {
 			via = " (through the proxy HTTPS_PROXY names)"
 			if req, err := http.NewRequest(http.MethodGet, ue.URL, nil); err == nil {
 				if p, err := http.ProxyFromEnvironment(req); err == nil && p != nil {
-					via = " (through the proxy " + p.Redacted() + ")"
+					via = " (through the proxy " + p.Scheme + "://" + p.Host + ")" // never its user info
 				}
 			}
 		}
@@ -605,7 +605,7 @@ func (g *Globals) hint(err error) string {
 		var one *helper.OrganizationNameError
 		errors.As(err, &one)
 		if one.Current != "" {
-			return fmt.Sprintf("name the organization by its ID: `%s config set%s organization %s` keeps the one the sign-in landed in", selfCommand(), profileArg(cmp.Or(g.resolvedProfile, g.Profile)), one.Current)
+			return fmt.Sprintf("name the organization by its ID: `%s config set%s organization %s` keeps the one the sign-in landed in", selfCommand(), profileArg(cmp.Or(g.resolvedProfile, g.Profile)), shellWord(one.Current))
 		}
 		return fmt.Sprintf("name the organization by its ID (org_...): `%s switch-org ORG_ID`", selfCommand())
 	case errors.As(err, new(*helper.NotSignedInError)):
@@ -755,7 +755,7 @@ func (g *Globals) httpClient() (*http.Client, error) {
 		rt = &certEnvTransport{base: tr}
 	}
 	if g.Verbose {
-		rt = &httplog.Transport{Base: tr, Log: func(line string) { fmt.Fprintf(g.stderr, "authwrap: %s\n", line) }}
+		rt = &httplog.Transport{Base: rt, Log: func(line string) { fmt.Fprintf(g.stderr, "authwrap: %s\n", line) }}
 	}
 	return &http.Client{Transport: rt}, nil
 }

@@ -35,7 +35,16 @@ func checkCertEnv() error {
 		return nil
 	}
 	if f := os.Getenv("SSL_CERT_FILE"); f != "" {
-		if err := fsutil.CheckTrusted(f); err != nil && !errors.Is(err, os.ErrNotExist) {
+		err := fsutil.CheckTrusted(f)
+		if errors.Is(err, os.ErrNotExist) {
+			// Missing now: whoever may create it before Go reads it must
+			// be no one else.
+			err = fsutil.CheckTrustedDir(filepath.Dir(f))
+			if errors.Is(err, os.ErrNotExist) {
+				err = nil
+			}
+		}
+		if err != nil {
 			return fmt.Errorf("SSL_CERT_FILE: %w", err)
 		}
 	}

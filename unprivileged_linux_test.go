@@ -428,6 +428,10 @@ func TestUnprivilegedUser(t *testing.T) {
 		if r := as([]string{"SSL_CERT_FILE=" + openCA}, "authwrap", "login", "--force"); r.code == 0 || !strings.Contains(r.stderr, "SSL_CERT_FILE: not safe to use: "+openCA+" may be written by other users") {
 			t.Errorf("a 0666 SSL_CERT_FILE: exit %d, stderr:\n%s", r.code, r.stderr)
 		}
+		// --verbose wraps the transport: the check stays under it.
+		if r := as([]string{"SSL_CERT_FILE=" + openCA}, "authwrap", "-v", "login", "--force"); r.code == 0 || !strings.Contains(r.stderr, "SSL_CERT_FILE: not safe to use") {
+			t.Errorf("a 0666 SSL_CERT_FILE with --verbose: exit %d, stderr:\n%s", r.code, r.stderr)
+		}
 		certDir := mkdir(filepath.Join(own, "certs"), 0o755, n, n)
 		mkfile(filepath.Join(theirs, "ca.pem"), "-----BEGIN CERTIFICATE-----\n", 0o644, 4243)
 		hashed := filepath.Join(certDir, "0a1b2c3d.0")

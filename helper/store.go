@@ -477,10 +477,17 @@ func (k *KeyringStore) Delete(profile string) error {
 
 // DeleteAll removes every session the store holds, every profile's, by
 // their keys alone: it needs nothing decrypted, so it works when the file
-// keyring's passphrase is lost. It returns the items it removed.
+// keyring's passphrase is lost. It returns the items it removed. It
+// refuses the Secret Service backend, whose collection other programs
+// share.
 func (k *KeyringStore) DeleteAll() (int, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	if k.Backend == string(keyring.SecretServiceBackend) {
+		// Its collection ("login") is shared with every other program
+		// that uses the library: their items could not be told apart.
+		return 0, fmt.Errorf("%w: the Secret Service collection is shared with other programs; remove each profile's session with logout --profile NAME", ErrNoBackend)
+	}
 	keys, err := k.ring.Keys()
 	if err != nil {
 		return 0, fmt.Errorf("listing the %s keyring: %w", k.Backend, err)

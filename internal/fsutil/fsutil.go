@@ -129,8 +129,16 @@ func CheckTrustedDir(dir string) error {
 	if !fi.IsDir() {
 		return fmt.Errorf("%w: %s is not a directory", ErrUntrusted, dir)
 	}
+	// Trusted for the set of files in it: the sticky bit stops others
+	// replacing entries, not adding them, so it is no excuse here.
+	if owner, ok := ownerOf(fi); ok && fi.Mode().Perm()&0o022 != 0 {
+		return fmt.Errorf("%w: %s may be written by others (mode %s, owner uid %d), who could add files to it", ErrUntrusted, dir, octal(fi), owner)
+	}
 	home, _ := os.UserHomeDir()
-	return judgeStep(real, fi, home)
+	if err := judgeStep(real, fi, home); err != nil {
+		return err
+	}
+	return checkSecurity(real, nil)
 }
 
 // maxTrustedSize bounds what ReadTrusted reads: a CA bundle of every

@@ -116,3 +116,23 @@ func TestOtherUsersLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckTrustedDirSticky: a directory of CA certificates is trusted for
+// the set of files in it, which the sticky bit does not protect (others
+// may still add files): a sticky, world-writable one is refused, a
+// private one is not.
+func TestCheckTrustedDirSticky(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "certs")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckTrustedDir(dir); err != nil {
+		t.Errorf("a 0755 directory of this user's: %v", err)
+	}
+	if err := os.Chmod(dir, 0o1777|os.ModeSticky); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckTrustedDir(dir); !errors.Is(err, ErrUntrusted) {
+		t.Errorf("a sticky directory anyone may add to: %v", err)
+	}
+}
