@@ -20,9 +20,13 @@
 // by -speed; the server's latency and the processes' own run time are not,
 // because they are what a user waits for. The ratios between the day's
 // durations (token life against gaps, spacing and idle window) are
-// therefore those of the real day.
+// therefore those of the real day. Two things do not scale: -spacing-real
+// keeps the pauses within a burst in real seconds (the literal
+// wording, which makes another day), and the git and kubectl helpers ask
+// for a fixed minute of validity, more than a compressed token lives
+// (bench/README.md says what that does to their figures).
 //
-//	go run ./bench/daytrace -bin ./authwrap                  # today's build, about 12 minutes
+//	go run ./bench/daytrace -bin ./authwrap                  # today's build, about 9 minutes
 //	go run ./bench/daytrace -bin ./authwrap -bursts 10       # a quick try, about 2 minutes
 //	go run ./bench/daytrace -bin ./new -base ./old           # two replays of the same day, one after the other
 //	go run ./bench/daytrace -dry                             # print the day and its duration only
