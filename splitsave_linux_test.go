@@ -101,39 +101,10 @@ func bigRefresh() authkittest.Fault {
 // failed for want of the quota they held.) Run as a uid of its own, as
 // TestUnprivilegedUser is, for a quota that applies.
 func TestKeyctlBigRefreshLeavesNothing(t *testing.T) {
-	if os.Getuid() != 0 {
-		t.Skip("needs root, to run authwrap as an unprivileged user")
-	}
-	if _, err := exec.LookPath("setpriv"); err != nil {
-		t.Skip("needs setpriv (util-linux)")
-	}
-	t.Parallel()
 	uidN := 55000 + os.Getpid()%5000
 	uid := strconv.Itoa(uidN)
-	root, err := os.MkdirTemp("", "authwrap-splitsave-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = os.RemoveAll(root) })
-	if err := os.Chmod(root, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{"authwrap", "splitsave-keys"} {
-		if err := copyFile(self, filepath.Join(root, name), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	home := filepath.Join(root, "home")
-	if err := os.Mkdir(home, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chown(home, uidN, uidN); err != nil {
-		t.Fatal(err)
-	}
+	root, home := otherUserRoot(t, uidN, "authwrap-splitsave-", "authwrap", "splitsave-keys")
+	t.Parallel()
 	srv := authkittest.NewServer(authkittest.Config{Interval: time.Second, AutoApprove: time.Millisecond,
 		AccessTokenTTL: 20 * time.Second, RefreshGrace: time.Minute})
 	t.Cleanup(srv.Close)

@@ -81,41 +81,12 @@ func keyquotaMain() {
 // suite as root, where neither ever fails. It needs root (to switch
 // users with setpriv) and skips otherwise.
 func TestUnprivilegedUser(t *testing.T) {
-	if os.Getuid() != 0 {
-		t.Skip("needs root, to run authwrap as an unprivileged user")
-	}
-	if _, err := exec.LookPath("setpriv"); err != nil {
-		t.Skip("needs setpriv (util-linux)")
-	}
-	t.Parallel()
 	// A uid with no account and no keys of its own; per process, so that
 	// parallel runs do not share a quota.
-	uid := strconv.Itoa(60000 + os.Getpid()%5000)
-	root, err := os.MkdirTemp("", "authwrap-unpriv-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = os.RemoveAll(root) })
-	if err := os.Chmod(root, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{"authwrap", "keyquota"} {
-		if err := copyFile(self, filepath.Join(root, name), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	home := filepath.Join(root, "home")
-	if err := os.Mkdir(home, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	n, _ := strconv.Atoi(uid)
-	if err := os.Chown(home, n, n); err != nil {
-		t.Fatal(err)
-	}
+	n := 60000 + os.Getpid()%5000
+	uid := strconv.Itoa(n)
+	root, home := otherUserRoot(t, n, "authwrap-unpriv-", "authwrap", "keyquota")
+	t.Parallel()
 	// A state directory this user cannot create anything in.
 	readOnly := filepath.Join(root, "root-owned")
 	if err := os.Mkdir(readOnly, 0o755); err != nil {
