@@ -226,6 +226,9 @@ func checkURL(raw string) (*url.URL, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bad URL %.80q: %w", raw, err)
 	}
+	if u.User != nil {
+		return nil, fmt.Errorf("%w: %.80q carries user info, which would be sent with every request", ErrInsecureURL, u.Redacted())
+	}
 	if u.Host == "" {
 		if u.Scheme == "" && raw != "" && !strings.ContainsAny(raw, " /\\") {
 			return nil, fmt.Errorf("%w: %.80q has no scheme: did you mean https://%.80s?", ErrInsecureURL, raw, raw)

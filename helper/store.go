@@ -607,6 +607,10 @@ func OpenStore(o StoreOptions) (*KeyringStore, error) {
 	if o.App == "" {
 		o.App = defaultApp
 	}
+	// It names directories and variables: a plain name only.
+	if err := CheckProfileName(o.App); err != nil {
+		return nil, fmt.Errorf("bad app name: %w", err)
+	}
 	if o.FileDir == "" {
 		v := appenv.FileDirVar(o.App)
 		switch d := os.Getenv(v); {

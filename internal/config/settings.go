@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,6 +37,7 @@ const (
 	text kind = iota
 	serverURL
 	list
+	hostList
 	boolean
 	profileName
 	backend
@@ -51,7 +53,7 @@ var Keys = []Setting{
 	{Key: "issuer", What: "the issuer URL of a standard RFC 8628 server (instead of api_url)", kind: serverURL, excludes: "api_url"},
 	{Key: "scopes", What: "scopes for a standard server, separated by spaces or commas", kind: list},
 	{Key: "organization", What: "the WorkOS organization to sign in to (its ID, or a name)"},
-	{Key: "hosts", What: "the hosts that may receive the token, separated by spaces or commas (setup adds them)", kind: list},
+	{Key: "hosts", What: "the hosts that may receive the token, separated by spaces or commas (setup adds them)", kind: hostList},
 	{Key: "username", What: "the username sent with the token (default " + DefaultUsername + ")"},
 	{Key: "bearer", What: "true: answer git 2.46+ with a Bearer credential", kind: boolean},
 }
@@ -78,8 +80,15 @@ func (s Setting) value(v string) (string, error) {
 		if err := flow.CheckURL(v); err != nil {
 			return "", fmt.Errorf("%s: %w", s.Key, err)
 		}
-	case list:
+	case list, hostList:
 		items := strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
+		if s.kind == hostList {
+			for _, h := range items {
+				if err := checkHost(h); err != nil {
+					return "", fmt.Errorf("hosts: %w", err)
+				}
+			}
+		}
 		return tomledit.Strings(items), nil
 	case boolean:
 		b, err := strconv.ParseBool(v)
@@ -222,4 +231,20 @@ func edit(path string, change func(doc *tomledit.Doc) error) (changed bool, err 
 		return false, fmt.Errorf("editing %s went wrong, left it as it was: %w", path, err)
 	}
 	return true, nil
+}
+
+// hostName is what a host[:port] in a profile may hold: a name or an
+// address, and a port.
+var hostName = regexp.MustCompile(`^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(:[0-9]{1,5})?$`)
+
+// checkHost refuses a hosts entry that could never match a request: a
+// host[:port], or a URL (plain http to a loopback host, as setup writes).
+func checkHost(h string) error {
+	if strings.Contains(h, "://") {
+		return flow.CheckURL(h)
+	}
+	if !hostName.MatchString(h) {
+		return fmt.Errorf("%.80q is not a host[:port]", h)
+	}
+	return nil
 }
