@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/authwrap/authwrap/flow"
 	"github.com/authwrap/authwrap/helper"
@@ -235,7 +236,10 @@ func edit(path string, change func(doc *tomledit.Doc) error) (changed bool, err 
 
 // hostName is what a host[:port] in a profile may hold: a name or an
 // address, and a port.
-var hostName = regexp.MustCompile(`^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(:[0-9]{1,5})?$`)
+// Compiled on first use: nothing runs at start-up that a run may not need.
+var hostName = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(:[0-9]{1,5})?$`)
+})
 
 // checkHost refuses a hosts entry that could never match a request: a
 // host[:port], or a URL (plain http to a loopback host, as setup writes).
@@ -243,7 +247,7 @@ func checkHost(h string) error {
 	if strings.Contains(h, "://") {
 		return flow.CheckURL(h)
 	}
-	if !hostName.MatchString(h) {
+	if !hostName().MatchString(h) {
 		return fmt.Errorf("%.80q is not a host[:port]", h)
 	}
 	return nil
