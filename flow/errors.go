@@ -48,14 +48,14 @@ var (
 	ErrBadResponse = errors.New("unexpected response from the authorization server")
 	// ErrRedirect means the server answered with a redirect, which no
 	// request carrying a secret follows; the error is a *RedirectError.
-	ErrRedirect = errors.New("the authorization server answered with a redirect, which authwrap does not follow")
+	ErrRedirect = errors.New("the authorization server answered with a redirect, which is not followed")
 	// ErrOrganizationSelection means the user belongs to several
 	// organizations and the sign-in must name one
 	// (organization_selection_required); the *Error's Pending holds the
 	// choices and the token to continue with.
 	ErrOrganizationSelection = errors.New("the user must choose an organization")
 	// ErrPendingAuthentication means the server wants one more step that
-	// authwrap cannot take for the person (verify the email address,
+	// a program cannot take for the person (verify the email address,
 	// enrol or answer MFA, use SSO): they finish it in the browser.
 	ErrPendingAuthentication = errors.New("the sign-in needs one more step")
 	// ErrForeignEndpoint means a discovery document names an issuer or an
@@ -63,7 +63,7 @@ var (
 	ErrForeignEndpoint = errors.New("the discovery document points to another server")
 )
 
-// RedirectError is a 30x answer from the authorization server. authwrap
+// RedirectError is a 30x answer from the authorization server. This package
 // never follows one: a redirected POST would carry the device code or
 // the refresh token to the Location, wherever that is.
 type RedirectError struct {
@@ -77,7 +77,7 @@ type RedirectError struct {
 
 // Error names the server and where it pointed.
 func (e *RedirectError) Error() string {
-	return fmt.Sprintf("%s answered HTTP %d redirecting to %.200q; authwrap does not follow redirects from the authorization server (is the URL right? use the address the redirect names, if you trust it)",
+	return fmt.Sprintf("%s answered HTTP %d redirecting to %.200q; redirects from the authorization server are not followed (is the URL right? use the address the redirect names, if you trust it)",
 		e.Endpoint, e.StatusCode, e.Location)
 }
 

@@ -71,7 +71,7 @@ func (r *atomicFileRing) unlock() error {
 	if err != nil {
 		return err
 	}
-	// Only authwrap's items: a directory shared with other files (a lock
+	// Only this program's items: a directory shared with other files (a lock
 	// file, say) has nothing else to decrypt.
 	i := slices.IndexFunc(keys, func(k string) bool { return strings.HasPrefix(k, itemKey("")) })
 	if i < 0 {

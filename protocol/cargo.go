@@ -84,7 +84,7 @@ func (c *CargoReader) Next() (*CargoRequest, error) {
 			return nil, fmt.Errorf("%w: %v", ErrCargoProtocol, err)
 		}
 		if req.V != CargoVersion {
-			return nil, fmt.Errorf("%w: version %d (authwrap speaks %d)", ErrCargoProtocol, req.V, CargoVersion)
+			return nil, fmt.Errorf("%w: version %d (this helper speaks %d)", ErrCargoProtocol, req.V, CargoVersion)
 		}
 		switch req.Kind {
 		case "get", "login", "logout":
