@@ -57,17 +57,17 @@ func (c *LoginCmd) Run(ctx context.Context, g *Globals) error {
 
 // saveGivenSettings saves the profile settings given as flags on this
 // command line (--client-id, --api-url, --issuer, --scopes) into the
-// profile, creating it, as setup does: what login signed in with is what
+// profile, creating it, and --keyring-backend as the global setting, as
+// setup does: what login signed in with is what
 // every later command uses. The environment's are never saved.
 func (g *Globals) saveGivenSettings(profile string) error {
+	if err := g.saveGivenBackend(); err != nil {
+		return fmt.Errorf("signed in, but the settings could not be saved: %w", err)
+	}
 	if g.givenSettingNames() == "" {
 		return nil
 	}
-	set := g.explicitSettings()
-	if g.given["scopes"] {
-		set.Scopes = strings.Fields(g.Scopes)
-	}
-	changed, err := config.SetHost(g.configPath(), profile, set, "", false)
+	changed, err := config.SetHost(g.configPath(), profile, g.explicitSettings(), "", false)
 	if err != nil {
 		return fmt.Errorf("signed in, but the settings could not be saved: %w", err)
 	}

@@ -280,7 +280,24 @@ func (g *Globals) explicitSettings() config.Settings {
 	if g.given["issuer"] {
 		s.Issuer = g.Issuer
 	}
+	if g.given["scopes"] {
+		s.Scopes = strings.Fields(g.Scopes)
+	}
 	return s
+}
+
+// saveGivenBackend saves --keyring-backend, given as a flag, as the
+// global keyring_backend: a session stored in one backend is found there
+// by every later command, not only by this one.
+func (g *Globals) saveGivenBackend() error {
+	if !g.given["keyring-backend"] {
+		return nil
+	}
+	changed, err := config.Set(g.configPath(), "", "keyring_backend", g.KeyringBackend)
+	if err == nil && changed {
+		fmt.Fprintf(g.stderr, "authwrap: saved keyring_backend = %s (%s)\n", g.KeyringBackend, g.configPath())
+	}
+	return err
 }
 
 // bindHost lists host in the profile (with the settings given as flags)
@@ -289,6 +306,9 @@ func (g *Globals) explicitSettings() config.Settings {
 func (g *Globals) bindHost(e *config.Entry, host, tool, what, detail string) error {
 	path := g.configPath()
 	if _, err := config.SetHost(path, e.Name, g.explicitSettings(), host, false); err != nil {
+		return err
+	}
+	if err := g.saveGivenBackend(); err != nil {
 		return err
 	}
 	fmt.Fprintf(g.stderr, "authwrap: %s tokens for %s from profile %s (%sserver %s, client %s)\n",
