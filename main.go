@@ -626,7 +626,8 @@ func (g *Globals) hint(err error) string {
 	case errors.Is(err, flow.ErrAccessDenied), errors.Is(err, flow.ErrExpiredToken):
 		return fmt.Sprintf("run `%s login%s` to try again", selfCommand(), profileArg(cmp.Or(g.resolvedProfile, g.Profile)))
 	case flow.IsTransient(err) && errors.As(err, new(*net.OpError)):
-		return fmt.Sprintf("is the server up, and is the profile's server right (`%s config get api_url`, or issuer)? `%s doctor` checks both", selfCommand(), selfCommand())
+		return fmt.Sprintf("is the server up, and is the profile's server right (`%s config list%s` shows api_url or issuer)? %s doctor checks both",
+			selfCommand(), profileArg(cmp.Or(g.resolvedProfile, g.Profile)), selfCommand())
 	case errors.Is(err, helper.ErrStateDir):
 		return "authwrap keeps its lock files in $XDG_STATE_HOME/authwrap (default ~/.local/state/authwrap): make it writable, or point XDG_STATE_HOME at a directory that is"
 	}
