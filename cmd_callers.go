@@ -56,7 +56,7 @@ func (c *KubectlCredentialCmd) Run(ctx context.Context, g *Globals) error {
 	if err != nil {
 		return err
 	}
-	s, release, err := g.tokenOnDemand(ctx, m, credhelper.HelperMinTTL, info.Interactive)
+	s, release, err := g.tokenOnDemand(ctx, m, e.ToolMinTTL(), info.Interactive)
 	if err != nil {
 		return err
 	}

@@ -200,7 +200,7 @@ func (d *doctor) checkServer(ctx context.Context, e *config.Entry) *jose.JSONWeb
 		d.add("server", statusOK, "", "trusting the CA certificates in %s as well as the system's", g.CAFile)
 	}
 	start := time.Now()
-	m, err := g.manager(e.Profile, noStore{}, nil)
+	m, err := g.manager(e, noStore{}, nil)
 	var c *flow.Client
 	if err == nil {
 		c, err = m.Client(ctx)
@@ -252,7 +252,7 @@ func aheadOrBehind(skew time.Duration) string {
 // checkSession reads the stored session and checks its token against the
 // server's keys.
 func (d *doctor) checkSession(e *config.Entry, store *helper.KeyringStore, keys *jose.JSONWebKeySet) {
-	m, err := d.g.manager(e.Profile, store, nil)
+	m, err := d.g.manager(e, store, nil)
 	if err != nil {
 		d.add("session", statusProblem, "", "%v", err)
 		return

@@ -115,7 +115,7 @@ func (g *Globals) broker(prompt bool) (*credhelper.Broker, func(), error) {
 		if err != nil {
 			return nil, err
 		}
-		m, err := g.manager(e.Profile, store, prompter)
+		m, err := g.manager(e, store, prompter)
 		if err != nil {
 			return nil, err
 		}

@@ -133,7 +133,8 @@ func (c *GoAuthCmd) Run(ctx context.Context, g *Globals) error {
 		}
 		return protocol.WriteGoAuth(g.stdout, blocks)
 	}
-	if _, err := protocol.ReadGoAuthResponse(os.Stdin); err != nil {
+	resp, err := protocol.ReadGoAuthResponse(os.Stdin)
+	if err != nil {
 		return err
 	}
 	b, release, err := g.broker(true)
@@ -141,7 +142,7 @@ func (c *GoAuthCmd) Run(ctx context.Context, g *Globals) error {
 		return err
 	}
 	defer release()
-	blocks, err := b.GoAuthRetry(ctx, c.URL)
+	blocks, err := b.GoAuthRetry(ctx, c.URL, resp.Status)
 	if err != nil {
 		return quietIfNotOurs(g.stderr, err) // not authwrap's host: nothing to add
 	}

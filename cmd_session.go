@@ -221,6 +221,12 @@ type status struct {
 	Refreshable bool           `json:"refreshable"`
 	Storage     string         `json:"storage"`
 	Probes      []helper.Probe `json:"storage_probes"`
+	// KeptFreshUntil: a keeper refreshes the session ahead of use until
+	// then (unless it is used again); KeeperPID is its process.
+	KeptFreshUntil *time.Time `json:"kept_fresh_until,omitempty"`
+	KeeperPID      int        `json:"keeper_pid,omitempty"`
+	// KeepWarmOff says why no keeper may run for the profile.
+	KeepWarmOff string `json:"keep_warm_off,omitempty"`
 }
 
 // Run prints the status; exit 1 when a profile shown is not signed in.
@@ -257,13 +263,16 @@ func (c *StatusCmd) Run(g *Globals) error {
 		if err != nil {
 			return err
 		}
-		m, err := g.manager(e.Profile, store, nil)
+		m, err := g.manager(e, store, nil)
 		if err != nil {
 			return err
 		}
 		st, err := buildStatus(m, store)
 		if err != nil {
 			st.Problem = g.explain(err)
+		}
+		if _, why := keepWarm(e, store); st.Refreshable && why != "" {
+			st.KeepWarmOff = why
 		}
 		all = append(all, st)
 		if err != nil {
@@ -345,6 +354,16 @@ func buildStatus(m *helper.Manager, store *helper.KeyringStore) (status, error) 
 	st.Expired = !s.ValidFor(0)
 	st.Token = s.AccessToken.Masked()
 	st.Refreshable = !s.RefreshToken.IsZero()
+	if m.KeepWarm <= 0 {
+		return st, nil
+	}
+	if k := m.Keeper(); k.Running {
+		st.KeeperPID = k.PID
+		if !k.Until.IsZero() {
+			until := k.Until.UTC().Truncate(time.Second)
+			st.KeptFreshUntil = &until
+		}
+	}
 	return st, nil
 }
 
@@ -379,6 +398,7 @@ func printStatus(w io.Writer, st status) {
 		row("session", st.SessionID)
 		row("access token", st.Token)
 		row("expires", expiryText(st))
+		row("kept fresh", keptFreshText(st))
 	}
 	storage := st.Storage
 	if len(st.Probes) > 0 && st.Probes[len(st.Probes)-1].Reason != "" {
@@ -391,6 +411,22 @@ func printStatus(w io.Writer, st status) {
 		}
 	}
 	_ = tw.Flush()
+}
+
+// keptFreshText says whether a keeper refreshes the session ahead of use.
+func keptFreshText(st status) string {
+	switch {
+	case st.KeepWarmOff != "":
+		return "no: " + st.KeepWarmOff
+	case !st.Refreshable:
+		return ""
+	case st.KeeperPID != 0 && st.KeptFreshUntil != nil:
+		return fmt.Sprintf("until %s unless used again (process %d; off: authwrap config set keep_warm 0)",
+			st.KeptFreshUntil.Local().Format("15:04:05"), st.KeeperPID)
+	case st.KeeperPID != 0:
+		return fmt.Sprintf("yes (process %d)", st.KeeperPID)
+	}
+	return "not now: the next use that refreshes starts it"
 }
 
 // expiryText says when the access token expires, and what happens then.
@@ -433,6 +469,7 @@ func (c *LogoutCmd) Run(ctx context.Context, g *Globals) error {
 		if err != nil {
 			return err
 		}
+		g.stopKeepers(cfg, store)
 		fmt.Fprintf(g.stderr, "authwrap: deleted every stored session (%d item(s) in the %s keyring)\n", n, store.Backend)
 		return nil
 	}
@@ -454,6 +491,11 @@ func (c *LogoutCmd) Run(ctx context.Context, g *Globals) error {
 	existed, err := m.DeleteSession(ctx)
 	if err != nil {
 		return err
+	}
+	// The session is gone: a keeper would find nothing to refresh, but
+	// it ends now, not at its next wake.
+	if err := m.StopKeeper(); err != nil {
+		fmt.Fprintf(g.stderr, "authwrap: warning: %v\n", err)
 	}
 	if !existed {
 		fmt.Fprintf(g.stderr, "authwrap: %s was not signed in; nothing to remove\n", m.Profile.Name)

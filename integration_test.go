@@ -102,6 +102,7 @@ func isolatedEnv(home string) map[string]string {
 		"AUTHWRAP_KEYRING_BACKEND": "file",
 		"AUTHWRAP_FILE_PASSPHRASE": "test-passphrase",
 		"AUTHWRAP_NO_PROMPT":       "1",
+		"AUTHWRAP_KEEP_WARM":       "0", // warm_linux_test.go turns it on
 		"BROWSER":                  "none",
 		"NO_COLOR":                 "1",
 		"HTTPS_PROXY":              deadProxy, "https_proxy": deadProxy,

@@ -60,6 +60,8 @@ const (
 	groupYou      = "you"
 	groupPrograms = "programs"
 	groupDev      = "dev"
+	// groupHidden: a command authwrap runs itself, left out of help.
+	groupHidden = ""
 )
 
 // cliCommand is one of authwrap's commands: its name, the group its help is
@@ -101,6 +103,8 @@ var commands = []cliCommand{
 	{"keyring", groupPrograms, "pip's and uv's keyring subprocess provider (run as keyring: see setup pip).", func() any { return &KeyringCmd{} }, false, true},
 	{"dev-server", groupDev, "Run a local AuthKit-compatible server for development and tests.", func() any { return &DevServerCmd{} }, false, false},
 	{"demo", groupDev, "Walk through login, token and status against a throwaway local server.", func() any { return &DemoCmd{} }, false, false},
+	// Started by authwrap itself, not by people: hidden from help.
+	{"keep-warm", groupHidden, "Keep a profile's session fresh while it is in use (started by authwrap).", func() any { return &KeepWarmCmd{} }, false, false},
 }
 
 // globalHelp holds the global flags' help texts, which their tags name
@@ -289,7 +293,11 @@ func newParser(cli *CLI, only string, stdout, stderr io.Writer, exit func(int)) 
 	}
 	for _, c := range commands {
 		if only == "" || c.name == only {
-			opts = append(opts, kong.DynamicCommand(c.name, c.help, c.group, c.new()))
+			var tags []string
+			if c.group == groupHidden {
+				tags = append(tags, "hidden")
+			}
+			opts = append(opts, kong.DynamicCommand(c.name, c.help, c.group, c.new(), tags...))
 		}
 	}
 	if only != "" {
@@ -715,9 +723,16 @@ func (g *Globals) openStore(cfg *config.Config) (*helper.KeyringStore, error) {
 }
 
 // manager wires a Manager for p.
-func (g *Globals) manager(p helper.Profile, store helper.Store, prompter helper.Prompter) (*helper.Manager, error) {
-	return helper.New(helper.Options{App: app, Profile: p, Store: store, Prompter: prompter, NoPrompt: prompter == nil,
+func (g *Globals) manager(e *config.Entry, store helper.Store, prompter helper.Prompter) (*helper.Manager, error) {
+	m, err := helper.New(helper.Options{App: app, Profile: e.Profile, Store: store, Prompter: prompter, NoPrompt: prompter == nil,
 		HTTPClient: g.client, Notify: func(msg string) { fmt.Fprintf(g.stderr, "authwrap: %s\n", msg) }})
+	if err != nil {
+		return nil, err
+	}
+	if m.KeepWarm, _ = keepWarm(e, store); m.KeepWarm > 0 {
+		m.StartKeeper = g.keeperStarter(m.Profile.Name)
+	}
+	return m, nil
 }
 
 // httpClient builds the client for the authorization server: the default
@@ -789,7 +804,7 @@ func (g *Globals) managerFor(cfg *config.Config, e *config.Entry) (*helper.Manag
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := g.manager(e.Profile, store, nil)
+	m, err := g.manager(e, store, nil)
 	return m, store, err
 }
 

@@ -105,6 +105,15 @@ type Manager struct {
 	// docker build asks for every registry in a row, and a person who said
 	// no once must not be asked again for each of them.
 	PromptCooldown time.Duration
+	// KeepWarm is the idle window of the profile's keeper (see Keep):
+	// when set, each Token records its use, and a Token that had to
+	// refresh or sign in itself calls StartKeeper. Zero keeps no session
+	// warm.
+	KeepWarm time.Duration
+	// StartKeeper starts a process that runs Keep for this profile (the
+	// program itself, detached from the terminal and the caller); nil
+	// starts none.
+	StartKeeper func() error
 
 	authOnce sync.Once
 	authErr  error
@@ -183,6 +192,22 @@ func (m *Manager) notSignedIn(reason string, err error) *NotSignedInError {
 // (saving the rotated pair before returning it), or signs in when there
 // is no session and a Prompter is set.
 func (m *Manager) Token(ctx context.Context, minTTL time.Duration) (*Session, error) {
+	return m.token(ctx, minTTL, true)
+}
+
+// token is Token; use says a caller uses the token (a keeper's refresh
+// is not a use): the use is recorded, and a keeper started after this
+// process had to refresh or sign in itself.
+func (m *Manager) token(ctx context.Context, minTTL time.Duration, use bool) (*Session, error) {
+	used := func(self bool) {
+		switch {
+		case !use:
+		case self:
+			m.startKeeper()
+		default:
+			m.touchUsed()
+		}
+	}
 	// A token counts as fresh when Session.Fresh says so, or when another
 	// process replaced the one this call started with while it waited.
 	var seen flow.Secret // the access token first read ("" for none)
@@ -204,6 +229,7 @@ func (m *Manager) Token(ctx context.Context, minTTL time.Duration) (*Session, er
 		return false
 	}
 	if freshNow() {
+		used(false)
 		return fresh, nil
 	}
 	// While another process holds the lock (refreshing or signing in), keep
@@ -227,6 +253,7 @@ func (m *Manager) Token(ctx context.Context, minTTL time.Duration) (*Session, er
 		return nil, m.notSignedIn("another process is waiting for its sign-in to be approved", nil)
 	}
 	if errors.Is(err, errSatisfied) {
+		used(false)
 		return fresh, nil
 	}
 	if err != nil {
@@ -234,6 +261,7 @@ func (m *Manager) Token(ctx context.Context, minTTL time.Duration) (*Session, er
 	}
 	defer unlock()
 	if freshNow() {
+		used(false)
 		return fresh, nil
 	}
 
@@ -244,6 +272,7 @@ func (m *Manager) Token(ctx context.Context, minTTL time.Duration) (*Session, er
 		next, err = m.refreshWith(ctx, s, flow.RefreshOptions{})
 		switch {
 		case err == nil:
+			used(true)
 			return next, nil
 		case ctx.Err() != nil:
 			// Interrupted (Ctrl-C, a deadline): stop, do not fall back.
@@ -252,6 +281,7 @@ func (m *Manager) Token(ctx context.Context, minTTL time.Duration) (*Session, er
 		case s.ValidFor(0):
 			m.notify("warning: could not refresh the session for %s (%v); using the current token, valid for %s",
 				m.Profile.Name, err, roundDur(time.Until(s.Expiry)))
+			used(false)
 			return s, nil
 		default:
 			return nil, fmt.Errorf("could not refresh the session for %s: %w; the session is kept, try again", m.Profile.Name, err)
@@ -275,6 +305,7 @@ func (m *Manager) Token(ctx context.Context, minTTL time.Duration) (*Session, er
 	}
 	_ = os.Remove(marker)
 	m.notify("signed in to %s as %s", m.Profile.Name, s.Who())
+	used(true)
 	return s, nil
 }
 
@@ -324,7 +355,11 @@ func (m *Manager) Login(ctx context.Context) (*Session, error) {
 	if p == nil {
 		p = &TerminalPrompter{Out: os.Stderr, App: m.App}
 	}
-	return m.signInWith(ctx, p)
+	s, err := m.signInWith(ctx, p)
+	if err == nil {
+		m.startKeeper()
+	}
+	return s, err
 }
 
 // Logout deletes the profile's stored session, readable or not. WorkOS

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/authwrap/authwrap/helper"
 	"github.com/authwrap/authwrap/internal/fsutil"
@@ -29,6 +30,50 @@ type Entry struct {
 	// Bearer answers git 2.46+ with authtype=Bearer when git offers it,
 	// instead of the token as a Basic password.
 	Bearer bool `toml:"bearer,omitempty" json:"bearer,omitempty"`
+	// KeepWarm is how long a process keeps the session fresh after its
+	// last use (a duration: "30m"; "0" turns it off); empty means
+	// helper.DefaultKeepWarm.
+	KeepWarm string `toml:"keep_warm,omitempty" json:"keep_warm,omitempty"`
+	// MinTTL is how long a token handed to a tool (git, docker, kubectl,
+	// Terraform, cargo, Go, pip) must stay valid; empty means
+	// DefaultMinTTL.
+	MinTTL string `toml:"min_ttl,omitempty" json:"min_ttl,omitempty"`
+}
+
+// DefaultMinTTL is how long a token handed to a tool must stay valid
+// when the profile says nothing: a token with less left is refreshed
+// first.
+const DefaultMinTTL = time.Minute
+
+// KeepWarmWindow is the profile's keep_warm: zero when it is off.
+func (e *Entry) KeepWarmWindow() time.Duration {
+	d, err := parseDuration(e.KeepWarm, helper.DefaultKeepWarm)
+	if err != nil {
+		return 0
+	}
+	return d
+}
+
+// ToolMinTTL is the profile's min_ttl.
+func (e *Entry) ToolMinTTL() time.Duration {
+	d, err := parseDuration(e.MinTTL, DefaultMinTTL)
+	if err != nil {
+		return DefaultMinTTL
+	}
+	return d
+}
+
+// parseDuration reads a duration setting: "30m", "1h30m", "0"; empty is
+// def. Negative durations and ones over a day are refused.
+func parseDuration(v string, def time.Duration) (time.Duration, error) {
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 || d > 24*time.Hour {
+		return 0, fmt.Errorf("%.20q is not a duration from 0 to 24h (such as 30s, 30m or 1h)", v)
+	}
+	return d, nil
 }
 
 // DefaultUsername is sent with the token when a profile names none.
@@ -104,6 +149,11 @@ func parse(path string, data []byte) (*Config, error) {
 			cfg.Profiles[name] = e
 		}
 		e.Name = name
+		for key, v := range map[string]string{"keep_warm": e.KeepWarm, "min_ttl": e.MinTTL} {
+			if _, err := parseDuration(v, 0); err != nil {
+				return nil, fmt.Errorf("%w: %s: profile %s: %s: %v", ErrConfig, path, name, key, err)
+			}
+		}
 	}
 	return cfg, nil
 }

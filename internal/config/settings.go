@@ -42,6 +42,7 @@ const (
 	boolean
 	profileName
 	backend
+	duration
 )
 
 // Keys are the settings of the file, in the order `config list` shows
@@ -57,6 +58,8 @@ var Keys = []Setting{
 	{Key: "hosts", What: "the hosts that may receive the token, separated by spaces or commas (setup adds them)", kind: hostList},
 	{Key: "username", What: "the username sent with the token (default " + DefaultUsername + ")"},
 	{Key: "bearer", What: "true: answer git 2.46+ with a Bearer credential", kind: boolean},
+	{Key: "keep_warm", What: "how long a background process keeps the session fresh after its last use (default 30m; 0 turns it off)", kind: duration},
+	{Key: "min_ttl", What: "how long a token handed to a tool must stay valid, else it is refreshed first (default 1m)", kind: duration},
 }
 
 // FindSetting returns the setting named key, or ErrUnknownSetting with
@@ -100,6 +103,10 @@ func (s Setting) value(v string) (string, error) {
 	case profileName:
 		if err := helper.CheckProfileName(v); err != nil {
 			return "", err
+		}
+	case duration:
+		if _, err := parseDuration(v, 0); err != nil && v != "" {
+			return "", fmt.Errorf("%s: %w", s.Key, err)
 		}
 	case backend:
 		if !slices.Contains(helper.Backends(), v) {
@@ -199,6 +206,10 @@ func (c *Config) Get(profile, key string) (string, bool, error) {
 		if e.Bearer {
 			v = "true"
 		}
+	case "keep_warm":
+		v = e.KeepWarm
+	case "min_ttl":
+		v = e.MinTTL
 	}
 	return v, v != "", nil
 }

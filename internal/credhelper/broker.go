@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/docker/docker-credential-helpers/credentials"
 
@@ -13,9 +12,6 @@ import (
 	"github.com/authwrap/authwrap/internal/config"
 	"github.com/authwrap/authwrap/protocol"
 )
-
-// HelperMinTTL is how long a token given to git or docker must stay valid.
-const HelperMinTTL = time.Minute
 
 // Broker answers credential helper requests: it decides which profile, if
 // any, may receive a token for a target, and gets that profile's token.
@@ -80,7 +76,7 @@ func (b *Broker) GitGet(ctx context.Context, req *protocol.GitCredential) (*prot
 	if err != nil {
 		return nil, err
 	}
-	s, err := m.Token(ctx, HelperMinTTL)
+	s, err := m.Token(ctx, e.ToolMinTTL())
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +194,7 @@ func (d *dockerHelper) Get(serverURL string) (string, string, error) {
 	if err != nil {
 		return "", "", credentials.NewErrCredentialsNotFound()
 	}
-	s, err := m.Token(d.ctx, HelperMinTTL)
+	s, err := m.Token(d.ctx, e.ToolMinTTL())
 	if err != nil {
 		return "", "", err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -25,14 +26,14 @@ var ErrTokenGiven = errors.New("authwrap issues the tokens for this registry its
 // CargoToken is the answer to cargo's get for the registry at indexURL
 // (as cargo spells it, sparse+https://…): the token, with "Bearer "
 // before it when bearer is set, valid until the time returned (cargo
-// keeps it until then, less HelperMinTTL, and asks again after). A
+// keeps it until then, less the profile's min_ttl, and asks again after). A
 // registry no profile lists is ErrUnknownHost.
 func (b *Broker) CargoToken(ctx context.Context, indexURL string, bearer bool) (protocol.CargoToken, error) {
-	_, m, err := b.cargoManager(indexURL)
+	e, m, err := b.cargoManager(indexURL)
 	if err != nil {
 		return protocol.CargoToken{}, err
 	}
-	s, err := m.Token(ctx, HelperMinTTL)
+	s, err := m.Token(ctx, e.ToolMinTTL())
 	if err != nil {
 		return protocol.CargoToken{}, err
 	}
@@ -42,7 +43,7 @@ func (b *Broker) CargoToken(ctx context.Context, indexURL string, bearer bool) (
 	}
 	if !s.Expiry.IsZero() {
 		// Never a time already past: cargo would ask for every request.
-		tok.Expires = s.Expiry.Add(-HelperMinTTL)
+		tok.Expires = s.Expiry.Add(-e.ToolMinTTL())
 		if now := time.Now(); tok.Expires.Before(now) {
 			tok.Expires = now
 		}
@@ -65,14 +66,14 @@ func (b *Broker) cargoManager(indexURL string) (*config.Entry, *helper.Manager, 
 // same rules as every helper). A token typed or pasted to cargo is
 // refused (ErrTokenGiven).
 func (b *Broker) CargoLogin(ctx context.Context, indexURL, given string) error {
-	_, m, err := b.cargoManager(indexURL)
+	e, m, err := b.cargoManager(indexURL)
 	if err != nil {
 		return err
 	}
 	if given != "" {
 		return ErrTokenGiven
 	}
-	_, err = m.Token(ctx, HelperMinTTL)
+	_, err = m.Token(ctx, e.ToolMinTTL())
 	return err
 }
 
@@ -102,7 +103,7 @@ func (b *Broker) GoAuthAll(ctx context.Context) ([]protocol.GoAuthBlock, map[str
 		m, err := b.Manager(e.Name)
 		if err == nil {
 			var s *helper.Session
-			if s, err = m.Token(ctx, HelperMinTTL); err == nil {
+			if s, err = m.Token(ctx, e.ToolMinTTL()); err == nil {
 				blocks = append(blocks, bearerBlock(urls, s))
 				continue
 			}
@@ -123,11 +124,14 @@ func goURLs(e *config.Entry) []string {
 	return urls
 }
 
-// GoAuthRetry is the go command's second call, after the server refused
-// the request for url: the token it had is dropped and a fresh one got
-// (a refresh, or a sign-in where one may be asked), for that URL's host
-// only. A URL no profile lists is ErrUnknownHost.
-func (b *Broker) GoAuthRetry(ctx context.Context, url string) ([]protocol.GoAuthBlock, error) {
+// GoAuthRetry is the go command's second call, after the server answered
+// the request for url with status, a 4xx: for that URL's host only, a
+// token (a sign-in where one may be asked, when there is no session).
+// The token the go command sent is dropped, and a fresh one got, only
+// when the server refused it (401, 403): the go command retries after
+// any 4xx, and a module proxy answers 404 and 410 routinely. A URL no
+// profile lists is ErrUnknownHost.
+func (b *Broker) GoAuthRetry(ctx context.Context, url string, status int) ([]protocol.GoAuthBlock, error) {
 	t, err := ParseTargetURL(url)
 	if err != nil {
 		return nil, err
@@ -135,14 +139,16 @@ func (b *Broker) GoAuthRetry(ctx context.Context, url string) ([]protocol.GoAuth
 	if t.Scheme != "https" {
 		return nil, fmt.Errorf("%w: the go command sends GOAUTH headers over https only", ErrInsecureTarget)
 	}
-	_, m, err := b.manager(t)
+	e, m, err := b.manager(t)
 	if err != nil {
 		return nil, err
 	}
-	if err := dropToken(ctx, m); err != nil {
-		return nil, err
+	if status == http.StatusUnauthorized || status == http.StatusForbidden {
+		if err := dropToken(ctx, m); err != nil {
+			return nil, err
+		}
 	}
-	s, err := m.Token(ctx, HelperMinTTL)
+	s, err := m.Token(ctx, e.ToolMinTTL())
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +177,7 @@ func (b *Broker) KeyringGet(ctx context.Context, service, username string) (stri
 	if username != e.User() {
 		return "", fmt.Errorf("%w: user %.40q is not profile %s's (%s)", ErrUnknownHost, username, e.Name, e.User())
 	}
-	s, err := m.Token(ctx, HelperMinTTL)
+	s, err := m.Token(ctx, e.ToolMinTTL())
 	if err != nil {
 		return "", err
 	}

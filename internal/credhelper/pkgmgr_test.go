@@ -48,7 +48,7 @@ func TestCargoBinding(t *testing.T) {
 		t.Fatalf("token %q, %v", tok.Token.Reveal(), err)
 	}
 	m, _ := b.Manager("work")
-	if s, err := m.Load(); err != nil || !tok.Expires.Equal(s.Expiry.Add(-HelperMinTTL)) {
+	if s, err := m.Load(); err != nil || !tok.Expires.Equal(s.Expiry.Add(-config.DefaultMinTTL)) {
 		t.Errorf("cargo may keep it until %v; the token expires at %v", tok.Expires, s.Expiry)
 	}
 	if tok, _ := b.CargoToken(ctx, "sparse+https://cargo.example.com/index/", true); !strings.HasPrefix(tok.Token.Reveal(), "Bearer eyJ") {
@@ -84,20 +84,35 @@ func TestGoAuthBinding(t *testing.T) {
 		!strings.HasPrefix(blocks[0].Headers[0].Reveal(), "Authorization: Bearer eyJ") {
 		t.Fatalf("blocks %v, skipped %v", blocks, skipped)
 	}
+	first := blocks[0].Headers[0].Reveal()
+	// The go command retries after any 4xx: a module proxy's 404 and 410
+	// (a module it does not have) and a 429 leave a valid token alone.
 	refreshes := srv.Requests(authkittest.Refresh)
-	blocks, err := b.GoAuthRetry(ctx, "https://cargo.example.com/example.com/m/@v/list")
-	if err != nil || len(blocks) != 1 || blocks[0].URLs[0] != "https://cargo.example.com/" {
-		t.Fatalf("retry: %v, %v", blocks, err)
+	for _, status := range []int{404, 410, 429, 400} {
+		blocks, err := b.GoAuthRetry(ctx, "https://cargo.example.com/example.com/m/@v/list", status)
+		if err != nil || len(blocks) != 1 || blocks[0].Headers[0].Reveal() != first {
+			t.Fatalf("retry after %d: %v, %v (same token: %v)", status, blocks, err, len(blocks) == 1 && blocks[0].Headers[0].Reveal() == first)
+		}
 	}
-	if n := srv.Requests(authkittest.Refresh) - refreshes; n != 1 {
-		t.Errorf("%d refreshes on a retry, want 1", n)
+	if n := srv.Requests(authkittest.Refresh) - refreshes; n != 0 {
+		t.Errorf("%d refreshes on retries after 404, 410, 429 and 400, want none", n)
+	}
+	// A refusal (401, 403) drops the token and gets a fresh one.
+	for i, status := range []int{401, 403} {
+		blocks, err := b.GoAuthRetry(ctx, "https://cargo.example.com/example.com/m/@v/list", status)
+		if err != nil || len(blocks) != 1 || blocks[0].URLs[0] != "https://cargo.example.com/" {
+			t.Fatalf("retry after %d: %v, %v", status, blocks, err)
+		}
+		if n := srv.Requests(authkittest.Refresh) - refreshes; n != i+1 {
+			t.Errorf("%d refreshes after a retry on %d, want %d", n, status, i+1)
+		}
 	}
 	for u, want := range map[string]error{
 		"https://evil.example/x":      ErrUnknownHost,
 		"http://127.0.0.1:8080/x":     ErrInsecureTarget,
 		"https://a@cargo.example.com": ErrInsecureTarget,
 	} {
-		if _, err := b.GoAuthRetry(ctx, u); !errors.Is(err, want) {
+		if _, err := b.GoAuthRetry(ctx, u, 401); !errors.Is(err, want) {
 			t.Errorf("%s: %v, want %v", u, err, want)
 		}
 	}

@@ -21,14 +21,14 @@ func (b *Broker) TerraformGet(ctx context.Context, host string) (protocol.Terraf
 	if err != nil {
 		return protocol.TerraformToken{}, nil
 	}
-	_, m, err := b.manager(t)
+	e, m, err := b.manager(t)
 	if errors.Is(err, ErrUnknownHost) {
 		return protocol.TerraformToken{}, nil
 	}
 	if err != nil {
 		return protocol.TerraformToken{}, err
 	}
-	s, err := m.Token(ctx, HelperMinTTL)
+	s, err := m.Token(ctx, e.ToolMinTTL())
 	if err != nil {
 		return protocol.TerraformToken{}, err
 	}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/authwrap/authwrap/helper"
+	"github.com/authwrap/authwrap/internal/appenv"
+	"github.com/authwrap/authwrap/internal/config"
+	"github.com/authwrap/authwrap/internal/xdg"
+)
+
+// KeepWarmCmd is the process that keeps a profile's session fresh while
+// it is in use (helper.Manager.Keep): started detached by a command that
+// had to refresh or sign in itself, never by a person. It exits once the
+// profile's keep_warm has passed since the last use, at logout, or when
+// another one already runs.
+type KeepWarmCmd struct{}
+
+// Run keeps the chosen profile warm.
+func (c *KeepWarmCmd) Run(ctx context.Context, g *Globals) error {
+	closeInherited()
+	cfg, e, err := g.profile()
+	if err != nil {
+		return err
+	}
+	m, _, err := g.managerFor(cfg, e)
+	if err != nil {
+		return err
+	}
+	if m.KeepWarm <= 0 {
+		return nil
+	}
+	m.StartKeeper, m.Notify = nil, nil
+	err = m.Keep(ctx, e.ToolMinTTL())
+	if errors.Is(err, helper.ErrKeeperRunning) {
+		return nil
+	}
+	return err
+}
+
+// keepWarmEnv is the variable that overrides every profile's keep_warm
+// ("0" turns keeping sessions warm off).
+const keepWarmEnv = "AUTHWRAP_KEEP_WARM"
+
+// keepWarm is how long a keeper keeps e's session fresh after its last
+// use, stored in store; zero, with why, when none may run.
+func keepWarm(e *config.Entry, store helper.Store) (time.Duration, string) {
+	window := e.KeepWarmWindow()
+	why := "keep_warm = 0"
+	if v := os.Getenv(keepWarmEnv); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			d = 0
+		}
+		window, why = d, keepWarmEnv+"="+v
+	}
+	ks, _ := store.(*helper.KeyringStore)
+	switch {
+	case window <= 0:
+		return 0, why
+	case isCI():
+		return 0, "in CI (CI=" + os.Getenv("CI") + ")"
+	case os.Getenv("AUTHWRAP_NO_PROMPT") == "1":
+		return 0, "AUTHWRAP_NO_PROMPT=1"
+	case ks == nil:
+		return 0, "no keyring"
+	case ks.Backend == "file" && appenv.Lookup(appenv.PassphraseVar(app)) == "":
+		return 0, "the file keyring's passphrase is typed at a prompt, and a process in the background could not save the session (set " + appenv.PassphraseVar(app) + " to allow it)"
+	}
+	return window, ""
+}
+
+// isCI reports whether a CI system runs authwrap: CI set, and not to
+// false or 0.
+func isCI() bool {
+	v := strings.ToLower(os.Getenv("CI"))
+	return v != "" && v != "false" && v != "0"
+}
+
+// keeperStarter returns what starts the keeper of the profile name: this
+// program, run as `authwrap keep-warm` with the global flags this run
+// was given, detached from the terminal, the caller's process group and
+// its standard streams; in the root directory, so that it holds no
+// directory busy.
+func (g *Globals) keeperStarter(name string) func() error {
+	return func() error {
+		exe, err := os.Executable()
+		if err != nil {
+			return err
+		}
+		args := []string{app, "keep-warm", "--profile", name}
+		for flag, v := range map[string]string{"--config": g.Config, "--ca-file": g.CAFile} {
+			if v != "" {
+				if abs, err := filepath.Abs(v); err == nil {
+					args = append(args, flag, abs)
+				}
+			}
+		}
+		for flag, v := range map[string]string{"--keyring-backend": g.KeyringBackend, "--client-id": g.ClientID,
+			"--api-url": g.APIURL, "--issuer": g.Issuer, "--scopes": g.Scopes} {
+			if v != "" {
+				args = append(args, flag+"="+v)
+			}
+		}
+		env := os.Environ()
+		// New took the file keyring's passphrase out of this process's
+		// environment, so that no tool gets it; the keeper needs it.
+		if pv := appenv.PassphraseVar(app); os.Getenv(pv) == "" && appenv.Lookup(pv) != "" {
+			env = append(env, pv+"="+appenv.Lookup(pv))
+		}
+		cmd := &exec.Cmd{Path: exe, Args: args, Env: env, Dir: string(filepath.Separator)}
+		detach(cmd)
+		if err := cmd.Start(); err != nil {
+			return err
+		}
+		go func() { _ = cmd.Wait() }() // reaped if this process outlives it
+		return nil
+	}
+}
+
+// stopKeepers ends the keeper of every profile that has one running:
+// the configuration's profiles and any other the state directory names.
+func (g *Globals) stopKeepers(cfg *config.Config, store helper.Store) {
+	names := map[string]bool{}
+	for _, e := range cfg.Entries("") {
+		names[e.Name] = true
+	}
+	found, _ := filepath.Glob(filepath.Join(xdg.StateDir(app), "*.keeper.lock"))
+	for _, f := range found {
+		names[strings.TrimSuffix(filepath.Base(f), ".keeper.lock")] = true
+	}
+	for name := range names {
+		if helper.CheckProfileName(name) != nil {
+			continue
+		}
+		m, err := helper.New(helper.Options{App: app, Profile: helper.Profile{Name: name}, Store: store, NoPrompt: true})
+		if err != nil {
+			continue
+		}
+		if err := m.StopKeeper(); err != nil {
+			fmt.Fprintf(g.stderr, "authwrap: warning: %v\n", err)
+		}
+	}
+}

@@ -1,0 +1,274 @@
+package helper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofrs/flock"
+
+	"github.com/authwrap/authwrap/internal/fsutil"
+)
+
+// A keeper keeps a profile's session warm: a process of the program's own
+// (started detached by Manager.StartKeeper) that runs Manager.Keep, which
+// refreshes the access token at about three quarters of its life, under
+// the profile's lock, for as long as the session is used; it ends by
+// itself once KeepWarm has passed since the last use. Each Token records
+// its use as the modification time of one file in the lock directory
+// (one system call); nothing else is shared, and the keeper opens no
+// socket or port.
+
+// DefaultKeepWarm is the idle window of a keeper when a program sets
+// none: it ends this long after the session was last used.
+const DefaultKeepWarm = 30 * time.Minute
+
+// ErrKeeperRunning means Keep found another keeper of the profile at work.
+var ErrKeeperRunning = errors.New("a keeper already keeps this profile's session fresh")
+
+// ErrKeepWarmOff means Keep was called with KeepWarm zero.
+var ErrKeepWarmOff = errors.New("keeping the session warm is off (KeepWarm is zero)")
+
+// Keeper timing.
+const (
+	// keeperLockWait is how long a new keeper tries the keeper lock: a
+	// status that looks at the lock holds it for a moment.
+	keeperLockWait = time.Second
+	// keeperNap bounds each sleep, so that a keeper that slept through a
+	// suspended laptop looks at the wall clock soon after it wakes.
+	keeperNap = 30 * time.Second
+	// keeperRetry is the least time between a keeper's failed refresh
+	// and its next try.
+	keeperRetry = 5 * time.Second
+	// keeperMaxRetry bounds the wait between failed refreshes, which
+	// doubles from keeperRetry.
+	keeperMaxRetry = time.Minute
+)
+
+// KeeperState says whether a keeper keeps a profile's session fresh.
+type KeeperState struct {
+	// Running is true while a keeper holds the profile's keeper lock.
+	Running bool
+	// PID is the running keeper's process ID (0 when unknown).
+	PID int
+	// LastUse is when a Token call last used the session (zero when
+	// none was recorded).
+	LastUse time.Time
+	// Until is when the running keeper ends unless the session is used
+	// again: LastUse plus KeepWarm.
+	Until time.Time
+}
+
+func (m *Manager) keeperPath(ext string) string {
+	return filepath.Join(m.lockDir(), m.Profile.Name+ext)
+}
+
+// usedPath is the file whose modification time is the last use.
+func (m *Manager) usedPath() string { return m.keeperPath(".used") }
+
+// touchUsed records a use of the session: one utimensat on a file the
+// keeper created; no file, no keeper, nothing to record.
+func (m *Manager) touchUsed() {
+	if m.KeepWarm > 0 {
+		now := time.Now()
+		_ = os.Chtimes(m.usedPath(), now, now)
+	}
+}
+
+// startKeeper records a use and asks for a keeper after this process had
+// to refresh or sign in itself: one that already runs makes the new one
+// end at once.
+func (m *Manager) startKeeper() {
+	if m.KeepWarm <= 0 || m.StartKeeper == nil {
+		return
+	}
+	if err := m.markUsed(); err != nil {
+		return
+	}
+	if err := m.StartKeeper(); err != nil {
+		m.notify("could not start the process that keeps %s fresh: %v", m.Profile.Name, err)
+	}
+}
+
+// markUsed records a use, creating the file when it is missing.
+func (m *Manager) markUsed() error {
+	if err := fsutil.PrivateDir(m.lockDir()); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(m.usedPath(), os.O_WRONLY|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	f.Close()
+	now := time.Now()
+	return os.Chtimes(m.usedPath(), now, now)
+}
+
+// lastUse reads the time of the last use (zero when none).
+func (m *Manager) lastUse() time.Time {
+	fi, err := os.Stat(m.usedPath())
+	if err != nil {
+		return time.Time{}
+	}
+	return fi.ModTime()
+}
+
+// Keep keeps the session fresh until it is idle: it refreshes the access
+// token once about a quarter of its life is left (or minTTL, the least a
+// caller asks of a token, with a margin, when that is more), and returns
+// nil once KeepWarm has passed since the last use, the session is gone
+// (logout) or has ended, or ctx is done. A failed refresh leaves the
+// session as it was and is tried again later; the next caller refreshes
+// itself as it would without a keeper. Only one keeper runs per profile:
+// another one makes Keep return ErrKeeperRunning at once.
+func (m *Manager) Keep(ctx context.Context, minTTL time.Duration) error {
+	if m.KeepWarm <= 0 {
+		return ErrKeepWarmOff
+	}
+	if err := fsutil.PrivateDir(m.lockDir()); err != nil {
+		return fmt.Errorf("%w: creating %s: %w", ErrStateDir, m.lockDir(), err)
+	}
+	fl := flock.New(m.keeperPath(".keeper.lock"), flock.SetPermissions(0o600))
+	lctx, cancel := context.WithTimeout(ctx, keeperLockWait)
+	ok, err := fl.TryLockContext(lctx, 50*time.Millisecond)
+	cancel()
+	if !ok {
+		if err != nil && ctx.Err() == nil && !errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("%w: locking %s: %w", ErrStateDir, fl.Path(), err)
+		}
+		return ErrKeeperRunning
+	}
+	defer fl.Unlock()
+	pidFile := m.keeperPath(".keeper")
+	if err := fsutil.WriteAtomic(pidFile, []byte(strconv.Itoa(os.Getpid())+"\n")); err != nil {
+		return err
+	}
+	defer os.Remove(pidFile)
+	if m.lastUse().IsZero() {
+		if err := m.markUsed(); err != nil {
+			return err
+		}
+	}
+	var retryAt time.Time
+	backoff := keeperRetry
+	for {
+		now := time.Now()
+		idleAt := m.lastUse().Add(m.KeepWarm)
+		if !now.Before(idleAt) {
+			return nil
+		}
+		s, err := m.Load()
+		var wake time.Time
+		switch {
+		case errors.Is(err, ErrNotSignedIn), err == nil && s.RefreshToken.IsZero():
+			return nil // logged out, ended, or nothing to refresh with
+		case err != nil: // the store could not be read: try again later
+			wake = now.Add(backoff)
+		default:
+			wake = later(refreshAt(s, minTTL), retryAt)
+		}
+		if err == nil && !now.Before(wake) {
+			// Ask for more than the token has left: Token refreshes it,
+			// unless another process did so meanwhile.
+			next, rerr := m.token(ctx, time.Until(s.Expiry)+time.Second, false)
+			switch {
+			case ctx.Err() != nil:
+				return nil
+			case errors.Is(rerr, ErrNotSignedIn):
+				return nil
+			case rerr != nil || next.AccessToken == s.AccessToken:
+				// Failed (the session is kept as it was): later, less often.
+				retryAt, backoff = time.Now().Add(backoff), min(backoff*2, keeperMaxRetry)
+			default:
+				retryAt, backoff = time.Time{}, keeperRetry
+			}
+			continue
+		}
+		nap := min(time.Until(earlier(wake, idleAt)), keeperNap)
+		t := time.NewTimer(max(nap, 10*time.Millisecond))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// refreshAt is when a keeper refreshes s: with a quarter of its life
+// left, or minTTL and a twentieth of its life, when that is more; never
+// before a tenth of its life has passed.
+func refreshAt(s *Session, minTTL time.Duration) time.Time {
+	if s.Issued.IsZero() || s.Expiry.IsZero() || !s.Expiry.After(s.Issued) {
+		return s.Expiry.Add(-minTTL)
+	}
+	life := s.Expiry.Sub(s.Issued)
+	left := max(life/4, minTTL+life/20)
+	return later(s.Expiry.Add(-left), s.Issued.Add(life/10))
+}
+
+// Keeper says whether a keeper runs for the profile, and until when.
+func (m *Manager) Keeper() KeeperState {
+	st := KeeperState{LastUse: m.lastUse()}
+	fl := flock.New(m.keeperPath(".keeper.lock"), flock.SetPermissions(0o600))
+	if _, err := os.Stat(fl.Path()); err != nil {
+		return st
+	}
+	ok, err := fl.TryLock()
+	if err != nil {
+		return st
+	}
+	if ok {
+		_ = fl.Unlock()
+		return st
+	}
+	st.Running = true
+	if data, err := os.ReadFile(m.keeperPath(".keeper")); err == nil {
+		st.PID, _ = strconv.Atoi(strings.TrimSpace(string(data)))
+	}
+	if !st.LastUse.IsZero() && m.KeepWarm > 0 {
+		st.Until = st.LastUse.Add(m.KeepWarm)
+	}
+	return st
+}
+
+// StopKeeper ends the profile's keeper, if one runs, and waits (a few
+// seconds at most) until it has: logout calls it, so that no process
+// refreshes a session that was deleted.
+func (m *Manager) StopKeeper() error {
+	st := m.Keeper()
+	if !st.Running {
+		return nil
+	}
+	if st.PID <= 0 || st.PID == os.Getpid() {
+		return fmt.Errorf("a keeper runs for %s, but its process ID is unknown", m.Profile.Name)
+	}
+	if err := stopProcess(st.PID); err != nil {
+		return fmt.Errorf("stopping the keeper of %s (process %d): %w", m.Profile.Name, st.PID, err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if !m.Keeper().Running {
+			return nil
+		}
+	}
+	return fmt.Errorf("the keeper of %s (process %d) did not end", m.Profile.Name, st.PID)
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func earlier(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}

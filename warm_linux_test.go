@@ -1,0 +1,282 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/authwrap/authwrap/flow/authkittest"
+)
+
+// warmSetup starts a server whose tokens live life, and a home whose
+// profiles (default, and those named) keep their sessions warm for
+// window after the last use, handing tools tokens with a second left;
+// the environment is a person's (no CI, prompting allowed) without a
+// terminal.
+func warmSetup(t *testing.T, life time.Duration, window string, profiles ...string) (*authkittest.Server, []string) {
+	t.Helper()
+	srv := authkittest.NewServer(authkittest.Config{Interval: time.Second, AutoApprove: 10 * time.Millisecond,
+		AccessTokenTTL: life})
+	t.Cleanup(srv.Close)
+	_, home := promptServer(t, false)
+	env := serverEnv(home, srv, "AUTHWRAP_NO_PROMPT=", "AUTHWRAP_KEEP_WARM=", "CI=")
+	for _, p := range append([]string{"default"}, profiles...) {
+		for _, kv := range [][2]string{{"keep_warm", window}, {"min_ttl", "1s"}} {
+			if _, errOut, code := runAuthwrap(t, env, "config", "set", "--profile", p, kv[0], kv[1]); code != 0 {
+				t.Fatalf("config set %s: %s", kv[0], errOut)
+			}
+		}
+	}
+	// Whatever a test leaves running ends with it, before its home goes.
+	t.Cleanup(func() { runAuthwrap(t, env, "logout", "--all") })
+	return srv, env
+}
+
+// warmStatus is what status --json says of the keeper.
+type warmStatus struct {
+	SignedIn       bool       `json:"signed_in"`
+	KeeperPID      int        `json:"keeper_pid"`
+	KeptFreshUntil *time.Time `json:"kept_fresh_until"`
+	KeepWarmOff    string     `json:"keep_warm_off"`
+}
+
+// keeperOf is the status of profile's keeper, once one runs (a keeper
+// starts a moment after the command that started it has ended).
+func keeperOf(t *testing.T, env []string, profile string) warmStatus {
+	t.Helper()
+	var st warmStatus
+	waitUntil(3*time.Second, func() bool { st = statusOf(t, env, profile); return alive(st.KeeperPID) })
+	return st
+}
+
+func statusOf(t *testing.T, env []string, profile string) warmStatus {
+	t.Helper()
+	out, errOut, _ := runAuthwrap(t, env, "status", "--json", "--profile", profile)
+	var st []warmStatus
+	if err := json.Unmarshal([]byte(out), &st); err != nil || len(st) != 1 {
+		t.Fatalf("status --json: %v: %s%s", err, out, errOut)
+	}
+	return st[0]
+}
+
+// alive reports whether process pid runs: exists and is not a zombie (a
+// keeper's parent has exited; whether PID 1 reaps it is the container's
+// business).
+func alive(pid int) bool {
+	if pid <= 0 || errors.Is(syscall.Kill(pid, 0), syscall.ESRCH) {
+		return false
+	}
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	// pid (comm) STATE ...: comm may hold spaces and parentheses.
+	rest := stat[bytes.LastIndexByte(stat, ')')+1:]
+	return !bytes.HasPrefix(bytes.TrimSpace(rest), []byte("Z"))
+}
+
+// stopAtEnd kills a keeper a failed test left running.
+func stopAtEnd(t *testing.T, pid int) {
+	if pid <= 0 {
+		t.Fatalf("no keeper process (pid %d)", pid)
+	}
+	t.Cleanup(func() {
+		if alive(pid) {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+	})
+}
+
+// waitUntil polls cond every 50 ms for up to within.
+func waitUntil(within time.Duration, cond func() bool) bool {
+	for end := time.Now().Add(within); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		if cond() {
+			return true
+		}
+	}
+	return cond()
+}
+
+func login(t *testing.T, env []string, profile string) {
+	t.Helper()
+	if _, errOut, code := runAuthwrap(t, env, "login", "--profile", profile); code != 0 {
+		t.Fatalf("login --profile %s: exit %d: %s", profile, code, errOut)
+	}
+}
+
+// TestKeepWarm: login starts a keeper, which refreshes ahead of use (a
+// call after the first token's life finds a fresh one), at most once per
+// three quarters of a token's life, and ends by itself once the idle
+// window has passed since the last use, refreshing no more.
+func TestKeepWarm(t *testing.T) {
+	t.Parallel()
+	const life = 4 * time.Second
+	srv, env := warmSetup(t, life, "9s")
+	login(t, env, "default")
+	k := keeperOf(t, env, "default")
+	if !alive(k.KeeperPID) || k.KeptFreshUntil == nil {
+		t.Fatalf("no keeper after login: %+v", k)
+	}
+	stopAtEnd(t, k.KeeperPID)
+	if until := time.Until(*k.KeptFreshUntil); until < 5*time.Second || until > 10*time.Second {
+		t.Errorf("kept fresh until %s from now, want about the 9s idle window", until)
+	}
+
+	// No call for two token lives: the keeper refreshes on its own.
+	time.Sleep(2*life + 500*time.Millisecond)
+	idle := srv.Requests(authkittest.Refresh)
+	if idle < 2 {
+		t.Errorf("%d refreshes in %s without a call, want at least 2 (the keeper refreshes ahead)", idle, 2*life)
+	}
+	// At most one per 0.75 of a life (and one more at the edge): less
+	// a second, as the server counts a token's life from the whole
+	// second it was issued in.
+	if most := int((2*life+500*time.Millisecond)/(life*3/4-time.Second)) + 1; idle > most {
+		t.Errorf("%d refreshes in %s, want at most %d", idle, 2*life, most)
+	}
+	// A call now, long past the first token's life, is a cached read of
+	// a token that still has a second and more.
+	out, errOut, code := runAuthwrap(t, env, "token", "--min-ttl", "1s", "--json")
+	var tok struct {
+		ExpiresAt time.Time `json:"expires_at"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &tok) != nil || time.Until(tok.ExpiresAt) < time.Second {
+		t.Fatalf("token after %s: exit %d, %s %s", 2*life, code, out, errOut)
+	}
+	used := time.Now()
+	if k2 := keeperOf(t, env, "default"); k2.KeeperPID != k.KeeperPID || k2.KeptFreshUntil == nil || k2.KeptFreshUntil.Before(*k.KeptFreshUntil) {
+		t.Errorf("the call did not extend the same keeper's window: before %+v, after %+v", k, k2)
+	}
+
+	// No further use: the keeper ends once 9s have passed since the call.
+	if !waitUntil(12*time.Second, func() bool { return !alive(k.KeeperPID) }) {
+		t.Fatalf("the keeper still runs %s after the last use (idle window 9s)", time.Since(used).Round(time.Second))
+	}
+	if since := time.Since(used); since < 8*time.Second {
+		t.Errorf("the keeper ended %s after the last use, before its 9s idle window", since.Round(time.Second))
+	}
+	after := srv.Requests(authkittest.Refresh)
+	time.Sleep(life + time.Second)
+	if n := srv.Requests(authkittest.Refresh); n != after {
+		t.Errorf("%d refreshes after the keeper ended, want none", n-after)
+	}
+	if k := statusOf(t, env, "default"); k.KeeperPID != 0 || k.KeepWarmOff != "" {
+		t.Errorf("status after the keeper ended: %+v", k)
+	}
+}
+
+// TestKeepWarmStops: logout ends the keeper at once; a call that has to
+// refresh starts one again; in CI, with AUTHWRAP_NO_PROMPT, or keep_warm
+// 0, none starts and status says why.
+func TestKeepWarmStops(t *testing.T) {
+	t.Parallel()
+	const life = 3 * time.Second
+	srv, env := warmSetup(t, life, "1m")
+	login(t, env, "default")
+	k := keeperOf(t, env, "default")
+	stopAtEnd(t, k.KeeperPID)
+	if _, errOut, code := runAuthwrap(t, env, "logout"); code != 0 {
+		t.Fatalf("logout: %s", errOut)
+	}
+	if alive(k.KeeperPID) {
+		t.Errorf("the keeper (process %d) outlived logout", k.KeeperPID)
+	}
+
+	// A call that refreshes itself (the keeper is gone) starts one.
+	login(t, env, "default")
+	k = keeperOf(t, env, "default")
+	if !alive(k.KeeperPID) {
+		t.Fatalf("no keeper after login: %+v", k)
+	}
+	_ = syscall.Kill(k.KeeperPID, syscall.SIGKILL) // as an OOM killer would
+	waitUntil(2*time.Second, func() bool { return !alive(k.KeeperPID) })
+	time.Sleep(life)
+	refreshes := srv.Requests(authkittest.Refresh)
+	if _, errOut, code := runAuthwrap(t, env, "token", "--min-ttl", "1s"); code != 0 {
+		t.Fatalf("token: %s", errOut)
+	}
+	if srv.Requests(authkittest.Refresh) != refreshes+1 {
+		t.Errorf("the call after an expiry did not refresh itself")
+	}
+	again := keeperOf(t, env, "default")
+	if !alive(again.KeeperPID) || again.KeeperPID == k.KeeperPID {
+		t.Fatalf("no new keeper after a call that refreshed: %+v", again)
+	}
+	stopAtEnd(t, again.KeeperPID)
+	if _, errOut, code := runAuthwrap(t, env, "logout"); code != 0 {
+		t.Fatalf("logout: %s", errOut)
+	}
+
+	for _, c := range []struct{ env, why string }{
+		{"CI=true", "in CI"},
+		{"AUTHWRAP_NO_PROMPT=1", "AUTHWRAP_NO_PROMPT=1"},
+		{"AUTHWRAP_KEEP_WARM=0", "AUTHWRAP_KEEP_WARM=0"},
+	} {
+		cenv := append(env[:len(env):len(env)], c.env)
+		login(t, cenv, "default")
+		time.Sleep(life) // expired: the next call refreshes itself
+		if _, errOut, code := runAuthwrap(t, cenv, "token", "--min-ttl", "1s"); code != 0 {
+			t.Fatalf("%s: token: %s", c.env, errOut)
+		}
+		time.Sleep(300 * time.Millisecond)
+		if k := statusOf(t, cenv, "default"); k.KeeperPID != 0 || !strings.Contains(k.KeepWarmOff, c.why) {
+			t.Errorf("%s: a keeper started, or status does not say why not: %+v", c.env, k)
+		}
+		if out, _, _ := runAuthwrap(t, cenv, "status"); !strings.Contains(out, "kept fresh:    no: "+c.why) {
+			t.Errorf("%s: status does not say the session is not kept fresh:\n%s", c.env, out)
+		}
+	}
+}
+
+// TestKeepWarmFailures: refreshes that fail in the background (a server
+// error, an answer lost after the server rotated the pair) never lose
+// the session: the keeper tries again and a call still gets a token.
+// Two profiles are kept warm at once, by two keepers.
+func TestKeepWarmFailures(t *testing.T) {
+	t.Parallel()
+	const life = 3 * time.Second
+	srv, env := warmSetup(t, life, "20s", "second")
+	login(t, env, "default")
+	login(t, env, "second")
+	k1, k2 := keeperOf(t, env, "default"), keeperOf(t, env, "second")
+	stopAtEnd(t, k1.KeeperPID)
+	stopAtEnd(t, k2.KeeperPID)
+	if !alive(k1.KeeperPID) || !alive(k2.KeeperPID) || k1.KeeperPID == k2.KeeperPID {
+		t.Fatalf("two profiles, keepers %d and %d", k1.KeeperPID, k2.KeeperPID)
+	}
+	start := srv.Requests(authkittest.Refresh)
+	faults := []authkittest.Fault{{AfterProcessing: true, Drop: true}} // the lossy case
+	for range 6 {
+		faults = append(faults, authkittest.Fault{Status: 500})
+	}
+	srv.Fail(authkittest.Refresh, faults...)
+	time.Sleep(3 * life)
+	if n := srv.Requests(authkittest.Refresh) - start; n < len(faults)+1 {
+		t.Errorf("%d refreshes while the server failed %d, want the keepers to have tried past them", n, len(faults))
+	}
+	for _, p := range []string{"default", "second"} {
+		out, errOut, code := runAuthwrap(t, env, "token", "--profile", p, "--min-ttl", "1s")
+		if code != 0 || !strings.HasPrefix(out, "eyJ") {
+			t.Errorf("%s: the session did not survive failed background refreshes: exit %d: %s", p, code, errOut)
+		}
+	}
+	for _, k := range []warmStatus{k1, k2} {
+		if !alive(k.KeeperPID) {
+			t.Errorf("keeper %d gave up after failed refreshes", k.KeeperPID)
+		}
+	}
+	if _, errOut, code := runAuthwrap(t, env, "logout", "--all"); code != 0 {
+		t.Fatalf("logout --all: %s", errOut)
+	}
+	for _, k := range []warmStatus{k1, k2} {
+		if alive(k.KeeperPID) {
+			t.Errorf("keeper %d outlived logout --all", k.KeeperPID)
+		}
+	}
+}
