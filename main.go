@@ -661,7 +661,7 @@ func oneLine(s string) string {
 // and CI must fail fast instead of waiting for a person.
 func noPrompt() bool {
 	return os.Getenv("AUTHWRAP_NO_PROMPT") == "1" || os.Getenv("GIT_TERMINAL_PROMPT") == "0" ||
-		strings.EqualFold(os.Getenv("CI"), "true")
+		isCI()
 }
 
 // loadConfig reads the configuration file (--config, AUTHWRAP_CONFIG, or
