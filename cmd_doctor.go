@@ -280,6 +280,7 @@ func (d *doctor) checkSession(e *config.Entry, store *helper.KeyringStore, keys 
 	if s.OrganizationID != "" {
 		d.add("session", statusOK, "", "organization %s", orgLabel(s.OrganizationName, s.OrganizationID))
 	}
+	d.checkKeeper(e, m, store, s)
 	if keys == nil || s.Dropped() {
 		return
 	}
@@ -289,6 +290,24 @@ func (d *doctor) checkSession(e *config.Entry, store *helper.KeyringStore, keys 
 		return
 	}
 	d.add("session", statusOK, "", "the access token verifies against the server's signing keys")
+}
+
+// checkKeeper says whether a keeper keeps the session fresh, or why
+// none may (a warning when it is a passphrase typed at a prompt: the
+// person may want the passphrase in the environment instead).
+func (d *doctor) checkKeeper(e *config.Entry, m *helper.Manager, store *helper.KeyringStore, s *helper.Session) {
+	if s.RefreshToken.IsZero() {
+		return
+	}
+	if _, why := keepWarm(e, store); why != "" {
+		d.add("session", statusOK, "", "not kept fresh in the background: %s", why)
+		return
+	}
+	if k := m.Keeper(); k.Running && !k.Until.IsZero() {
+		d.add("session", statusOK, "", "kept fresh in the background by process %d until %s unless used again", k.PID, k.Until.Format("15:04:05"))
+		return
+	}
+	d.add("session", statusOK, "", "kept fresh in the background once a use refreshes it (keep_warm %s)", m.KeepWarm)
 }
 
 // profileArg is " --profile NAME" for a profile other than the default

@@ -127,6 +127,9 @@ func TestKeepWarm(t *testing.T) {
 	if until := time.Until(*k.KeptFreshUntil); until < 5*time.Second || until > 10*time.Second {
 		t.Errorf("kept fresh until %s from now, want about the 9s idle window", until)
 	}
+	if out, errOut, _ := runAuthwrap(t, env, "doctor"); !strings.Contains(out+errOut, fmt.Sprintf("kept fresh in the background by process %d until", k.KeeperPID)) {
+		t.Errorf("doctor does not show the keeper:\n%s%s", out, errOut)
+	}
 
 	// No call for two token lives: the keeper refreshes on its own.
 	time.Sleep(2*life + 500*time.Millisecond)
