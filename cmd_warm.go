@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,11 +22,20 @@ import (
 // had to refresh or sign in itself, never by a person. It exits once the
 // profile's keep_warm has passed since the last use, at logout, or when
 // another one already runs.
-type KeepWarmCmd struct{}
+type KeepWarmCmd struct {
+	Fork bool `name:"fork" hidden:"" help:"Start the keeper in the background and exit at once, so that it is no one's child."`
+}
 
 // Run keeps the chosen profile warm.
 func (c *KeepWarmCmd) Run(ctx context.Context, g *Globals) error {
 	closeInherited()
+	if c.Fork {
+		// The caller waits for this process, which leaves the keeper to
+		// init: no zombie in a program that authwrap exec became.
+		args := slices.DeleteFunc(slices.Clone(os.Args), func(a string) bool { return a == "--fork" })
+		_, err := startDetached(args[1:], keeperEnv())
+		return err
+	}
 	cfg, e, err := g.profile()
 	if err != nil {
 		return err
@@ -86,15 +96,9 @@ func isCI() bool {
 
 // keeperStarter returns what starts the keeper of the profile name: this
 // program, run as `authwrap keep-warm` with the global flags this run
-// was given, detached from the terminal, the caller's process group and
-// its standard streams; in the root directory, so that it holds no
-// directory busy.
+// was given, detached (startDetached).
 func (g *Globals) keeperStarter(name string) func() error {
 	return func() error {
-		exe, err := os.Executable()
-		if err != nil {
-			return err
-		}
 		args := []string{app, "keep-warm", "--profile", name}
 		for flag, v := range map[string]string{"--config": g.Config, "--ca-file": g.CAFile} {
 			if v != "" {
@@ -109,20 +113,47 @@ func (g *Globals) keeperStarter(name string) func() error {
 				args = append(args, flag+"="+v)
 			}
 		}
-		env := os.Environ()
-		// New took the file keyring's passphrase out of this process's
-		// environment, so that no tool gets it; the keeper needs it.
-		if pv := appenv.PassphraseVar(app); os.Getenv(pv) == "" && appenv.Lookup(pv) != "" {
-			env = append(env, pv+"="+appenv.Lookup(pv))
-		}
-		cmd := &exec.Cmd{Path: exe, Args: args, Env: env, Dir: string(filepath.Separator)}
-		detach(cmd)
-		if err := cmd.Start(); err != nil {
+		env := keeperEnv()
+		if !forkFirst {
+			cmd, err := startDetached(args[1:], env)
+			if err == nil {
+				go func() { _ = cmd.Wait() }()
+			}
 			return err
 		}
-		go func() { _ = cmd.Wait() }() // reaped if this process outlives it
-		return nil
+		// Through a process that starts the keeper and exits: waited
+		// for here (a few milliseconds, on a call that refreshed), it
+		// leaves the keeper to init.
+		cmd, err := startDetached(append(args[1:], "--fork"), env)
+		if err != nil {
+			return err
+		}
+		return cmd.Wait()
 	}
+}
+
+// keeperEnv is the keeper's environment: this process's, with the file
+// keyring's passphrase, which authwrap takes out of its environment at
+// start so that no tool it runs gets it, put back.
+func keeperEnv() []string {
+	env := os.Environ()
+	if pv := appenv.PassphraseVar(app); os.Getenv(pv) == "" && appenv.Lookup(pv) != "" {
+		env = append(env, pv+"="+appenv.Lookup(pv))
+	}
+	return env
+}
+
+// startDetached starts this program with args, detached from the
+// terminal, the caller's process group and its standard streams, in the
+// root directory so that it holds no directory busy.
+func startDetached(args, env []string) (*exec.Cmd, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := &exec.Cmd{Path: exe, Args: append([]string{app}, args...), Env: env, Dir: string(filepath.Separator)}
+	detach(cmd)
+	return cmd, cmd.Start()
 }
 
 // stopKeepers ends the keeper of every profile that has one running:

@@ -26,3 +26,8 @@ func closeInherited() {
 		}
 	}
 }
+
+// forkFirst: the keeper is started through a process that exits at once
+// (keep-warm --fork), so that it is re-parented to init and never left a
+// zombie of a long-lived caller (a command authwrap exec became).
+const forkFirst = true

@@ -15,3 +15,6 @@ func detach(cmd *exec.Cmd) {
 // closeInherited does nothing: Windows programs started by Go inherit
 // only the handles they are given.
 func closeInherited() {}
+
+// forkFirst is false: Windows leaves no zombies.
+const forkFirst = false
