@@ -47,8 +47,13 @@ func (c *LoginCmd) Run(ctx context.Context, g *Globals) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stderr, "authwrap: signed in to %s as %s%s; the session is stored in %s\n",
-		s.Profile, s.Who(), orgSuffix(s), storeName(m))
+	if s.Machine {
+		fmt.Fprintf(g.stderr, "authwrap: got a token for %s as machine identity %s%s; it is stored in %s\n",
+			s.Profile, s.Who(), orgSuffix(s), storeName(m))
+	} else {
+		fmt.Fprintf(g.stderr, "authwrap: signed in to %s as %s%s; the session is stored in %s\n",
+			s.Profile, s.Who(), orgSuffix(s), storeName(m))
+	}
 	if ks, ok := m.Store.(*helper.KeyringStore); ok && ks.Backend == "keyctl" {
 		fmt.Fprintln(g.stderr, "authwrap: note: the kernel keyring (keyctl) forgets the session when the machine restarts; `authwrap config set keyring_backend file` keeps it on disk, encrypted")
 	}
@@ -213,14 +218,16 @@ type status struct {
 	OrganizationName string `json:"organization_name,omitempty"`
 	// Dropped: the access token was refused and dropped; the next use
 	// refreshes.
-	Dropped     bool           `json:"dropped,omitempty"`
-	SessionID   string         `json:"session_id,omitempty"`
-	Expires     *time.Time     `json:"expires_at,omitempty"`
-	Expired     bool           `json:"expired"`
-	Token       string         `json:"token,omitempty"`
-	Refreshable bool           `json:"refreshable"`
-	Storage     string         `json:"storage"`
-	Probes      []helper.Probe `json:"storage_probes"`
+	Dropped     bool       `json:"dropped,omitempty"`
+	SessionID   string     `json:"session_id,omitempty"`
+	Expires     *time.Time `json:"expires_at,omitempty"`
+	Expired     bool       `json:"expired"`
+	Token       string     `json:"token,omitempty"`
+	Refreshable bool       `json:"refreshable"`
+	// Machine: the profile is a machine identity (an M2M application).
+	Machine bool           `json:"machine,omitempty"`
+	Storage string         `json:"storage"`
+	Probes  []helper.Probe `json:"storage_probes"`
 }
 
 // Run prints the status; exit 1 when a profile shown is not signed in.
@@ -329,7 +336,7 @@ func (g *Globals) allProfiles(cfg *config.Config, store *helper.KeyringStore) []
 func buildStatus(m *helper.Manager, store *helper.KeyringStore) (status, error) {
 	p := m.Profile
 	st := status{Profile: p.Name, Server: p.Server(), Flavour: p.Flavour().String(), ClientID: p.ClientID,
-		Storage: store.Backend, Probes: store.Probes}
+		Storage: store.Backend, Probes: store.Probes, Machine: p.Machine()}
 	s, err := m.Load()
 	if err != nil {
 		st.Problem = err.Error()
@@ -345,6 +352,7 @@ func buildStatus(m *helper.Manager, store *helper.KeyringStore) (status, error) 
 	st.Expired = !s.ValidFor(0)
 	st.Token = s.AccessToken.Masked()
 	st.Refreshable = !s.RefreshToken.IsZero()
+	st.Machine = st.Machine || s.Machine
 	return st, nil
 }
 
@@ -360,6 +368,9 @@ func printStatus(w io.Writer, st status) {
 		row("server", st.Server+" ("+st.Flavour+")")
 	}
 	row("client", st.ClientID)
+	if st.Machine {
+		row("identity", "machine (an M2M application: tokens from the client-credentials grant, no person)")
+	}
 	if st.Server == "" && st.Problem != "" {
 		row("problem", st.Problem)
 	}
@@ -409,6 +420,9 @@ func expiryText(st status) string {
 	}
 	if st.Refreshable {
 		return exp + "; refreshes automatically)"
+	}
+	if st.Machine {
+		return exp + "; replaced by running the grant again)"
 	}
 	return exp + "; no refresh token)"
 }

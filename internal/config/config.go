@@ -29,6 +29,10 @@ type Entry struct {
 	// Bearer answers git 2.46+ with authtype=Bearer when git offers it,
 	// instead of the token as a Basic password.
 	Bearer bool `toml:"bearer,omitempty" json:"bearer,omitempty"`
+	// ClientSecretFile names a file holding the client secret of a WorkOS
+	// M2M application, which makes the profile a machine identity. The
+	// secret itself is never kept in this file.
+	ClientSecretFile string `toml:"client_secret_file,omitempty" json:"client_secret_file,omitempty"`
 }
 
 // DefaultUsername is sent with the token when a profile names none.

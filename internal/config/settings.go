@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -42,6 +43,7 @@ const (
 	boolean
 	profileName
 	backend
+	secretFile
 )
 
 // Keys are the settings of the file, in the order `config list` shows
@@ -57,11 +59,15 @@ var Keys = []Setting{
 	{Key: "hosts", What: "the hosts that may receive the token, separated by spaces or commas (setup adds them)", kind: hostList},
 	{Key: "username", What: "the username sent with the token (default " + DefaultUsername + ")"},
 	{Key: "bearer", What: "true: answer git 2.46+ with a Bearer credential", kind: boolean},
+	{Key: "client_secret_file", What: "a file (absolute path, mode 0600) holding the client secret of a WorkOS M2M application: the profile is then a machine identity", kind: secretFile},
 }
 
 // FindSetting returns the setting named key, or ErrUnknownSetting with
 // the keys there are.
 func FindSetting(key string) (Setting, error) {
+	if key == "client_secret" {
+		return Setting{}, ErrSecretSetting
+	}
 	for _, s := range Keys {
 		if s.Key == key {
 			return s, nil
@@ -73,6 +79,10 @@ func FindSetting(key string) (Setting, error) {
 	}
 	return Setting{}, fmt.Errorf("%w %.40q: the settings are %s", ErrUnknownSetting, key, strings.Join(keys, ", "))
 }
+
+// ErrSecretSetting means a client secret was given as a setting: it is
+// never kept in the configuration file.
+var ErrSecretSetting = errors.New("client_secret is never kept in the configuration file: export AUTHWRAP_CLIENT_SECRET from your CI's secret store, or write the secret to a file only you can read and set client_secret_file to its path")
 
 // value checks a value given for s and returns it as TOML.
 func (s Setting) value(v string) (string, error) {
@@ -100,6 +110,10 @@ func (s Setting) value(v string) (string, error) {
 	case profileName:
 		if err := helper.CheckProfileName(v); err != nil {
 			return "", err
+		}
+	case secretFile:
+		if !filepath.IsAbs(v) {
+			return "", fmt.Errorf("client_secret_file: %.80q is not an absolute path", v)
 		}
 	case backend:
 		if !slices.Contains(helper.Backends(), v) {
@@ -199,6 +213,8 @@ func (c *Config) Get(profile, key string) (string, bool, error) {
 		if e.Bearer {
 			v = "true"
 		}
+	case "client_secret_file":
+		v = e.ClientSecretFile
 	}
 	return v, v != "", nil
 }
