@@ -97,8 +97,8 @@ func (g *Globals) givenSettingNames() string {
 // terminal asks first (unless --force).
 func (c *LoginCmd) confirmReplace(ctx context.Context, g *Globals, m *helper.Manager, p *helper.TerminalPrompter) error {
 	s, err := m.Load()
-	if err != nil || (!s.ValidFor(0) && s.RefreshToken.IsZero()) {
-		return nil // nothing usable to replace
+	if err != nil || (!s.ValidFor(0) && s.RefreshToken.IsZero()) || m.Profile.Machine() {
+		return nil // nothing usable to replace, or a machine's token, replaced without a word
 	}
 	if c.Force || p.Input == nil {
 		fmt.Fprintf(g.stderr, "authwrap: replacing the session of %s (signed in as %s%s)\n", m.Profile.Name, s.Who(), orgSuffix(s))

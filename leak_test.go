@@ -168,13 +168,16 @@ func TestNoLeaks(t *testing.T) {
 }
 
 // secretKind names a secret in a failure message without showing any of
-// it (authkittest prefixes refresh tokens rt_ and device codes dc_).
+// it (authkittest prefixes refresh tokens rt_ and device codes dc_; the
+// tests' client secrets start m2m).
 func secretKind(s string) string {
 	switch {
 	case strings.HasPrefix(s, "eyJ"):
 		return "a JWT (access or ID token)"
 	case strings.HasPrefix(s, "rt_"):
 		return "a refresh token"
+	case strings.HasPrefix(s, "m2m"):
+		return "a client secret"
 	}
 	return "a device code"
 }

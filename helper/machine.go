@@ -42,7 +42,12 @@ func (e *MachineGrantError) Error() string {
 	case errors.Is(e.Err, flow.ErrInvalidScope):
 		what = "the application is not granted the scopes asked for"
 	}
-	return fmt.Sprintf("machine profile %s (client %s): %s; nothing was stored: %v", e.Profile, e.ClientID, what, e.Err)
+	answer := e.Err.Error()
+	var fe *flow.Error
+	if errors.As(e.Err, &fe) {
+		answer = fe.Error()
+	}
+	return fmt.Sprintf("machine profile %s (client %s): %s; nothing was stored (%s)", e.Profile, e.ClientID, what, answer)
 }
 
 // Unwrap returns the server's answer.
