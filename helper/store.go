@@ -144,8 +144,11 @@ type record struct {
 	Orgs    string    `json:"orgs,omitempty"`
 	SID     string    `json:"sid,omitempty"`
 	Updated time.Time `json:"upd,omitzero"`
-	Machine bool      `json:"m2m,omitempty"`
+	Kind    string    `json:"kind,omitempty"` // kindMachine, or "" for a person's
 }
+
+// kindMachine is a machine identity's session in the stored record.
+const kindMachine = "machine"
 
 const recordVersion = 1
 
@@ -154,7 +157,7 @@ func encodeSession(s *Session) ([]byte, error) {
 		Version: recordVersion, Profile: s.Profile, Server: s.Server, Client: s.ClientID,
 		Access: s.AccessToken.Reveal(), Refresh: s.RefreshToken.Reveal(), Expiry: s.Expiry, Issued: s.Issued,
 		User: s.UserID, Email: s.Email, Org: s.OrganizationID, OrgName: s.OrganizationName, Orgs: encodeOrgs(s.Organizations),
-		SID: s.SessionID, Updated: s.Updated, Machine: s.Machine,
+		SID: s.SessionID, Updated: s.Updated, Kind: map[bool]string{true: kindMachine}[s.Machine],
 	})
 }
 
@@ -173,7 +176,7 @@ func decodeSession(profile string, data []byte) (*Session, error) {
 		Profile: r.Profile, Server: r.Server, ClientID: r.Client,
 		AccessToken: flow.Secret(r.Access), RefreshToken: flow.Secret(r.Refresh), Expiry: r.Expiry,
 		Issued: r.Issued, UserID: r.User, Email: r.Email, OrganizationID: r.Org, OrganizationName: r.OrgName,
-		Organizations: decodeOrgs(r.Orgs), SessionID: r.SID, Updated: r.Updated, Machine: r.Machine,
+		Organizations: decodeOrgs(r.Orgs), SessionID: r.SID, Updated: r.Updated, Machine: r.Kind == kindMachine,
 	}, nil
 }
 

@@ -97,6 +97,9 @@ func Load(path string) (*Config, error) {
 func parse(path string, data []byte) (*Config, error) {
 	cfg := &Config{}
 	if err := tomledit.Decode(data, cfg, true); err != nil {
+		if strings.Contains(err.Error(), `.client_secret"`) {
+			return nil, fmt.Errorf("%w: %s: %w", ErrConfig, path, ErrSecretSetting)
+		}
 		return nil, fmt.Errorf("%w: %s: %v", ErrConfig, path, err)
 	}
 	for name, e := range cfg.Profiles {
