@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -159,12 +160,12 @@ func (l *serverList) secrets() []string {
 	return out
 }
 
-// The M2M application `authkit start machine` serves. Its secret has
-// characters form-urlencoding changes, and no prefix a token has.
+// The M2M application `authkit start machine` serves. Its secret (made
+// at the start) has characters form-urlencoding changes, and no prefix a
+// token has.
 const (
-	scriptMachineID     = "client_01CIPIPELINE0000000000000"
-	scriptMachineSecret = "m2m+ci/S3cr%t=pipeline_7f3a9c"
-	scriptMachineOrg    = "org_01CIPIPELINEACME000000000"
+	scriptMachineID  = "client_01CIPIPELINE0000000000000"
+	scriptMachineOrg = "org_01CIPIPELINEACME000000000"
 )
 
 // TestScripts runs testdata/script/*.txtar: the real binary, with stdin,
@@ -228,6 +229,7 @@ func TestScripts(t *testing.T) {
 			"authkit":     authkitCmd,
 			"raw-session": rawSessionCmd,
 			"gitserver":   gitserverCmd,
+			"tfregistry":  tfregistryCmd,
 			"proxy":       proxyCmd,
 			"runhints":    runhintsCmd,
 		},
@@ -285,7 +287,9 @@ func authkitCmd(ts *testscript.TestScript, neg bool, args []string) {
 			case "machine":
 				// An M2M application; the script passes its secret on
 				// as CI would: AUTHWRAP_CLIENT_SECRET=$AUTHKIT_MACHINE_SECRET.
-				cfg.Machines = map[string]authkittest.Machine{scriptMachineID: {Secret: scriptMachineSecret,
+				// The secret is made here, so that it is in no file (the test
+				// binary, which a script may link to, included).
+				cfg.Machines = map[string]authkittest.Machine{scriptMachineID: {Secret: "m2m+ci/S3cr%t=" + rand.Text(),
 					OrganizationID: scriptMachineOrg, Scopes: []string{"deploy:read"}}}
 			case "tls":
 				// https with a certificate for authkit.test from a private CA
@@ -304,7 +308,7 @@ func authkitCmd(ts *testscript.TestScript, neg bool, args []string) {
 		started.(*serverList).add(srv)
 		if len(cfg.Machines) > 0 {
 			ts.Setenv("AUTHKIT_MACHINE_ID", scriptMachineID)
-			ts.Setenv("AUTHKIT_MACHINE_SECRET", scriptMachineSecret)
+			ts.Setenv("AUTHKIT_MACHINE_SECRET", cfg.Machines[scriptMachineID].Secret)
 			ts.Setenv("AUTHKIT_MACHINE_ORG", scriptMachineOrg)
 		}
 		ts.Defer(srv.Close)
