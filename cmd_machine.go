@@ -36,9 +36,6 @@ func (g *Globals) machineSecret(e *config.Entry, chosen bool) error {
 	} else {
 		return nil
 	}
-	if len(e.Scopes) > 0 && strings.Join(e.Scopes, " ") == strings.Join(helper.DefaultScopes, " ") {
-		e.Scopes = nil // a person's scopes, which no M2M application has
-	}
 	return e.Validate()
 }
 

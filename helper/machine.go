@@ -65,9 +65,10 @@ func (m *Manager) machineGrant(ctx context.Context) (*Session, error) {
 	if !ok {
 		return nil, fmt.Errorf("profile %s is a machine identity, and this authenticator has no client-credentials grant", m.Profile.Name)
 	}
-	ctx, cancel := context.WithTimeout(ctx, cmp.Or(m.RefreshTimeout, defaultRefreshTimeout))
-	defer cancel()
-	tok, err := ma.ClientCredentials(ctx, m.Profile.ClientSecret, machineScopes(m.Profile.Scopes))
+	// A transient failure is retried as a refresh is, within the same
+	// budget: the grant stands in for the refresh in refreshRetrying.
+	grant := grantAsRefresh{ma: ma, secret: m.Profile.ClientSecret, scopes: machineScopes(m.Profile.Scopes)}
+	tok, err := refreshRetrying(ctx, grant, "", flow.RefreshOptions{}, cmp.Or(m.RefreshTimeout, defaultRefreshTimeout))
 	if err != nil {
 		if errors.Is(err, flow.ErrClientRejected) || errors.Is(err, flow.ErrUnauthorizedClient) || errors.Is(err, flow.ErrInvalidScope) {
 			return nil, &MachineGrantError{Profile: m.Profile.Name, ClientID: m.Profile.ClientID, Err: err}
@@ -95,4 +96,25 @@ func machineScopes(scopes []string) []string {
 		return nil
 	}
 	return scopes
+}
+
+// grantAsRefresh is the client-credentials grant where refreshRetrying
+// wants an Authenticator: its Refresh runs the grant (the refresh token
+// it is given is empty); a machine never starts a device sign-in.
+type grantAsRefresh struct {
+	ma     MachineAuthenticator
+	secret flow.Secret
+	scopes []string
+}
+
+func (g grantAsRefresh) Start(context.Context) (*flow.DeviceAuth, error) {
+	return nil, errors.New("a machine identity never starts a sign-in")
+}
+
+func (g grantAsRefresh) Poll(context.Context, *flow.DeviceAuth) (*flow.Token, error) {
+	return nil, errors.New("a machine identity never starts a sign-in")
+}
+
+func (g grantAsRefresh) Refresh(ctx context.Context, _ flow.Secret, _ flow.RefreshOptions) (*flow.Token, error) {
+	return g.ma.ClientCredentials(ctx, g.secret, g.scopes)
 }

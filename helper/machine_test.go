@@ -218,3 +218,24 @@ func TestMachineProfileRedacts(t *testing.T) {
 		t.Fatalf("a machine with an API URL: %v, want ErrM2MNeedsIssuer", err)
 	}
 }
+
+// TestMachineGrantRetries: a transient failure of the grant (503, twice)
+// is retried as a refresh is; a refusal is not.
+func TestMachineGrantRetries(t *testing.T) {
+	srv := machineTestServer(t)
+	srv.Fail(authkittest.ClientCredentials, authkittest.Fault{Status: 503}, authkittest.Fault{Status: 503})
+	m := machineManager(srv, memStore{}, t.TempDir(), testMachineSecret)
+	if _, err := m.Token(context.Background(), time.Minute); err != nil {
+		t.Fatalf("after two 503s: %v", err)
+	}
+	if n := srv.Requests(authkittest.ClientCredentials); n != 3 {
+		t.Fatalf("%d grant requests, want 3", n)
+	}
+	bad := machineManager(srv, memStore{}, t.TempDir(), "m2m-wrong")
+	if _, err := bad.Login(context.Background()); !errors.Is(err, flow.ErrClientRejected) {
+		t.Fatal(err)
+	}
+	if n := srv.Requests(authkittest.ClientCredentials); n != 4 {
+		t.Fatalf("%d grant requests, want 4: a refusal is not retried", n)
+	}
+}
