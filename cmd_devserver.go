@@ -18,6 +18,7 @@ type DevServerCmd struct {
 	AutoApprove    time.Duration `name:"auto-approve" help:"Approve each code this long after it is issued (for scripts)."`
 	Latency        time.Duration `help:"Delay every API answer this long, like a round trip to WorkOS (for benchmarks)."`
 	ChooseOrg      bool          `name:"choose-org" help:"Answer approved sign-ins with organization_selection_required, as WorkOS does for a user in several organizations (the dev user is in Acme Corp and Globex)."`
+	DevMachine
 }
 
 // Run serves until interrupted.
@@ -38,10 +39,14 @@ func (c *DevServerCmd) Run(ctx context.Context, g *Globals) error {
 	if grace == 0 {
 		grace = -1 // the flag's 0 means "no grace"; the package's 0 means "default"
 	}
+	machines, err := c.DevMachine.machines()
+	if err != nil {
+		return err
+	}
 	srv, err := authkittest.Listen(c.Addr, authkittest.Config{
 		ClientID: clientID, Interval: c.Interval, CodeTTL: c.CodeTTL,
 		AccessTokenTTL: c.AccessTokenTTL, RefreshGrace: grace, AutoApprove: c.AutoApprove, Latency: c.Latency,
-		OrganizationSelection: c.ChooseOrg,
+		OrganizationSelection: c.ChooseOrg, Machines: machines,
 	})
 	if err != nil {
 		return err
@@ -53,6 +58,7 @@ func (c *DevServerCmd) Run(ctx context.Context, g *Globals) error {
 		"authwrap dev-server: or its standard flavour, by discovery: login --issuer %s --client-id %s (add --profile NAME to keep both)\n"+
 		"authwrap dev-server: approve codes at %s/device; Ctrl-C stops the server\n",
 		selfCommand(), srv.URL, clientID, srv.URL, clientID, srv.URL)
+	c.DevMachine.announce(g, srv.URL)
 	<-ctx.Done()
 	fmt.Fprintln(g.stderr, "authwrap dev-server: stopped")
 	return nil

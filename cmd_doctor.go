@@ -121,7 +121,7 @@ func (d *doctor) checkEnvironment() {
 			continue
 		}
 		if e.Secret {
-			if e.Name == appenv.PassphraseVar(app) && (appenv.Lookup(appenv.PassphraseVar(app)) != "") {
+			if appenv.Lookup(e.Name) != "" {
 				d.add("env", statusOK, "", "%s is set (its value is not shown): %s", e.Name, e.What)
 			}
 			continue
@@ -255,6 +255,10 @@ func (d *doctor) checkSession(e *config.Entry, store *helper.KeyringStore, keys 
 	m, err := d.g.manager(e, store, nil)
 	if err != nil {
 		d.add("session", statusProblem, "", "%v", err)
+		return
+	}
+	if e.Machine() {
+		d.checkMachine(m, e)
 		return
 	}
 	login := "authwrap login" + profileArg(e.Name)

@@ -111,13 +111,13 @@ func (c *ExecCmd) Run(ctx context.Context, g *Globals) error {
 }
 
 // environ is this process's environment with set laid over it, without
-// the variables that unlock authwrap's storage (run already took them out
+// the variables that unlock authwrap's storage or hold a client secret (run already took them out
 // of the environment; this holds even for an environment changed since).
 func environ(set map[string]string) []string {
 	env := make([]string, 0, len(os.Environ())+len(set))
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
-		if _, ok := set[k]; !ok && !slices.Contains([]string{appenv.PassphraseVar(app)}, k) {
+		if _, ok := set[k]; !ok && !slices.Contains([]string{appenv.PassphraseVar(app), appenv.ClientSecretVar(app)}, k) {
 			env = append(env, kv)
 		}
 	}

@@ -47,8 +47,13 @@ func (c *LoginCmd) Run(ctx context.Context, g *Globals) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stderr, "authwrap: signed in to %s as %s%s; the session is stored in %s\n",
-		s.Profile, s.Who(), orgSuffix(s), storeName(m))
+	if s.Machine {
+		fmt.Fprintf(g.stderr, "authwrap: got a token for %s as machine identity %s%s; it is stored in %s\n",
+			s.Profile, s.Who(), orgSuffix(s), storeName(m))
+	} else {
+		fmt.Fprintf(g.stderr, "authwrap: signed in to %s as %s%s; the session is stored in %s\n",
+			s.Profile, s.Who(), orgSuffix(s), storeName(m))
+	}
 	if ks, ok := m.Store.(*helper.KeyringStore); ok && ks.Backend == "keyctl" {
 		fmt.Fprintln(g.stderr, "authwrap: note: the kernel keyring (keyctl) forgets the session when the machine restarts; `authwrap config set keyring_backend file` keeps it on disk, encrypted")
 	}
@@ -92,8 +97,8 @@ func (g *Globals) givenSettingNames() string {
 // terminal asks first (unless --force).
 func (c *LoginCmd) confirmReplace(ctx context.Context, g *Globals, m *helper.Manager, p *helper.TerminalPrompter) error {
 	s, err := m.Load()
-	if err != nil || (!s.ValidFor(0) && s.RefreshToken.IsZero()) {
-		return nil // nothing usable to replace
+	if err != nil || (!s.ValidFor(0) && s.RefreshToken.IsZero()) || m.Profile.Machine() {
+		return nil // nothing usable to replace, or a machine's token, replaced without a word
 	}
 	if c.Force || p.Input == nil {
 		fmt.Fprintf(g.stderr, "authwrap: replacing the session of %s (signed in as %s%s)\n", m.Profile.Name, s.Who(), orgSuffix(s))
@@ -213,14 +218,16 @@ type status struct {
 	OrganizationName string `json:"organization_name,omitempty"`
 	// Dropped: the access token was refused and dropped; the next use
 	// refreshes.
-	Dropped     bool           `json:"dropped,omitempty"`
-	SessionID   string         `json:"session_id,omitempty"`
-	Expires     *time.Time     `json:"expires_at,omitempty"`
-	Expired     bool           `json:"expired"`
-	Token       string         `json:"token,omitempty"`
-	Refreshable bool           `json:"refreshable"`
-	Storage     string         `json:"storage"`
-	Probes      []helper.Probe `json:"storage_probes"`
+	Dropped     bool       `json:"dropped,omitempty"`
+	SessionID   string     `json:"session_id,omitempty"`
+	Expires     *time.Time `json:"expires_at,omitempty"`
+	Expired     bool       `json:"expired"`
+	Token       string     `json:"token,omitempty"`
+	Refreshable bool       `json:"refreshable"`
+	// Machine: the profile is a machine identity (an M2M application).
+	Machine bool           `json:"machine,omitempty"`
+	Storage string         `json:"storage"`
+	Probes  []helper.Probe `json:"storage_probes"`
 	// KeptFreshUntil: a keeper refreshes the session ahead of use until
 	// then (unless it is used again); KeeperPID is its process.
 	KeptFreshUntil *time.Time `json:"kept_fresh_until,omitempty"`
@@ -338,7 +345,7 @@ func (g *Globals) allProfiles(cfg *config.Config, store *helper.KeyringStore) []
 func buildStatus(m *helper.Manager, store *helper.KeyringStore) (status, error) {
 	p := m.Profile
 	st := status{Profile: p.Name, Server: p.Server(), Flavour: p.Flavour().String(), ClientID: p.ClientID,
-		Storage: store.Backend, Probes: store.Probes}
+		Storage: store.Backend, Probes: store.Probes, Machine: p.Machine()}
 	s, err := m.Load()
 	if err != nil {
 		st.Problem = err.Error()
@@ -354,6 +361,7 @@ func buildStatus(m *helper.Manager, store *helper.KeyringStore) (status, error) 
 	st.Expired = !s.ValidFor(0)
 	st.Token = s.AccessToken.Masked()
 	st.Refreshable = !s.RefreshToken.IsZero()
+	st.Machine = st.Machine || s.Machine
 	if m.KeepWarm <= 0 {
 		return st, nil
 	}
@@ -379,6 +387,9 @@ func printStatus(w io.Writer, st status) {
 		row("server", st.Server+" ("+st.Flavour+")")
 	}
 	row("client", st.ClientID)
+	if st.Machine {
+		row("identity", "machine (an M2M application: tokens from the client-credentials grant, no person)")
+	}
 	if st.Server == "" && st.Problem != "" {
 		row("problem", st.Problem)
 	}
@@ -445,6 +456,9 @@ func expiryText(st status) string {
 	}
 	if st.Refreshable {
 		return exp + "; refreshes automatically)"
+	}
+	if st.Machine {
+		return exp + "; replaced by running the grant again)"
 	}
 	return exp + "; no refresh token)"
 }

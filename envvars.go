@@ -20,6 +20,7 @@ var environment = []envVar{
 	{Name: "AUTHWRAP_CLIENT_ID", What: "the AuthKit client ID, as --client-id (used, never saved by setup)"},
 	{Name: "AUTHWRAP_API_URL", What: "the WorkOS API URL, as --api-url (used, never saved by setup)"},
 	{Name: "AUTHWRAP_ISSUER", What: "the issuer of a standard server, as --issuer (used, never saved by setup)"},
+	{Name: "AUTHWRAP_CLIENT_SECRET", What: "the client secret of a WorkOS M2M application: makes the profile a machine identity that gets tokens with the client-credentials grant (CI); taken out of the environment at start, so no command authwrap runs inherits it", Secret: true},
 	{Name: "AUTHWRAP_SCOPES", What: "the scopes for a standard server, as --scopes"},
 	{Name: "AUTHWRAP_KEYRING_BACKEND", What: "the storage backend, as --keyring-backend"},
 	{Name: "AUTHWRAP_CONFIG", What: "the configuration file, as --config"},

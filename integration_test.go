@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -120,6 +121,12 @@ func serverEnv(home string, srv *authkittest.Server, extra ...string) []string {
 	return append(env, append([]string{"AUTHWRAP_API_URL=" + srv.URL, "AUTHWRAP_CLIENT_ID=" + srv.Config.ClientID}, extra...)...)
 }
 
+// marks holds what `authkit mark` counted, by $WORK/ENDPOINT.
+var (
+	marksMu sync.Mutex
+	marks   = map[string]int{}
+)
+
 // servers holds each running script's local AuthKit server.
 var servers sync.Map // *testscript.TestScript -> *authkittest.Server
 
@@ -139,16 +146,28 @@ func (l *serverList) add(s *authkittest.Server) {
 	l.list = append(l.list, s)
 }
 
-// secrets returns every secret the servers issued.
+// secrets returns every secret the servers issued, and the client
+// secrets of their M2M applications.
 func (l *serverList) secrets() []string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var out []string
 	for _, s := range l.list {
 		out = append(out, s.IssuedSecrets()...)
+		for _, m := range s.Config.Machines {
+			out = append(out, m.Secret)
+		}
 	}
 	return out
 }
+
+// The M2M application `authkit start machine` serves. Its secret (made
+// at the start) has characters form-urlencoding changes, and no prefix a
+// token has.
+const (
+	scriptMachineID  = "client_01CIPIPELINE0000000000000"
+	scriptMachineOrg = "org_01CIPIPELINEACME000000000"
+)
 
 // TestScripts runs testdata/script/*.txtar: the real binary, with stdin,
 // stdout, stderr and exit status asserted, against a local AuthKit server
@@ -211,6 +230,7 @@ func TestScripts(t *testing.T) {
 			"authkit":     authkitCmd,
 			"raw-session": rawSessionCmd,
 			"gitserver":   gitserverCmd,
+			"tfregistry":  tfregistryCmd,
 			"proxy":       proxyCmd,
 			"runhints":    runhintsCmd,
 		},
@@ -219,14 +239,17 @@ func TestScripts(t *testing.T) {
 
 // authkitCmd drives the script's local server:
 //
-//	authkit start [interval=1s] [code-ttl=D] [access-ttl=D] [grace=D] [auto-approve=D] [issuer] [tls] [choose-org]
+//	authkit start [interval=1s] [code-ttl=D] [access-ttl=D] [grace=D] [auto-approve=D] [issuer] [tls] [choose-org] [machine]
 //	authkit require CODE            the next approved sign-in answers with this pending-authentication code
 //	authkit approve|deny|expire     act on the oldest pending code (waits up to 10 s for one)
 //	authkit count ENDPOINT N        assert the requests an endpoint received
+//	authkit mark ENDPOINT           remember how many requests the endpoint has had
+//	authkit count-new ENDPOINT N    assert the requests it received since the mark
 //	authkit slowdowns N             assert the slow_down answers sent
 //	authkit fail ENDPOINT STATUS|drop|drop-after|delay-after:D [RETRY-AFTER|-] [COUNT]
 //	authkit fail ENDPOINT redirect:STATUS:URL|escapes|escapes-5xx|escapes-status|token-crlf  a hostile answer
 //	authkit fail ENDPOINT date-skew:D  the normal answer with its Date header D from now
+//	authkit disable-machine         the M2M application (start machine) may no longer use the grant
 //	authkit revoke                  end every session on the server
 //	authkit stop                    take the server down
 func authkitCmd(ts *testscript.TestScript, neg bool, args []string) {
@@ -262,6 +285,13 @@ func authkitCmd(ts *testscript.TestScript, neg bool, args []string) {
 				issuer = true
 			case "choose-org":
 				cfg.OrganizationSelection = true
+			case "machine":
+				// An M2M application; the script passes its secret on
+				// as CI would: AUTHWRAP_CLIENT_SECRET=$AUTHKIT_MACHINE_SECRET.
+				// The secret is made here, so that it is in no file (the test
+				// binary, which a script may link to, included).
+				cfg.Machines = map[string]authkittest.Machine{scriptMachineID: {Secret: "m2m+ci/S3cr%t=" + rand.Text(),
+					OrganizationID: scriptMachineOrg, Scopes: []string{"deploy:read"}}}
 			case "tls":
 				// https with a certificate for authkit.test from a private CA
 				// written to $WORK/ca.pem; reach it through `proxy start`.
@@ -277,6 +307,11 @@ func authkitCmd(ts *testscript.TestScript, neg bool, args []string) {
 		servers.Store(ts, srv)
 		started, _ := scriptServers.LoadOrStore(ts.Getenv("WORK"), &serverList{})
 		started.(*serverList).add(srv)
+		if len(cfg.Machines) > 0 {
+			ts.Setenv("AUTHKIT_MACHINE_ID", scriptMachineID)
+			ts.Setenv("AUTHKIT_MACHINE_SECRET", cfg.Machines[scriptMachineID].Secret)
+			ts.Setenv("AUTHKIT_MACHINE_ORG", scriptMachineOrg)
+		}
 		ts.Defer(srv.Close)
 		url := srv.URL
 		if useTLS {
@@ -312,15 +347,28 @@ func authkitCmd(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("usage: authkit require CODE")
 		}
 		srv.RequirePending(args[1])
-	case "count":
+	case "count", "count-new":
 		if len(args) != 3 {
-			ts.Fatalf("usage: authkit count ENDPOINT N")
+			ts.Fatalf("usage: authkit count|count-new ENDPOINT N")
 		}
 		want, err := strconv.Atoi(args[2])
 		ts.Check(err)
-		if got := srv.Requests(authkittest.Endpoint(args[1])); got != want {
+		got := srv.Requests(authkittest.Endpoint(args[1]))
+		if args[0] == "count-new" {
+			marksMu.Lock()
+			got -= marks[ts.Getenv("WORK")+"/"+args[1]]
+			marksMu.Unlock()
+		}
+		if got != want {
 			ts.Fatalf("%s requests = %d, want %d", args[1], got, want)
 		}
+	case "mark":
+		if len(args) != 2 {
+			ts.Fatalf("usage: authkit mark ENDPOINT")
+		}
+		marksMu.Lock()
+		marks[ts.Getenv("WORK")+"/"+args[1]] = srv.Requests(authkittest.Endpoint(args[1]))
+		marksMu.Unlock()
 	case "slowdowns":
 		want, err := strconv.Atoi(args[1])
 		ts.Check(err)
@@ -399,6 +447,8 @@ func authkitCmd(ts *testscript.TestScript, neg bool, args []string) {
 		if got := fmt.Sprint(claims[args[2]]); got != args[3] {
 			ts.Fatalf("claim %s = %q, want %q", args[2], got, args[3])
 		}
+	case "disable-machine":
+		ts.Check(srv.DisableMachine(scriptMachineID))
 	case "revoke":
 		srv.RevokeSessions()
 	case "stop":

@@ -24,7 +24,8 @@ func TestNoLeaks(t *testing.T) {
 	t.Parallel()
 	bin := buildAuthwrap(t)
 	srv := authkittest.NewServer(authkittest.Config{Interval: time.Second, AutoApprove: time.Millisecond,
-		AccessTokenTTL: 3 * time.Second})
+		AccessTokenTTL: 3 * time.Second, Machines: map[string]authkittest.Machine{leakMachineID: {Secret: leakMachineSecret,
+			OrganizationID: "org_01LEAK", Scopes: []string{"deploy:read"}}}})
 	defer srv.Close()
 	home := t.TempDir()
 	env := serverEnv(home, srv, "DOCKER_CONFIG="+home+"/docker", "KUBECONFIG="+home+"/kube/config", "CARGO_HOME="+home+"/cargo",
@@ -84,7 +85,30 @@ func TestNoLeaks(t *testing.T) {
 	runAW(gitReq, false, "git-credential", "get")
 	runAW("", false, "logout")
 
-	secrets := srv.IssuedSecrets()
+	// A machine identity (profile ci), its secret in the environment as
+	// CI passes it: the grant, --verbose, the helpers, exec, refusals.
+	personEnv := env
+	env = append(env, "AUTHWRAP_PROFILE=ci", "AUTHWRAP_API_URL=", "AUTHWRAP_ISSUER="+srv.URL,
+		"AUTHWRAP_CLIENT_ID="+leakMachineID, "AUTHWRAP_CLIENT_SECRET="+leakMachineSecret, "CI=true")
+	runAW("", false, "setup", "git", "--host", "git.example.com")
+	runAW("", false, "login", "--verbose")
+	runAW("", true, "token", "--verbose")
+	runAW("", false, "status")
+	runAW("", false, "status", "--json")
+	runAW("", false, "doctor")
+	runAW("", false, "doctor", "--json")
+	runAW(gitReq, true, "git-credential", "get")
+	runAW("", true, "terraform-credentials", "get", "app.terraform.io")
+	runAW("", true, "exec", "--", "sh", "-c", `env; tr '\0' ' ' < /proc/self/cmdline`)
+	runAW("", false, "config", "list")
+	time.Sleep(3100 * time.Millisecond) // the token expires: the grant runs again
+	runAW("", true, "token", "-v")
+	env = append(env, "AUTHWRAP_CLIENT_SECRET=m2m-wrong-"+leakMachineSecret[:4])
+	runAW("", false, "login", "-v")
+	runAW("", false, "token", "-v")
+	env = personEnv
+
+	secrets := append(srv.IssuedSecrets(), leakMachineSecret)
 	kinds := map[string]int{}
 	for _, s := range secrets {
 		kinds[secretKind(s)]++
@@ -150,7 +174,8 @@ func TestNoLeaks(t *testing.T) {
 	for _, o := range outs {
 		logged += o.stderr
 	}
-	for _, want := range []string{"device_code=[redacted]", "grant_type=refresh_token", "refresh_token=[redacted]", "503 Service Unavailable"} {
+	for _, want := range []string{"device_code=[redacted]", "grant_type=refresh_token", "refresh_token=[redacted]", "503 Service Unavailable",
+		"grant_type=client_credentials", "authorization=Basic [redacted]", "invalid_client"} {
 		if !strings.Contains(logged, want) {
 			t.Errorf("--verbose logged no %q", want)
 		}
@@ -167,14 +192,24 @@ func TestNoLeaks(t *testing.T) {
 	}
 }
 
+// The M2M application TestNoLeaks uses; its secret starts as secretKind
+// expects.
+const (
+	leakMachineID     = "client_01LEAKM2M000000000000000"
+	leakMachineSecret = "m2m_leak+S3cr%t/0123456789abcdef"
+)
+
 // secretKind names a secret in a failure message without showing any of
-// it (authkittest prefixes refresh tokens rt_ and device codes dc_).
+// it (authkittest prefixes refresh tokens rt_ and device codes dc_; the
+// tests' client secrets start m2m).
 func secretKind(s string) string {
 	switch {
 	case strings.HasPrefix(s, "eyJ"):
 		return "a JWT (access or ID token)"
 	case strings.HasPrefix(s, "rt_"):
 		return "a refresh token"
+	case strings.HasPrefix(s, "m2m"):
+		return "a client secret"
 	}
 	return "a device code"
 }

@@ -592,6 +592,11 @@ func (g *Globals) hint(err error) string {
 	switch {
 	case errors.As(err, &ce):
 		return fmt.Sprintf("if %s uses a private CA or sits behind a TLS-inspecting proxy, pass its CA certificate with --ca-file FILE or AUTHWRAP_CA_FILE", ce.Host)
+	case errors.As(err, new(*helper.MachineGrantError)):
+		return g.machineHint(err)
+	case errors.Is(err, flow.ErrM2MNeedsIssuer):
+		return fmt.Sprintf("set the profile's issuer to the AuthKit domain: `%s config set%s issuer https://NAME.authkit.app` (or AUTHWRAP_ISSUER)",
+			selfCommand(), profileArg(cmp.Or(g.resolvedProfile, g.Profile)))
 	case errors.Is(err, flow.ErrInvalidClient):
 		return fmt.Sprintf("the server does not know client %s, which came from %s: copy the client ID of the application with CLI Auth enabled from the WorkOS dashboard",
 			g.resolvedClient, g.clientSource())
@@ -709,6 +714,9 @@ func (g *Globals) resolve(cfg *config.Config, name string) (*config.Entry, error
 	e, err := cfg.Resolve(name, override)
 	if e != nil && g.resolvedClient == "" {
 		g.resolvedClient, g.resolvedProfile = e.ClientID, e.Name
+	}
+	if err == nil {
+		err = g.machineSecret(e, name == chosen)
 	}
 	return e, err
 }

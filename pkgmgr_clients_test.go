@@ -105,9 +105,19 @@ func (g *guarded) counts() (ok int, bad []string) {
 // in: the environment and the authwrap binary.
 func pkgEnv(t *testing.T, ttl time.Duration, extra ...string) (*authkittest.Server, string, []string, func(name string, args ...string) (string, error)) {
 	t.Helper()
-	bin := buildAuthwrap(t)
 	srv := authkittest.NewServer(authkittest.Config{Interval: time.Second, AutoApprove: time.Millisecond, AccessTokenTTL: ttl})
 	t.Cleanup(srv.Close)
+	bin, env, run := clientEnv(t, srv, extra...)
+	if out, err := run(bin, "login"); err != nil {
+		t.Fatalf("login: %v\n%s", err, out)
+	}
+	return srv, bin, env, run
+}
+
+// clientEnv is pkgEnv's environment for srv, without the sign-in.
+func clientEnv(t *testing.T, srv *authkittest.Server, extra ...string) (string, []string, func(name string, args ...string) (string, error)) {
+	t.Helper()
+	bin := buildAuthwrap(t)
 	home := t.TempDir()
 	// The clients' own installations stay where they are (rustup's
 	// toolchains, pyenv's Pythons); their caches and configuration move
@@ -126,10 +136,7 @@ func pkgEnv(t *testing.T, ttl time.Duration, extra ...string) (*authkittest.Serv
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}
-	if out, err := run(bin, "login"); err != nil {
-		t.Fatalf("login: %v\n%s", err, out)
-	}
-	return srv, bin, env, run
+	return bin, env, run
 }
 
 func cmpOr(a, b string) string {
@@ -167,34 +174,7 @@ func TestCargoClient(t *testing.T) {
 	cargo := lookClient(t, "cargo")
 	t.Parallel()
 	srv, bin, _, run := pkgEnv(t, 3*time.Second)
-	crate := crateFile(t, "privdep", "0.1.0")
-	sum := sha256.Sum256(crate)
-	g := &guarded{check: &gitServer{authkit: srv}}
-	mux := http.NewServeMux()
-	reg := httptest.NewServer(g.wrap(mux))
-	defer reg.Close()
-	mux.HandleFunc("/index/config.json", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintf(w, `{"dl":"%s/dl/{crate}/{version}","api":"%s","auth-required":true}`, reg.URL, reg.URL)
-	})
-	mux.HandleFunc("/index/pr/iv/privdep", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintf(w, `{"name":"privdep","vers":"0.1.0","deps":[],"cksum":"%s","features":{},"yanked":false}`+"\n", hex.EncodeToString(sum[:]))
-	})
-	mux.HandleFunc("/dl/privdep/0.1.0", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(crate) })
-
-	out, err := run(bin, "setup", "cargo", "--registry", "corp", "--index", "sparse+"+reg.URL+"/index/")
-	if err != nil {
-		t.Fatalf("setup cargo: %v\n%s", err, out)
-	}
-	project := filepath.Join(t.TempDir(), "app")
-	if err := os.MkdirAll(filepath.Join(project, "src"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	_ = os.WriteFile(filepath.Join(project, "Cargo.toml"), []byte("[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nprivdep = { version = \"0.1\", registry = \"corp\" }\n"), 0o600)
-	_ = os.WriteFile(filepath.Join(project, "src", "main.rs"), []byte("fn main() { println!(\"{}\", privdep::hello()); }\n"), 0o600)
-	fetch := func() (string, error) {
-		_ = os.Remove(filepath.Join(project, "Cargo.lock"))
-		return run(cargo, "fetch", "--manifest-path", filepath.Join(project, "Cargo.toml"))
-	}
+	g, fetch := cargoRegistry(t, srv, bin, run, cargo)
 	if out, err := fetch(); err != nil {
 		_, bad := g.counts()
 		t.Fatalf("cargo fetch: %v\n%s\nrefused: %v", err, out, bad)
@@ -217,13 +197,49 @@ func TestCargoClient(t *testing.T) {
 	if out, err := run(bin, "logout"); err != nil {
 		t.Fatalf("logout: %v\n%s", err, out)
 	}
-	out, err = fetch()
+	out, err := fetch()
 	if err == nil {
 		t.Fatalf("cargo fetch without a session succeeded:\n%s", out)
 	}
 	if !strings.Contains(out, "authwrap login") {
 		t.Errorf("cargo does not show authwrap's hint:\n%s", out)
 	}
+}
+
+// cargoRegistry serves a sparse registry that lets in only srv's valid
+// tokens, with one crate, sets cargo up for it (registry corp), and
+// returns the guard and a cargo fetch of a project that depends on it.
+func cargoRegistry(t *testing.T, srv *authkittest.Server, bin string, run func(string, ...string) (string, error), cargo string) (*guarded, func() (string, error)) {
+	t.Helper()
+	crate := crateFile(t, "privdep", "0.1.0")
+	sum := sha256.Sum256(crate)
+	g := &guarded{check: &gitServer{authkit: srv}}
+	mux := http.NewServeMux()
+	reg := httptest.NewServer(g.wrap(mux))
+	t.Cleanup(reg.Close)
+	mux.HandleFunc("/index/config.json", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `{"dl":"%s/dl/{crate}/{version}","api":"%s","auth-required":true}`, reg.URL, reg.URL)
+	})
+	mux.HandleFunc("/index/pr/iv/privdep", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `{"name":"privdep","vers":"0.1.0","deps":[],"cksum":"%s","features":{},"yanked":false}`+"\n", hex.EncodeToString(sum[:]))
+	})
+	mux.HandleFunc("/dl/privdep/0.1.0", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(crate) })
+
+	out, err := run(bin, "setup", "cargo", "--registry", "corp", "--index", "sparse+"+reg.URL+"/index/")
+	if err != nil {
+		t.Fatalf("setup cargo: %v\n%s", err, out)
+	}
+	project := filepath.Join(t.TempDir(), "app")
+	if err := os.MkdirAll(filepath.Join(project, "src"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_ = os.WriteFile(filepath.Join(project, "Cargo.toml"), []byte("[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nprivdep = { version = \"0.1\", registry = \"corp\" }\n"), 0o600)
+	_ = os.WriteFile(filepath.Join(project, "src", "main.rs"), []byte("fn main() { println!(\"{}\", privdep::hello()); }\n"), 0o600)
+	fetch := func() (string, error) {
+		_ = os.Remove(filepath.Join(project, "Cargo.lock"))
+		return run(cargo, "fetch", "--manifest-path", filepath.Join(project, "Cargo.toml"))
+	}
+	return g, fetch
 }
 
 // pemCert is the test server's certificate, for the go command's trust.

@@ -30,7 +30,17 @@ type Profile struct {
 	// name that matches exactly one of those the server offers) when the
 	// user belongs to several; empty asks the Prompter, if it can choose.
 	Organization string `toml:"organization,omitempty" json:"organization,omitempty"`
+	// ClientSecret, when set, makes the profile a machine identity: a
+	// WorkOS M2M application (a confidential client of WorkOS Connect)
+	// that gets its tokens with the client-credentials grant from the
+	// issuer, with no person and no refresh token. It is never read from
+	// or written to a file by this package, and prints as a mask.
+	ClientSecret flow.Secret `toml:"-" json:"-"`
 }
+
+// Machine reports whether the profile is a machine identity: one with a
+// ClientSecret.
+func (p Profile) Machine() bool { return !p.ClientSecret.IsZero() }
 
 // DefaultScopes are requested from standard servers when a profile names
 // none: an ID token, the user's profile and email, and a refresh token.
@@ -69,6 +79,9 @@ func (p Profile) Validate() error {
 	}
 	if err := flow.CheckURL(p.Server()); err != nil {
 		return fmt.Errorf("profile %q: %w", p.Name, err)
+	}
+	if p.Machine() && p.Issuer == "" {
+		return fmt.Errorf("profile %q is a machine identity (it has a client secret): %w", p.Name, flow.ErrM2MNeedsIssuer)
 	}
 	return nil
 }

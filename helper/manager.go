@@ -155,9 +155,12 @@ func newClient(ctx context.Context, app string, p Profile, hc *http.Client) (*fl
 	c := &flow.Client{ClientID: p.ClientID, Scopes: p.Scopes, HTTPClient: hc, UserAgent: app,
 		RequestTimeout: requestTimeout}
 	var err error
-	if p.Flavour() == flow.Standard {
+	switch {
+	case p.Machine():
+		c.Provider, err = c.DiscoverM2M(ctx, p.Issuer)
+	case p.Flavour() == flow.Standard:
 		c.Provider, err = c.Discover(ctx, p.Issuer)
-	} else {
+	default:
 		c.Provider, err = flow.WorkOS(p.APIURL, p.ClientID)
 	}
 	if err != nil {
@@ -190,7 +193,9 @@ func (m *Manager) notSignedIn(reason string, err error) *NotSignedInError {
 // minTTL. A fresh stored token is returned without any lock or request.
 // Otherwise, under the profile's lock, it re-reads the store, refreshes
 // (saving the rotated pair before returning it), or signs in when there
-// is no session and a Prompter is set.
+// is no session and a Prompter is set. For a machine identity
+// (Profile.Machine) it runs the client-credentials grant instead, once
+// for all the processes waiting on the lock, and never prompts.
 func (m *Manager) Token(ctx context.Context, minTTL time.Duration) (*Session, error) {
 	return m.token(ctx, minTTL, true)
 }
@@ -264,6 +269,9 @@ func (m *Manager) token(ctx context.Context, minTTL time.Duration, use bool) (*S
 		used(false)
 		return fresh, nil
 	}
+	if m.Profile.Machine() {
+		return m.machineGrant(ctx)
+	}
 
 	s, err := m.Load()
 	switch {
@@ -286,6 +294,8 @@ func (m *Manager) token(ctx context.Context, minTTL time.Duration, use bool) (*S
 		default:
 			return nil, fmt.Errorf("could not refresh the session for %s: %w; the session is kept, try again", m.Profile.Name, err)
 		}
+	case err == nil && s.Machine:
+		err = m.notSignedIn("the machine token expired and no client secret is set to get another", nil)
 	case err == nil:
 		err = m.notSignedIn("the token expired and there is no refresh token", nil)
 	}
@@ -344,13 +354,18 @@ func (m *Manager) lockDir() string {
 func (m *Manager) app() string { return cmp.Or(m.App, defaultApp) }
 
 // Login signs in afresh, replacing any stored session, under the lock.
-// With no Prompter it prints plain lines on stderr.
+// With no Prompter it prints plain lines on stderr. For a machine
+// identity it runs the client-credentials grant instead: no person, no
+// prompt.
 func (m *Manager) Login(ctx context.Context) (*Session, error) {
 	unlock, err := m.lock(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
+	if m.Profile.Machine() {
+		return m.machineGrant(ctx)
+	}
 	p := m.Prompter
 	if p == nil {
 		p = &TerminalPrompter{Out: os.Stderr, App: m.App}

@@ -69,6 +69,7 @@ func (r *record) fields() []recordField {
 		{key: "exp", tm: &r.Expiry}, {key: "iat", tm: &r.Issued},
 		{key: "uid", str: &r.User}, {key: "em", str: &r.Email}, {key: "org", str: &r.Org},
 		{key: "orgn", str: &r.OrgName}, {key: "orgs", str: &r.Orgs}, {key: "sid", str: &r.SID}, {key: "upd", tm: &r.Updated},
+		{key: "kind", str: &r.Kind},
 	}
 }
 

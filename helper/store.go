@@ -67,6 +67,11 @@ type Session struct {
 	SessionID string
 	// Updated is when the pair was last saved.
 	Updated time.Time
+	// Machine marks a machine identity's session: a token from the
+	// client-credentials grant, replaced by running the grant again
+	// (there is no refresh token); UserID is then the application's
+	// client ID, and OrganizationID the organization it acts for.
+	Machine bool
 }
 
 // ValidFor reports whether the access token stays valid for at least d.
@@ -139,7 +144,11 @@ type record struct {
 	Orgs    string    `json:"orgs,omitempty"`
 	SID     string    `json:"sid,omitempty"`
 	Updated time.Time `json:"upd,omitzero"`
+	Kind    string    `json:"kind,omitempty"` // kindMachine, or "" for a person's
 }
+
+// kindMachine is a machine identity's session in the stored record.
+const kindMachine = "machine"
 
 const recordVersion = 1
 
@@ -148,7 +157,7 @@ func encodeSession(s *Session) ([]byte, error) {
 		Version: recordVersion, Profile: s.Profile, Server: s.Server, Client: s.ClientID,
 		Access: s.AccessToken.Reveal(), Refresh: s.RefreshToken.Reveal(), Expiry: s.Expiry, Issued: s.Issued,
 		User: s.UserID, Email: s.Email, Org: s.OrganizationID, OrgName: s.OrganizationName, Orgs: encodeOrgs(s.Organizations),
-		SID: s.SessionID, Updated: s.Updated,
+		SID: s.SessionID, Updated: s.Updated, Kind: map[bool]string{true: kindMachine}[s.Machine],
 	})
 }
 
@@ -167,7 +176,7 @@ func decodeSession(profile string, data []byte) (*Session, error) {
 		Profile: r.Profile, Server: r.Server, ClientID: r.Client,
 		AccessToken: flow.Secret(r.Access), RefreshToken: flow.Secret(r.Refresh), Expiry: r.Expiry,
 		Issued: r.Issued, UserID: r.User, Email: r.Email, OrganizationID: r.Org, OrganizationName: r.OrgName,
-		Organizations: decodeOrgs(r.Orgs), SessionID: r.SID, Updated: r.Updated,
+		Organizations: decodeOrgs(r.Orgs), SessionID: r.SID, Updated: r.Updated, Machine: r.Kind == kindMachine,
 	}, nil
 }
 

@@ -1,7 +1,8 @@
 // Package appenv names a program's own environment variables after the
 // program (authwrap's AUTHWRAP_FILE_PASSPHRASE, a CLI called mycli's
 // MYCLI_FILE_PASSPHRASE) and keeps the ones that unlock its storage out
-// of every process it starts. It never reads a configuration file.
+// of every process it starts (as it does a machine identity's client
+// secret). It never reads a configuration file.
 package appenv
 
 import (
@@ -19,6 +20,10 @@ func Var(app, name string) string {
 // PassphraseVar holds the file keyring's passphrase.
 func PassphraseVar(app string) string { return Var(app, "FILE_PASSPHRASE") }
 
+// ClientSecretVar holds a machine identity's client secret (an M2M
+// application's, for the client-credentials grant).
+func ClientSecretVar(app string) string { return Var(app, "CLIENT_SECRET") }
+
 // FileDirVar moves the file keyring's directory.
 func FileDirVar(app string) string { return Var(app, "FILE_DIR") }
 
@@ -29,22 +34,24 @@ var taken struct {
 	values map[string]string
 }
 
-// Take moves app's variables that unlock its storage (PassphraseVar) out
-// of the process environment into memory, where Lookup still finds them:
-// every process started afterwards (a command run with the token, a
-// browser, git) gets an environment without them.
+// Take moves app's variables that unlock its storage (PassphraseVar) or
+// get its tokens (ClientSecretVar) out of the process environment into
+// memory, where Lookup still finds them: every process started afterwards
+// (a command run with the token, a browser, git) gets an environment
+// without them.
 func Take(app string) {
-	name := PassphraseVar(app)
 	taken.Lock()
 	defer taken.Unlock()
-	if v, ok := os.LookupEnv(name); ok {
-		if v != "" {
-			if taken.values == nil {
-				taken.values = map[string]string{}
+	for _, name := range []string{PassphraseVar(app), ClientSecretVar(app)} {
+		if v, ok := os.LookupEnv(name); ok {
+			if v != "" {
+				if taken.values == nil {
+					taken.values = map[string]string{}
+				}
+				taken.values[name] = v
 			}
-			taken.values[name] = v
+			_ = os.Unsetenv(name)
 		}
-		_ = os.Unsetenv(name)
 	}
 }
 

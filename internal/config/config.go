@@ -38,6 +38,10 @@ type Entry struct {
 	// Terraform, cargo, Go, pip) must stay valid; empty means
 	// DefaultMinTTL.
 	MinTTL string `toml:"min_ttl,omitempty" json:"min_ttl,omitempty"`
+	// ClientSecretFile names a file holding the client secret of a WorkOS
+	// M2M application, which makes the profile a machine identity. The
+	// secret itself is never kept in this file.
+	ClientSecretFile string `toml:"client_secret_file,omitempty" json:"client_secret_file,omitempty"`
 }
 
 // DefaultMinTTL is how long a token handed to a tool must stay valid
@@ -138,6 +142,9 @@ func Load(path string) (*Config, error) {
 func parse(path string, data []byte) (*Config, error) {
 	cfg := &Config{}
 	if err := tomledit.Decode(data, cfg, true); err != nil {
+		if strings.Contains(err.Error(), `.client_secret"`) {
+			return nil, fmt.Errorf("%w: %s: %w", ErrConfig, path, ErrSecretSetting)
+		}
 		return nil, fmt.Errorf("%w: %s: %v", ErrConfig, path, err)
 	}
 	for name, e := range cfg.Profiles {

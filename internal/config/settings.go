@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -43,6 +44,7 @@ const (
 	profileName
 	backend
 	duration
+	secretFile
 )
 
 // Keys are the settings of the file, in the order `config list` shows
@@ -60,11 +62,15 @@ var Keys = []Setting{
 	{Key: "bearer", What: "true: answer git 2.46+ with a Bearer credential", kind: boolean},
 	{Key: "keep_warm", What: "how long a background process keeps the session fresh after its last use (default 30m; 0 turns it off)", kind: duration},
 	{Key: "min_ttl", What: "how long a token handed to a tool must stay valid, else it is refreshed first (default 1m)", kind: duration},
+	{Key: "client_secret_file", What: "a file (absolute path, mode 0600) holding the client secret of a WorkOS M2M application: the profile is then a machine identity", kind: secretFile},
 }
 
 // FindSetting returns the setting named key, or ErrUnknownSetting with
 // the keys there are.
 func FindSetting(key string) (Setting, error) {
+	if key == "client_secret" {
+		return Setting{}, ErrSecretSetting
+	}
 	for _, s := range Keys {
 		if s.Key == key {
 			return s, nil
@@ -76,6 +82,10 @@ func FindSetting(key string) (Setting, error) {
 	}
 	return Setting{}, fmt.Errorf("%w %.40q: the settings are %s", ErrUnknownSetting, key, strings.Join(keys, ", "))
 }
+
+// ErrSecretSetting means a client secret was given as a setting: it is
+// never kept in the configuration file.
+var ErrSecretSetting = errors.New("client_secret is never kept in the configuration file: export AUTHWRAP_CLIENT_SECRET from your CI's secret store, or write the secret to a file only you can read and set client_secret_file to its path")
 
 // value checks a value given for s and returns it as TOML.
 func (s Setting) value(v string) (string, error) {
@@ -107,6 +117,10 @@ func (s Setting) value(v string) (string, error) {
 	case duration:
 		if _, err := parseDuration(v, 0); err != nil && v != "" {
 			return "", fmt.Errorf("%s: %w", s.Key, err)
+		}
+	case secretFile:
+		if !filepath.IsAbs(v) {
+			return "", fmt.Errorf("client_secret_file: %.80q is not an absolute path", v)
 		}
 	case backend:
 		if !slices.Contains(helper.Backends(), v) {
@@ -210,6 +224,8 @@ func (c *Config) Get(profile, key string) (string, bool, error) {
 		v = e.KeepWarm
 	case "min_ttl":
 		v = e.MinTTL
+	case "client_secret_file":
+		v = e.ClientSecretFile
 	}
 	return v, v != "", nil
 }

@@ -384,3 +384,21 @@ func judgeStep(p string, fi os.FileInfo, home string) error {
 	}
 	return nil
 }
+
+// ReadPrivate reads a file that holds a secret (a client secret): as
+// ReadTrusted, and it also refuses one that its group or other users may
+// read, where the system keeps such modes.
+func ReadPrivate(path string) ([]byte, error) {
+	data, err := ReadTrusted(path)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := ownerOf(fi); ok && fi.Mode().Perm()&0o044 != 0 {
+		return nil, fmt.Errorf("%w: %s may be read by other users (mode %s): run `chmod 600 %s`", ErrUntrusted, path, octal(fi), path)
+	}
+	return data, nil
+}

@@ -18,8 +18,9 @@ import (
 // Transport logs each request to the authorization server, one
 // line per request: method, URL, the form's grant_type and client_id,
 // the status and the time taken. It never logs a body's secrets
-// (device_code, refresh_token, pending_authentication_token) or any
-// answer body.
+// (device_code, refresh_token, pending_authentication_token,
+// client_secret), an Authorization header's credentials, or any answer
+// body.
 type Transport struct {
 	// Base sends the requests; http.DefaultTransport when nil.
 	Base http.RoundTripper
@@ -49,11 +50,18 @@ func (v *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				fields = append(fields, k+"="+safetext.Inert(v))
 			}
 		}
-		for _, k := range []string{"device_code", "refresh_token", "pending_authentication_token"} {
+		for _, k := range []string{"device_code", "refresh_token", "pending_authentication_token", "client_secret"} {
 			if form.Has(k) {
 				fields = append(fields, k+"=[redacted]")
 			}
 		}
+	}
+	if scheme, _, ok := strings.Cut(req.Header.Get("Authorization"), " "); ok {
+		// A confidential client's Basic credentials (its secret) or a
+		// bearer token: the scheme only.
+		fields = append(fields, "authorization="+safetext.Inert(scheme)+" [redacted]")
+	} else if req.Header.Get("Authorization") != "" {
+		fields = append(fields, "authorization=[redacted]")
 	}
 	start := time.Now()
 	resp, err := base.RoundTrip(req)
