@@ -132,11 +132,22 @@ func (g *Globals) keeperStarter(name string) func() error {
 	}
 }
 
-// keeperEnv is the keeper's environment: this process's, with the file
-// keyring's passphrase, which authwrap takes out of its environment at
-// start so that no tool it runs gets it, put back.
+// keeperEnv is the keeper's environment: this process's, less the
+// secrets it has no use for, with the file keyring's passphrase, which
+// authwrap takes out of its environment at start so that no tool it runs
+// gets it, put back.
 func keeperEnv() []string {
-	env := os.Environ()
+	// What a command authwrap exec runs was given (a token, its
+	// endpoint's secret) and a machine's secret stay out of a process
+	// that lives on.
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		k, _, _ := strings.Cut(kv, "=")
+		switch k {
+		case "AUTHWRAP_TOKEN", "AUTHWRAP_TOKEN_URL_AUTH", "AUTHWRAP_CLIENT_SECRET":
+			return true
+		}
+		return false
+	})
 	if pv := appenv.PassphraseVar(app); os.Getenv(pv) == "" && appenv.Lookup(pv) != "" {
 		env = append(env, pv+"="+appenv.Lookup(pv))
 	}

@@ -283,3 +283,22 @@ func TestKeepWarmFailures(t *testing.T) {
 		}
 	}
 }
+
+// TestKeeperEnv: a keeper started inside `authwrap exec` (git run by the
+// command) does not carry the token exec gave the command, its
+// endpoint's secret, or a machine's client secret.
+func TestKeeperEnv(t *testing.T) {
+	for _, kv := range [][2]string{{"AUTHWRAP_TOKEN", "eyJ.a.b"}, {"AUTHWRAP_TOKEN_URL_AUTH", "Bearer s"},
+		{"AUTHWRAP_CLIENT_SECRET", "sk_test"}, {"AUTHWRAP_TOKEN_EXPIRES_AT", "2026-12-07T00:00:00Z"}} {
+		t.Setenv(kv[0], kv[1])
+	}
+	env := strings.Join(keeperEnv(), "\n")
+	for _, secret := range []string{"eyJ.a.b", "Bearer s", "sk_test"} {
+		if strings.Contains(env, secret) {
+			t.Errorf("the keeper's environment holds %q", secret)
+		}
+	}
+	if !strings.Contains(env, "AUTHWRAP_TOKEN_EXPIRES_AT=") {
+		t.Error("keeperEnv dropped more than the secrets")
+	}
+}
