@@ -302,3 +302,38 @@ func TestKeeperEnv(t *testing.T) {
 		t.Error("keeperEnv dropped more than the secrets")
 	}
 }
+
+// TestKeeperSurvivesHangup: the keeper started by a command in a
+// terminal's session (here `authwrap exec -- sh`, which refreshed) lives
+// on when the terminal closes and its session gets SIGHUP; what ran in
+// the terminal does not.
+func TestKeeperSurvivesHangup(t *testing.T) {
+	t.Parallel()
+	const life = 3 * time.Second
+	_, env := warmSetup(t, life, "1m")
+	login(t, env, "default")
+	k := keeperOf(t, env, "default")
+	if !alive(k.KeeperPID) {
+		t.Fatalf("no keeper after login: %+v", k)
+	}
+	_ = syscall.Kill(k.KeeperPID, syscall.SIGKILL)
+	waitUntil(2*time.Second, func() bool { return !alive(k.KeeperPID) })
+	time.Sleep(life) // expired: exec refreshes, and starts a keeper
+	p := startOnPTY(t, append(env[:len(env):len(env)], "TERM=xterm"), "exec", "--", "sh", "-c", "echo ready >&2; sleep 30")
+	p.waitFor("ready", 1)
+	k = keeperOf(t, env, "default")
+	if !alive(k.KeeperPID) {
+		t.Fatalf("no keeper after exec refreshed: %+v", k)
+	}
+	stopAtEnd(t, k.KeeperPID)
+	p.master.Close() // the terminal goes: its session gets SIGHUP
+	select {
+	case <-p.done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the shell in the closed terminal still runs")
+	}
+	time.Sleep(300 * time.Millisecond)
+	if !alive(k.KeeperPID) {
+		t.Errorf("the keeper (process %d) died with the terminal", k.KeeperPID)
+	}
+}
