@@ -71,6 +71,7 @@ func (c *ConfigSetCmd) Run(g *Globals) error {
 		return nil
 	}
 	fmt.Fprintf(g.stderr, "authwrap: saved %s = %s in %s (%s)\n", c.Key, safetext.Inert(c.Value), where, g.configPath())
+	g.keepWarmChanged(c.Key, profile)
 	return nil
 }
 
@@ -110,8 +111,14 @@ func (c *ConfigUnsetCmd) Run(g *Globals) error {
 	if err != nil {
 		return err
 	}
-	if _, err := config.Unset(g.configPath(), g.configProfile(cfg), c.Key); err != nil {
+	profile := g.configProfile(cfg)
+	changed, err := config.Unset(g.configPath(), profile, c.Key)
+	if err != nil {
 		return err
+	}
+	if changed {
+		fmt.Fprintf(g.stderr, "authwrap: removed %s from %s (%s)\n", c.Key, profile, g.configPath())
+		g.keepWarmChanged(c.Key, profile)
 	}
 	return nil
 }

@@ -89,13 +89,14 @@ func (c *DemoCmd) Run(ctx context.Context, g *Globals) error {
 	say("")
 	say("Step 3 of 4: authwrap status")
 	st, _ := buildStatus(m, store) // a problem shows in the status itself
+	st.KeepWarmOff = demoNotWarm
 	st.Probes = []helper.Probe{{Backend: "file", Used: true, Reason: "a throwaway file keyring for this demo"}}
 	printStatus(out, st)
 	say("")
 	say("Step 4 of 4: authwrap doctor (the server and the session; on your machine it also checks")
 	say("  the configuration, the storage and every tool set up)")
 	e := &config.Entry{Profile: m.Profile}
-	d := &doctor{g: g}
+	d := &doctor{g: g, keepWarmOff: demoNotWarm}
 	keys := d.checkServer(ctx, e)
 	d.checkSession(e, store, keys)
 	for _, f := range d.findings {
@@ -108,3 +109,7 @@ func (c *DemoCmd) Run(ctx context.Context, g *Globals) error {
 	say("  %s token", selfCommand())
 	return nil
 }
+
+// demoNotWarm is why the demo's session is not kept fresh in the
+// background: it and its storage go when the demo ends.
+const demoNotWarm = "a demo's throwaway session (your own are: docs/sessions.md)"

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -54,6 +55,8 @@ const doctorNetworkBudget = 6 * time.Second
 type doctor struct {
 	g        *Globals
 	findings []finding
+	// keepWarmOff, when set, is why no session is kept warm (the demo's).
+	keepWarmOff string
 }
 
 // add records a finding. Its text may hold a server's or a file's words
@@ -303,12 +306,17 @@ func (d *doctor) checkKeeper(e *config.Entry, m *helper.Manager, store *helper.K
 	if s.RefreshToken.IsZero() {
 		return
 	}
-	if _, why := keepWarm(e, store); why != "" {
-		d.add("session", statusOK, "", "not kept fresh in the background: %s", why)
-		return
-	}
+	_, why := keepWarm(e, store)
+	why = cmp.Or(d.keepWarmOff, why)
 	if k := m.Keeper(); k.Running && !k.Until.IsZero() {
 		d.add("session", statusOK, "", "kept fresh in the background by process %d until %s unless used again", k.PID, k.Until.Format("15:04:05"))
+		if why != "" {
+			d.add("session", statusOK, "", "no new one would start now: %s", why)
+		}
+		return
+	}
+	if why != "" {
+		d.add("session", statusOK, "", "not kept fresh in the background: %s", why)
 		return
 	}
 	d.add("session", statusOK, "", "kept fresh in the background once a use refreshes it (keep_warm %s)", m.KeepWarm)

@@ -362,9 +362,8 @@ func buildStatus(m *helper.Manager, store *helper.KeyringStore) (status, error) 
 	st.Token = s.AccessToken.Masked()
 	st.Refreshable = !s.RefreshToken.IsZero()
 	st.Machine = st.Machine || s.Machine
-	if m.KeepWarm <= 0 {
-		return st, nil
-	}
+	// A keeper that runs is shown whatever the settings say now: it was
+	// started with those of its time.
 	if k := m.Keeper(); k.Running {
 		st.KeeperPID = k.PID
 		if !k.Until.IsZero() {
@@ -427,15 +426,22 @@ func printStatus(w io.Writer, st status) {
 // keptFreshText says whether a keeper refreshes the session ahead of use.
 func keptFreshText(st status) string {
 	switch {
+	case st.KeptFreshUntil != nil || st.KeeperPID != 0:
+		text := "yes"
+		if st.KeptFreshUntil != nil {
+			text = "until " + st.KeptFreshUntil.Local().Format("15:04:05") + " unless used again"
+		}
+		if st.KeeperPID != 0 {
+			text += fmt.Sprintf(" (process %d)", st.KeeperPID)
+		}
+		if st.KeepWarmOff != "" {
+			return text + "; none would start now: " + st.KeepWarmOff
+		}
+		return text + "; off: authwrap config set" + profileArg(st.Profile) + " keep_warm 0"
 	case st.KeepWarmOff != "":
 		return "no: " + st.KeepWarmOff
 	case !st.Refreshable:
 		return ""
-	case st.KeeperPID != 0 && st.KeptFreshUntil != nil:
-		return fmt.Sprintf("until %s unless used again (process %d; off: authwrap config set keep_warm 0)",
-			st.KeptFreshUntil.Local().Format("15:04:05"), st.KeeperPID)
-	case st.KeeperPID != 0:
-		return fmt.Sprintf("yes (process %d)", st.KeeperPID)
 	}
 	return "not now: the next use that refreshes starts it"
 }

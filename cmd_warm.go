@@ -67,7 +67,7 @@ func keepWarm(e *config.Entry, store helper.Store) (time.Duration, string) {
 	if v := os.Getenv(keepWarmEnv); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 {
-			d = 0
+			return 0, fmt.Sprintf("%s=%.20q is not a duration (30m, 1h, or 0 for off)", keepWarmEnv, v)
 		}
 		window, why = d, keepWarmEnv+"="+v
 	}
@@ -190,4 +190,22 @@ func (g *Globals) stopKeepers(cfg *config.Config, store helper.Store) {
 			fmt.Fprintf(g.stderr, "authwrap: warning: %v\n", err)
 		}
 	}
+}
+
+// keepWarmChanged ends profile's keeper after its keep_warm (or min_ttl)
+// changed: it was started with the old value, and the next use that
+// refreshes starts one with the new.
+func (g *Globals) keepWarmChanged(key, profile string) {
+	if key != "keep_warm" && key != "min_ttl" || helper.CheckProfileName(profile) != nil {
+		return
+	}
+	m, err := helper.New(helper.Options{App: app, Profile: helper.Profile{Name: profile}, Store: noStore{}, NoPrompt: true})
+	if err != nil || !m.Keeper().Running {
+		return
+	}
+	if err := m.StopKeeper(); err != nil {
+		fmt.Fprintf(g.stderr, "authwrap: warning: %v\n", err)
+		return
+	}
+	fmt.Fprintf(g.stderr, "authwrap: stopped the process that kept %s fresh; the next use that refreshes starts one with the new setting\n", profile)
 }

@@ -293,11 +293,12 @@ func newParser(cli *CLI, only string, stdout, stderr io.Writer, exit func(int)) 
 	}
 	for _, c := range commands {
 		if only == "" || c.name == only {
-			var tags []string
+			group, tags := c.group, []string(nil)
 			if c.group == groupHidden {
-				tags = append(tags, "hidden")
+				// In a group of its own kong would still print a title.
+				group, tags = groupDev, append(tags, "hidden")
 			}
-			opts = append(opts, kong.DynamicCommand(c.name, c.help, c.group, c.new(), tags...))
+			opts = append(opts, kong.DynamicCommand(c.name, c.help, group, c.new(), tags...))
 		}
 	}
 	if only != "" {

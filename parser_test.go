@@ -169,3 +169,21 @@ func TestHelpAndErrorsUseTheWholeModel(t *testing.T) {
 		t.Errorf("--version: exit %d, stdout %q", code, out.String())
 	}
 }
+
+// TestHelpListsGroupsOnce: the top-level help has each group's title
+// once, and the command authwrap runs itself (keep-warm) is not listed.
+func TestHelpListsGroupsOnce(t *testing.T) {
+	var out, errb strings.Builder
+	if code := run([]string{"--help"}, &out, &errb); code != 0 {
+		t.Fatalf("--help: exit %d: %s", code, errb.String())
+	}
+	help := out.String()
+	for _, title := range []string{"Commands:", "Development:", "Run by other programs"} {
+		if n := strings.Count(help, "\n"+title); n != 1 {
+			t.Errorf("%q appears %d times in --help:\n%s", title, n, help)
+		}
+	}
+	if strings.Contains(help, "keep-warm") {
+		t.Errorf("--help lists keep-warm:\n%s", help)
+	}
+}

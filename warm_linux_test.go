@@ -212,6 +212,17 @@ func TestKeepWarmStops(t *testing.T) {
 		t.Fatalf("no new keeper after a call that refreshed: %+v", again)
 	}
 	stopAtEnd(t, again.KeeperPID)
+	// A new keep_warm ends the keeper started with the old one: status
+	// never says "off" while one still refreshes.
+	if _, errOut, code := runAuthwrap(t, env, "config", "set", "keep_warm", "0"); code != 0 || !strings.Contains(errOut, "stopped the process that kept default fresh") {
+		t.Errorf("config set keep_warm 0: exit %d: %s", code, errOut)
+	}
+	if alive(again.KeeperPID) {
+		t.Errorf("the keeper (process %d) outlived keep_warm = 0", again.KeeperPID)
+	}
+	if _, errOut, code := runAuthwrap(t, env, "config", "set", "keep_warm", "1m"); code != 0 {
+		t.Fatalf("config set keep_warm 1m: %s", errOut)
+	}
 	if _, errOut, code := runAuthwrap(t, env, "logout"); code != 0 {
 		t.Fatalf("logout: %s", errOut)
 	}

@@ -145,7 +145,9 @@ func (m *Manager) Keep(ctx context.Context, minTTL time.Duration) error {
 	}
 	defer fl.Unlock()
 	pidFile := m.keeperPath(".keeper")
-	if err := fsutil.WriteAtomic(pidFile, []byte(strconv.Itoa(os.Getpid())+"\n")); err != nil {
+	// "PID WINDOW": the window this keeper was started with, which a
+	// status reports even where the setting has changed since.
+	if err := fsutil.WriteAtomic(pidFile, []byte(fmt.Sprintf("%d %s\n", os.Getpid(), m.KeepWarm))); err != nil {
 		return err
 	}
 	defer os.Remove(pidFile)
@@ -201,15 +203,20 @@ func (m *Manager) Keep(ctx context.Context, minTTL time.Duration) error {
 }
 
 // refreshAt is when a keeper refreshes s: with a quarter of its life
-// left, or minTTL and a twentieth of its life, when that is more; never
-// before a tenth of its life has passed.
+// left, or minTTL and a twentieth of its life, when that is more but
+// still at most half the life. A minTTL the server's tokens cannot meet
+// (callers refresh for themselves then, see Session.Fresh) does not make
+// the keeper refresh any sooner than at three quarters.
 func refreshAt(s *Session, minTTL time.Duration) time.Time {
 	if s.Issued.IsZero() || s.Expiry.IsZero() || !s.Expiry.After(s.Issued) {
 		return s.Expiry.Add(-minTTL)
 	}
 	life := s.Expiry.Sub(s.Issued)
-	left := max(life/4, minTTL+life/20)
-	return later(s.Expiry.Add(-left), s.Issued.Add(life/10))
+	left := life / 4
+	if need := minTTL + life/20; need > left && need <= life/2 {
+		left = need
+	}
+	return s.Expiry.Add(-left)
 }
 
 // Keeper says whether a keeper runs for the profile, and until when.
@@ -228,11 +235,20 @@ func (m *Manager) Keeper() KeeperState {
 		return st
 	}
 	st.Running = true
+	window := m.KeepWarm
 	if data, err := os.ReadFile(m.keeperPath(".keeper")); err == nil {
-		st.PID, _ = strconv.Atoi(strings.TrimSpace(string(data)))
+		f := strings.Fields(string(data))
+		if len(f) > 0 {
+			st.PID, _ = strconv.Atoi(f[0])
+		}
+		if len(f) > 1 {
+			if d, err := time.ParseDuration(f[1]); err == nil && d > 0 {
+				window = d
+			}
+		}
 	}
-	if !st.LastUse.IsZero() && m.KeepWarm > 0 {
-		st.Until = st.LastUse.Add(m.KeepWarm)
+	if !st.LastUse.IsZero() && window > 0 {
+		st.Until = st.LastUse.Add(window)
 	}
 	return st
 }

@@ -15,10 +15,12 @@ func TestRefreshAt(t *testing.T) {
 	for _, c := range []struct {
 		life, minTTL, want time.Duration // want: after issue
 	}{
-		{5 * time.Minute, time.Minute, 225 * time.Second},                   // a quarter left (75 s > 1 min + 15 s)
+		{5 * time.Minute, time.Minute, 225 * time.Second},                   // a quarter left (75 s = 1 min + 15 s)
 		{5 * time.Minute, 2 * time.Minute, 5*time.Minute - 135*time.Second}, // min_ttl and a twentieth
 		{5 * time.Second, time.Second, 3750 * time.Millisecond},             // compressed: the same shape
-		{5 * time.Minute, 10 * time.Minute, 30 * time.Second},               // unmeetable: never before a tenth
+		{5 * time.Minute, 10 * time.Minute, 225 * time.Second},              // unmeetable: at three quarters
+		{20 * time.Second, time.Minute, 15 * time.Second},                   // the same: no refresh every 2 s
+		{5 * time.Minute, 140 * time.Second, 225 * time.Second},             // more than half the life: three quarters
 	} {
 		s := &Session{Issued: at, Expiry: at.Add(c.life)}
 		if got := refreshAt(s, c.minTTL).Sub(at); got != c.want {
