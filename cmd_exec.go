@@ -97,6 +97,11 @@ func (c *ExecCmd) Run(ctx context.Context, g *Globals) error {
 		}
 		return runChild(path, argv, environ(set))
 	}
+	// authwrap stays the command's parent: what it took out of its
+	// environment (the passphrase, a client secret) is still in the
+	// block the kernel shows as /proc/PID/environ to processes of the
+	// same user. Not for them.
+	hideEnvironment()
 	srv, err := credhelper.ServeTokens(m, c.MinTTL)
 	if err != nil {
 		return err

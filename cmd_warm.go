@@ -29,6 +29,7 @@ type KeepWarmCmd struct {
 // Run keeps the chosen profile warm.
 func (c *KeepWarmCmd) Run(ctx context.Context, g *Globals) error {
 	closeInherited()
+	hideEnvironment() // the passphrase, for the keeper's whole life
 	if c.Fork {
 		// The caller waits for this process, which leaves the keeper to
 		// init: no zombie in a program that authwrap exec became.

@@ -454,4 +454,17 @@ func TestUnprivilegedUser(t *testing.T) {
 			t.Error("the refreshed session was not saved")
 		}
 	})
+
+	// exec --serve stays the command's parent: the command (the same
+	// user) must not read what authwrap took out of its environment (the
+	// file keyring's passphrase) from /proc/PPID/environ.
+	t.Run("exec --serve hides its environment", func(t *testing.T) {
+		if r := as(nil, "authwrap", "login"); r.code != 0 {
+			t.Fatalf("login: exit %d: %s", r.code, r.stderr)
+		}
+		r := as(nil, "authwrap", "exec", "--serve", "--", "sh", "-c", `cat /proc/$PPID/environ | tr '\0' '\n' | grep -c AUTHWRAP_FILE_PASSPHRASE=; exit 0`)
+		if r.code != 0 || strings.TrimSpace(r.stdout) != "0" {
+			t.Errorf("the command read its parent's environment: exit %d, %q matching lines, stderr:\n%s", r.code, strings.TrimSpace(r.stdout), r.stderr)
+		}
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -48,7 +49,16 @@ const (
 	// keeperMaxRetry bounds the wait between failed refreshes, which
 	// doubles from keeperRetry.
 	keeperMaxRetry = time.Minute
+	// keeperMinGap is the least time between two refreshes of a keeper,
+	// whatever the tokens say.
+	keeperMinGap = time.Second
 )
+
+// usable reports whether a keeper's fresh token is one to keep: valid
+// now by this machine's clock, and not due for its next refresh already.
+func usable(s *Session, minTTL time.Duration) bool {
+	return s.ValidFor(0) && refreshAt(s, minTTL).After(time.Now())
+}
 
 // KeeperState says whether a keeper keeps a profile's session fresh.
 type KeeperState struct {
@@ -75,8 +85,7 @@ func (m *Manager) usedPath() string { return m.keeperPath(".used") }
 // keeper created; no file, no keeper, nothing to record.
 func (m *Manager) touchUsed() {
 	if m.KeepWarm > 0 {
-		now := time.Now()
-		_ = os.Chtimes(m.usedPath(), now, now)
+		touchNoFollow(m.usedPath(), time.Now())
 	}
 }
 
@@ -105,13 +114,13 @@ func (m *Manager) markUsed() error {
 		return err
 	}
 	f.Close()
-	now := time.Now()
-	return os.Chtimes(m.usedPath(), now, now)
+	touchNoFollow(m.usedPath(), time.Now())
+	return nil
 }
 
 // lastUse reads the time of the last use (zero when none).
 func (m *Manager) lastUse() time.Time {
-	fi, err := os.Stat(m.usedPath())
+	fi, err := os.Lstat(m.usedPath())
 	if err != nil {
 		return time.Time{}
 	}
@@ -183,11 +192,13 @@ func (m *Manager) Keep(ctx context.Context, minTTL time.Duration) error {
 				return nil
 			case errors.Is(rerr, ErrNotSignedIn):
 				return nil
-			case rerr != nil || next.AccessToken == s.AccessToken:
-				// Failed (the session is kept as it was): later, less often.
+			case rerr != nil || next.AccessToken == s.AccessToken || !usable(next, minTTL):
+				// Failed (the session is kept as it was), or a token with
+				// no life left to keep (a clock far from the server's, a
+				// server that hands out seconds): later, less often.
 				retryAt, backoff = time.Now().Add(backoff), min(backoff*2, keeperMaxRetry)
 			default:
-				retryAt, backoff = time.Time{}, keeperRetry
+				retryAt, backoff = time.Now().Add(keeperMinGap), keeperRetry
 			}
 			continue
 		}
@@ -222,6 +233,11 @@ func refreshAt(s *Session, minTTL time.Duration) time.Time {
 // Keeper says whether a keeper runs for the profile, and until when.
 func (m *Manager) Keeper() KeeperState {
 	st := KeeperState{LastUse: m.lastUse()}
+	// Only a directory no one else can write says anything: another
+	// user's could name any process.
+	if fsutil.CheckTrustedDir(m.lockDir()) != nil {
+		return st
+	}
 	fl := flock.New(m.keeperPath(".keeper.lock"), flock.SetPermissions(0o600))
 	if _, err := os.Stat(fl.Path()); err != nil {
 		return st
@@ -257,12 +273,24 @@ func (m *Manager) Keeper() KeeperState {
 // seconds at most) until it has: logout calls it, so that no process
 // refreshes a session that was deleted.
 func (m *Manager) StopKeeper() error {
+	if err := fsutil.CheckTrustedDir(m.lockDir()); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return fmt.Errorf("not stopping the keeper of %s: %w", m.Profile.Name, err)
+	}
 	st := m.Keeper()
 	if !st.Running {
 		return nil
 	}
 	if st.PID <= 0 || st.PID == os.Getpid() {
 		return fmt.Errorf("a keeper runs for %s, but its process ID is unknown", m.Profile.Name)
+	}
+	// The file names a process; only the keeper of this profile, of this
+	// user, is signalled (a keeper killed outright leaves its file, and
+	// the number may belong to another process by now).
+	if !isKeeper(st.PID, m.Profile.Name) {
+		return fmt.Errorf("process %d, named as the keeper of %s, is not one: left alone", st.PID, m.Profile.Name)
 	}
 	if err := stopProcess(st.PID); err != nil {
 		return fmt.Errorf("stopping the keeper of %s (process %d): %w", m.Profile.Name, st.PID, err)

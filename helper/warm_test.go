@@ -106,3 +106,21 @@ func TestKeep(t *testing.T) {
 		t.Errorf("Keep with KeepWarm 0: %v", err)
 	}
 }
+
+func TestKeeperArgs(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want bool
+	}{
+		{[]string{"authwrap", "keep-warm", "--profile", "work", "--api-url=x"}, true},
+		{[]string{"/usr/bin/authwrap", "keep-warm", "--profile=work"}, true},
+		{[]string{"authwrap", "keep-warm", "--profile", "other"}, false},
+		{[]string{"sleep", "1000"}, false},
+		{[]string{"authwrap", "token", "--profile", "work"}, false},
+		{[]string{"authwrap", "keep-warm", "--profile"}, false},
+	} {
+		if got := keeperArgs(c.args, "work"); got != c.want {
+			t.Errorf("%q: %v, want %v", c.args, got, c.want)
+		}
+	}
+}
