@@ -104,9 +104,12 @@ func isolatedEnv(home string) map[string]string {
 		"AUTHWRAP_FILE_PASSPHRASE": "test-passphrase",
 		"AUTHWRAP_NO_PROMPT":       "1",
 		"AUTHWRAP_KEEP_WARM":       "0", // warm_linux_test.go turns it on
-		"BROWSER":                  "none",
-		"NO_COLOR":                 "1",
-		"HTTPS_PROXY":              deadProxy, "https_proxy": deadProxy,
+		// Whatever runs the tests (a CI system) says nothing here: the
+		// tests that want CI or no prompting set it themselves.
+		"CI": "", "GIT_TERMINAL_PROMPT": "",
+		"BROWSER":     "none",
+		"NO_COLOR":    "1",
+		"HTTPS_PROXY": deadProxy, "https_proxy": deadProxy,
 		"HTTP_PROXY": deadProxy, "http_proxy": deadProxy,
 		"NO_PROXY": "127.0.0.1,localhost,::1", "no_proxy": "127.0.0.1,localhost,::1",
 	}
