@@ -348,3 +348,25 @@ func TestKeeperSurvivesHangup(t *testing.T) {
 		t.Errorf("the keeper (process %d) died with the terminal", k.KeeperPID)
 	}
 }
+
+// TestNoKeeperWithATypedPassphrase: with the file keyring unlocked by a
+// passphrase typed at the prompt, a process in the background could not
+// save a refreshed session: no keeper starts, and status says why.
+func TestNoKeeperWithATypedPassphrase(t *testing.T) {
+	t.Parallel()
+	srv, home := promptServer(t, false)
+	signedIn(t, srv, home) // the passphrase in the environment
+	env := serverEnv(home, srv, "AUTHWRAP_NO_PROMPT=", "AUTHWRAP_KEEP_WARM=", "CI=", "TERM=xterm", "AUTHWRAP_FILE_PASSPHRASE=")
+	p := startOnPTY(t, env, "status")
+	p.waitFor("passphrase to unlock the file keyring", 1)
+	p.typeKeys("test-passphrase\r")
+	if code := p.exitCode(10*time.Second, "the passphrase"); code != 0 {
+		t.Fatalf("status: exit %d:\n%s", code, p.shown())
+	}
+	if out := p.stdout.String(); !strings.Contains(out, "kept fresh:    no: the file keyring's passphrase is typed at a prompt") {
+		t.Errorf("status does not say why no keeper runs:\n%s", out)
+	}
+	if k := statusOf(t, serverEnv(home, srv, "AUTHWRAP_KEEP_WARM=", "CI="), "default"); k.KeeperPID != 0 {
+		t.Errorf("a keeper runs: %+v", k)
+	}
+}
