@@ -117,31 +117,34 @@ func login(t *testing.T, env []string, profile string) {
 func TestKeepWarm(t *testing.T) {
 	t.Parallel()
 	const life = 4 * time.Second
-	srv, env := warmSetup(t, life, "9s")
+	// The window leaves room for what runs before the idle stretch below
+	// (login, status, doctor), slow under the race detector.
+	srv, env := warmSetup(t, life, "16s")
 	login(t, env, "default")
 	k := keeperOf(t, env, "default")
 	if !alive(k.KeeperPID) || k.KeptFreshUntil == nil {
 		t.Fatalf("no keeper after login: %+v", k)
 	}
 	stopAtEnd(t, k.KeeperPID)
-	if until := time.Until(*k.KeptFreshUntil); until < 5*time.Second || until > 10*time.Second {
-		t.Errorf("kept fresh until %s from now, want about the 9s idle window", until)
+	if until := time.Until(*k.KeptFreshUntil); until < 10*time.Second || until > 17*time.Second {
+		t.Errorf("kept fresh until %s from now, want about the 16s idle window", until)
 	}
 	if out, errOut, _ := runAuthwrap(t, env, "doctor"); !strings.Contains(out+errOut, fmt.Sprintf("kept fresh in the background by process %d until", k.KeeperPID)) {
 		t.Errorf("doctor does not show the keeper:\n%s%s", out, errOut)
 	}
 
-	// No call for two token lives: the keeper refreshes on its own.
+	// No call for two token lives: the keeper refreshes on its own, at
+	// most once per 0.75 of a life (and one more at the edge), less a
+	// second, as the server counts a token's life from the whole second
+	// it was issued in.
+	r0, start := srv.Requests(authkittest.Refresh), time.Now()
 	time.Sleep(2*life + 500*time.Millisecond)
-	idle := srv.Requests(authkittest.Refresh)
+	elapsed, idle := time.Since(start), srv.Requests(authkittest.Refresh)-r0
 	if idle < 2 {
-		t.Errorf("%d refreshes in %s without a call, want at least 2 (the keeper refreshes ahead)", idle, 2*life)
+		t.Errorf("%d refreshes in %s without a call, want at least 2 (the keeper refreshes ahead)", idle, elapsed)
 	}
-	// At most one per 0.75 of a life (and one more at the edge): less
-	// a second, as the server counts a token's life from the whole
-	// second it was issued in.
-	if most := int((2*life+500*time.Millisecond)/(life*3/4-time.Second)) + 1; idle > most {
-		t.Errorf("%d refreshes in %s, want at most %d", idle, 2*life, most)
+	if most := int(elapsed/(life*3/4-time.Second)) + 1; idle > most {
+		t.Errorf("%d refreshes in %s, want at most %d", idle, elapsed, most)
 	}
 	// A call now, long past the first token's life, is a cached read of
 	// a token that still has a second and more.
@@ -149,20 +152,22 @@ func TestKeepWarm(t *testing.T) {
 	var tok struct {
 		ExpiresAt time.Time `json:"expires_at"`
 	}
-	if code != 0 || json.Unmarshal([]byte(out), &tok) != nil || time.Until(tok.ExpiresAt) < time.Second {
-		t.Fatalf("token after %s: exit %d, %s %s", 2*life, code, out, errOut)
+	// (Valid still when read here: a process under the race detector
+	// takes a good part of the second it was asked for to exit.)
+	if code != 0 || json.Unmarshal([]byte(out), &tok) != nil || !time.Now().Before(tok.ExpiresAt) {
+		t.Fatalf("token after %s: exit %d, expires at %s: %s", elapsed, code, tok.ExpiresAt, errOut)
 	}
 	used := time.Now()
 	if k2 := keeperOf(t, env, "default"); k2.KeeperPID != k.KeeperPID || k2.KeptFreshUntil == nil || k2.KeptFreshUntil.Before(*k.KeptFreshUntil) {
 		t.Errorf("the call did not extend the same keeper's window: before %+v, after %+v", k, k2)
 	}
 
-	// No further use: the keeper ends once 9s have passed since the call.
-	if !waitUntil(12*time.Second, func() bool { return !alive(k.KeeperPID) }) {
-		t.Fatalf("the keeper still runs %s after the last use (idle window 9s)", time.Since(used).Round(time.Second))
+	// No further use: the keeper ends once 16s have passed since the call.
+	if !waitUntil(20*time.Second, func() bool { return !alive(k.KeeperPID) }) {
+		t.Fatalf("the keeper still runs %s after the last use (idle window 16s)", time.Since(used).Round(time.Second))
 	}
-	if since := time.Since(used); since < 8*time.Second {
-		t.Errorf("the keeper ended %s after the last use, before its 9s idle window", since.Round(time.Second))
+	if since := time.Since(used); since < 15*time.Second {
+		t.Errorf("the keeper ended %s after the last use, before its 16s idle window", since.Round(time.Second))
 	}
 	after := srv.Requests(authkittest.Refresh)
 	time.Sleep(life + time.Second)
@@ -199,13 +204,16 @@ func TestKeepWarmStops(t *testing.T) {
 	}
 	_ = syscall.Kill(k.KeeperPID, syscall.SIGKILL) // as an OOM killer would
 	waitUntil(2*time.Second, func() bool { return !alive(k.KeeperPID) })
-	time.Sleep(life)
+	time.Sleep(life + 1500*time.Millisecond) // a token lives up to a second more (whole-second exp)
 	refreshes := srv.Requests(authkittest.Refresh)
 	if _, errOut, code := runAuthwrap(t, env, "token", "--min-ttl", "1s"); code != 0 {
 		t.Fatalf("token: %s", errOut)
 	}
-	if srv.Requests(authkittest.Refresh) != refreshes+1 {
-		t.Errorf("the call after an expiry did not refresh itself")
+	// No keeper ran (killed), and the call starts one only after its own
+	// refresh: any refresh is the call's (the new keeper's, of 3-second
+	// tokens, may follow within the second a slow process takes to exit).
+	if n := srv.Requests(authkittest.Refresh) - refreshes; n < 1 {
+		t.Errorf("the call after an expiry made no refresh of its own")
 	}
 	again := keeperOf(t, env, "default")
 	if !alive(again.KeeperPID) || again.KeeperPID == k.KeeperPID {
@@ -234,7 +242,7 @@ func TestKeepWarmStops(t *testing.T) {
 	} {
 		cenv := append(env[:len(env):len(env)], c.env)
 		login(t, cenv, "default")
-		time.Sleep(life) // expired: the next call refreshes itself
+		time.Sleep(life + 1500*time.Millisecond) // expired: the next call refreshes itself
 		if _, errOut, code := runAuthwrap(t, cenv, "token", "--min-ttl", "1s"); code != 0 {
 			t.Fatalf("%s: token: %s", c.env, errOut)
 		}
@@ -329,7 +337,7 @@ func TestKeeperSurvivesHangup(t *testing.T) {
 	}
 	_ = syscall.Kill(k.KeeperPID, syscall.SIGKILL)
 	waitUntil(2*time.Second, func() bool { return !alive(k.KeeperPID) })
-	time.Sleep(life) // expired: exec refreshes, and starts a keeper
+	time.Sleep(life + 1500*time.Millisecond) // expired: exec refreshes, and starts a keeper
 	p := startOnPTY(t, append(env[:len(env):len(env)], "TERM=xterm"), "exec", "--", "sh", "-c", "echo ready >&2; sleep 30")
 	p.waitFor("ready", 1)
 	k = keeperOf(t, env, "default")
