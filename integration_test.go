@@ -107,9 +107,14 @@ func isolatedEnv(home string) map[string]string {
 		// Whatever runs the tests (a CI system) says nothing here: the
 		// tests that want CI or no prompting set it themselves.
 		"CI": "", "GIT_TERMINAL_PROMPT": "",
-		"BROWSER":     "none",
-		"NO_COLOR":    "1",
-		"HTTPS_PROXY": deadProxy, "https_proxy": deadProxy,
+		// The go command (doctor and setup go run `go env`) otherwise
+		// starts its telemetry child, which outlives it and writes under
+		// $XDG_CONFIG_HOME/go while the test's directory is being removed.
+		// "2" is x/telemetry's "started by a child: start nothing".
+		"GO_TELEMETRY_CHILD": "2",
+		"BROWSER":            "none",
+		"NO_COLOR":           "1",
+		"HTTPS_PROXY":        deadProxy, "https_proxy": deadProxy,
 		"HTTP_PROXY": deadProxy, "http_proxy": deadProxy,
 		"NO_PROXY": "127.0.0.1,localhost,::1", "no_proxy": "127.0.0.1,localhost,::1",
 	}
