@@ -1,6 +1,7 @@
 package helper
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -66,16 +67,20 @@ func (p Profile) Server() string {
 	return flow.DefaultAPIURL
 }
 
+// ErrNoClientID means a profile names no client ID: the program says
+// where its users set one.
+var ErrNoClientID = errors.New("no client ID")
+
 // Validate checks that the profile can be used to sign in.
 func (p Profile) Validate() error {
 	if err := CheckProfileName(p.Name); err != nil {
 		return err
 	}
 	if p.ClientID == "" {
-		return fmt.Errorf("profile %q has no client ID: set client_id in the configuration or AUTHWRAP_CLIENT_ID", p.Name)
+		return fmt.Errorf("profile %q has %w", p.Name, ErrNoClientID)
 	}
 	if p.Issuer != "" && p.APIURL != "" {
-		return fmt.Errorf("profile %q sets both api_url and issuer: keep api_url for WorkOS User Management or issuer for a standard server", p.Name)
+		return fmt.Errorf("profile %q names both an API URL and an issuer: WorkOS User Management takes the API URL, a standard server the issuer", p.Name)
 	}
 	if err := flow.CheckURL(p.Server()); err != nil {
 		return fmt.Errorf("profile %q: %w", p.Name, err)

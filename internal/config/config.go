@@ -170,7 +170,7 @@ var (
 	// ErrNoProfile means the configuration has no such profile.
 	ErrNoProfile = errors.New("no such profile in the configuration")
 	// ErrNoClientID means the profile names no client ID.
-	ErrNoClientID = errors.New("no client ID")
+	ErrNoClientID = helper.ErrNoClientID
 )
 
 // ProfileError is why a profile cannot be used.
