@@ -68,7 +68,10 @@ func TestMycliWearsItsOwnName(t *testing.T) {
 	}
 	run(true, nil, "get", api.URL)
 	refreshes := srv.Requests(authkittest.Refresh)
-	time.Sleep(100 * time.Millisecond)
+	// Past the token's life (2 s, up to a second more from its
+	// whole-second exp): the next get must refresh, however slow the
+	// first one was (under the race detector it can refresh itself).
+	time.Sleep(3 * time.Second)
 	if out := run(true, nil, "get", api.URL); !strings.Contains(out, "hello") || srv.Requests(authkittest.Refresh) == refreshes {
 		t.Errorf("get with a token of 2 s did not refresh: %s", out)
 	}
