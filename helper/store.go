@@ -486,17 +486,12 @@ func (k *KeyringStore) Delete(profile string) error {
 
 // DeleteAll removes every session the store holds, every profile's, by
 // their keys alone: it needs nothing decrypted, so it works when the file
-// keyring's passphrase is lost. It returns the items it removed. It
-// refuses the Secret Service backend, whose collection other programs
-// share.
+// keyring's passphrase is lost. It returns the items it removed. Other
+// programs' items are never among them, on the Secret Service's shared
+// collection too (see scopedRing).
 func (k *KeyringStore) DeleteAll() (int, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if k.Backend == string(keyring.SecretServiceBackend) {
-		// Its collection ("login") is shared with every other program
-		// that uses the library: their items could not be told apart.
-		return 0, fmt.Errorf("%w: the Secret Service collection is shared with other programs; remove each profile's session with logout --profile NAME", ErrNoBackend)
-	}
 	keys, err := k.ring.Keys()
 	if err != nil {
 		return 0, fmt.Errorf("listing the %s keyring: %w", k.Backend, err)
@@ -733,6 +728,10 @@ func openBackend(b string, o StoreOptions) (keyring.Keyring, error) {
 		if err == nil && b == string(keyring.KeyCtlBackend) {
 			// A write the key quota stops leaves nothing behind.
 			ring, err = keyctlring.Wrap(ring, cfg.ServiceName, cfg.KeyCtlPerm)
+		}
+		if err == nil && b == string(keyring.SecretServiceBackend) {
+			// The "login" collection is every program's: name ours.
+			ring = newScopedRing(ring, o.App)
 		}
 		return ring, err
 	}
