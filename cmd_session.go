@@ -234,6 +234,15 @@ type status struct {
 	KeeperPID      int        `json:"keeper_pid,omitempty"`
 	// KeepWarmOff says why no keeper may run for the profile.
 	KeepWarmOff string `json:"keep_warm_off,omitempty"`
+	// RefreshFailed is the last refresh that failed since the session
+	// last refreshed: when, and what failed.
+	RefreshFailed *refreshFailed `json:"last_refresh_failure,omitempty"`
+}
+
+// refreshFailed is helper.RefreshFailure as status shows it.
+type refreshFailed struct {
+	At     time.Time `json:"at"`
+	Reason string    `json:"reason"`
 }
 
 // Run prints the status; exit 1 when a profile shown is not signed in.
@@ -362,6 +371,9 @@ func buildStatus(m *helper.Manager, store *helper.KeyringStore) (status, error) 
 	st.Token = s.AccessToken.Masked()
 	st.Refreshable = !s.RefreshToken.IsZero()
 	st.Machine = st.Machine || s.Machine
+	if f, ok := m.LastRefreshFailure(); ok && st.Refreshable {
+		st.RefreshFailed = &refreshFailed{At: f.At.UTC(), Reason: f.Reason}
+	}
 	// A keeper that runs is shown whatever the settings say now: it was
 	// started with those of its time.
 	if k := m.Keeper(); k.Running {
@@ -459,6 +471,10 @@ func expiryText(st status) string {
 		exp += " (expired"
 	} else {
 		exp += " (in " + time.Until(*st.Expires).Round(time.Second).String()
+	}
+	if f := st.RefreshFailed; f != nil && st.Refreshable {
+		ago := max(time.Since(f.At), 0).Round(time.Second)
+		return fmt.Sprintf("%s; the last refresh failed %s ago: %s; `%s doctor` checks the server)", exp, ago, f.Reason, selfCommand())
 	}
 	if st.Refreshable {
 		return exp + "; refreshes automatically)"

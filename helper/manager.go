@@ -287,11 +287,13 @@ func (m *Manager) token(ctx context.Context, minTTL time.Duration, use bool) (*S
 			return nil, context.Cause(ctx)
 		case errors.Is(err, ErrNotSignedIn): // the session ended: sign in below
 		case s.ValidFor(0):
+			m.recordRefreshFailure(err)
 			m.notify("warning: could not refresh the session for %s (%v); using the current token, valid for %s",
 				m.Profile.Name, err, roundDur(time.Until(s.Expiry)))
 			used(false)
 			return s, nil
 		default:
+			m.recordRefreshFailure(err)
 			return nil, fmt.Errorf("could not refresh the session for %s: %w; the session is kept, try again", m.Profile.Name, err)
 		}
 	case err == nil && s.Machine:
@@ -399,6 +401,7 @@ func (m *Manager) DeleteSession(ctx context.Context) (existed bool, err error) {
 	if err := m.Store.Delete(m.Profile.Name); err != nil {
 		return false, err
 	}
+	m.clearRefreshFailure()
 	return !errors.Is(loadErr, ErrNoSession), nil
 }
 
@@ -473,6 +476,7 @@ func (m *Manager) refreshWith(ctx context.Context, s *Session, opts flow.Refresh
 		if derr := m.Store.Delete(m.Profile.Name); derr != nil {
 			return nil, derr
 		}
+		m.clearRefreshFailure()
 		return nil, m.notSignedIn("the session has ended", err)
 	}
 	if err != nil {
@@ -491,8 +495,9 @@ func (m *Manager) refreshWith(ctx context.Context, s *Session, opts flow.Refresh
 		next.OrganizationName = o.Name
 	}
 	if err := m.Store.Save(next); err != nil {
-		return nil, fmt.Errorf("the refreshed session could not be saved: %w", err)
+		return nil, fmt.Errorf("%w: %w", errSaveRefreshed, err)
 	}
+	m.clearRefreshFailure()
 	return next, nil
 }
 
@@ -594,6 +599,7 @@ func (m *Manager) signInWith(ctx context.Context, prompter Prompter) (*Session, 
 	if err := m.Store.Save(s); err != nil {
 		return nil, fmt.Errorf("signed in, but the session could not be saved: %w", err)
 	}
+	m.clearRefreshFailure()
 	return s, nil
 }
 
