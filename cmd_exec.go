@@ -63,7 +63,7 @@ func (c *ExecCmd) Run(ctx context.Context, g *Globals) error {
 		return err
 	}
 	defer release()
-	g.warnUnmetMinTTL(c.MinTTL, s)
+	g.warnUnmetMinTTL(c.MinTTL, 5*time.Minute, s) // the tag's default
 	set := map[string]string{
 		"AUTHWRAP_PROFILE":          m.Profile.Name,
 		"AUTHWRAP_TOKEN_EXPIRES_AT": s.Expiry.UTC().Format(time.RFC3339),

@@ -883,13 +883,19 @@ func (g *Globals) tokenOnDemand(ctx context.Context, m *helper.Manager, minTTL t
 // server's tokens live: Token then hands out the freshest there is and
 // refreshes only after a token's first tenth of life (Session.Fresh),
 // which would otherwise happen silently.
-func (g *Globals) warnUnmetMinTTL(minTTL time.Duration, s *helper.Session) {
+// def is the command's default --min-ttl, named as such when it is the
+// one that cannot be met.
+func (g *Globals) warnUnmetMinTTL(minTTL, def time.Duration, s *helper.Session) {
 	life := s.Expiry.Sub(s.Issued)
 	if s.Issued.IsZero() || life <= 0 || minTTL <= life {
 		return
 	}
-	fmt.Fprintf(g.stderr, "authwrap: warning: tokens from this server live %s; --min-ttl %s cannot be met: a token is refreshed once past the first tenth of its life (%s), and the new one lives %s\n",
-		life.Round(time.Second), minTTL, (life / 10).Round(time.Second), life.Round(time.Second))
+	asked := "--min-ttl " + minTTL.String()
+	if minTTL == def {
+		asked += " (the default)"
+	}
+	fmt.Fprintf(g.stderr, "authwrap: warning: tokens from this server live %s; %s cannot be met: a token is refreshed once past the first tenth of its life (%s), and the new one lives %s\n",
+		life.Round(time.Second), asked, (life / 10).Round(time.Second), life.Round(time.Second))
 }
 
 // onDemandPrompter returns a prompt for a sign-in the caller did not ask
