@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/authwrap/authwrap/helper"
@@ -156,16 +157,25 @@ func TestDockerTarget(t *testing.T) {
 	if err := os.WriteFile(v1, []byte("[registries.insecure]\nregistries = [\"old.example.com\"]\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	files := []string{filepath.Join(dir, "missing.json"), daemon, conf, v1}
+	// A mirror marked insecure: podman asks for the mirror's credentials
+	// by the mirror's host, and may reach it over plain http.
+	mirrors := filepath.Join(dir, "mirrors.conf")
+	if err := os.WriteFile(mirrors, []byte("[[registry]]\nlocation = \"docker.io\"\n\n[[registry.mirror]]\nlocation = \"mirror.example.com:5000/library\"\ninsecure = true\n\n[[registry.mirror]]\nlocation = \"tls-mirror.example.com\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	files := []string{filepath.Join(dir, "missing.json"), daemon, conf, v1, mirrors}
 	for host, want := range map[string]string{
-		"reg.example.com:5000": daemon,
-		"reg.example.com":      "", // another port: docker's entry names one
-		"10.1.2.3:443":         daemon,
-		"10.2.0.1":             "",
-		"podman.example.com":   conf,
-		"old.example.com:8443": v1,
-		"safe.example.com":     "",
-		"127.0.0.1:5000":       "", // loopback: plain http stays on the machine
+		"mirror.example.com:5000": mirrors,
+		"tls-mirror.example.com":  "",
+		"docker.io":               "",
+		"reg.example.com:5000":    daemon,
+		"reg.example.com":         "", // another port: docker's entry names one
+		"10.1.2.3:443":            daemon,
+		"10.2.0.1":                "",
+		"podman.example.com":      conf,
+		"old.example.com:8443":    v1,
+		"safe.example.com":        "",
+		"127.0.0.1:5000":          "", // loopback: plain http stays on the machine
 	} {
 		c, err := CanonicalHost(host, "https")
 		if err != nil {
@@ -173,6 +183,27 @@ func TestDockerTarget(t *testing.T) {
 		}
 		if got := insecureRegistrySource(c, files); got != want {
 			t.Errorf("%s: marked insecure by %q, want %q", host, got, want)
+		}
+	}
+	// The files podman reads that authwrap checks: the user's, the one
+	// CONTAINERS_REGISTRIES_CONF names, and the user's drop-ins.
+	home := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", home)
+	named := filepath.Join(dir, "named.conf")
+	t.Setenv("CONTAINERS_REGISTRIES_CONF", named)
+	if err := os.MkdirAll(filepath.Join(home, "containers", "registries.conf.d"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for f, host := range map[string]string{
+		filepath.Join(home, "containers", "registries.conf"): "user.example.com",
+		named: "named.example.com",
+		filepath.Join(home, "containers", "registries.conf.d", "50-team.conf"): "dropin.example.com",
+	} {
+		if err := os.WriteFile(f, []byte("[[registry]]\nlocation = \""+host+"\"\ninsecure = true\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := DockerTarget(host); !errors.Is(err, ErrInsecureTarget) || !strings.Contains(err.Error(), f) {
+			t.Errorf("%s, marked insecure in %s: %v", host, f, err)
 		}
 	}
 	if _, err := DockerTarget("registry.example.com"); err != nil {

@@ -33,14 +33,23 @@ func DockerTarget(raw string) (Target, error) {
 }
 
 // InsecureRegistryFiles lists the files that may mark a registry insecure:
-// docker's daemon.json (rootful and rootless) and the containers
-// registries.conf files (system, drop-ins, the user's).
+// docker's daemon.json (rootful and rootless) and every registries.conf
+// podman, skopeo or buildah may read (containers-registries.conf(5)): the
+// system's, the user's, the one $CONTAINERS_REGISTRIES_CONF names, and
+// the drop-ins of the system and of the user. All are read whichever of
+// them the tool would pick: one marking a registry insecure is enough.
 func InsecureRegistryFiles() []string {
+	user := filepath.Join(xdg.ConfigHome("authwrap"), "containers")
 	files := []string{"/etc/docker/daemon.json", filepath.Join(xdg.ConfigHome("authwrap"), "docker", "daemon.json"),
-		"/etc/containers/registries.conf"}
-	dropins, _ := filepath.Glob("/etc/containers/registries.conf.d/*.conf")
-	files = append(files, dropins...)
-	return append(files, filepath.Join(xdg.ConfigHome("authwrap"), "containers", "registries.conf"))
+		"/etc/containers/registries.conf", filepath.Join(user, "registries.conf")}
+	if f := os.Getenv("CONTAINERS_REGISTRIES_CONF"); f != "" {
+		files = append(files, f)
+	}
+	for _, dir := range []string{"/etc/containers/registries.conf.d", filepath.Join(user, "registries.conf.d")} {
+		dropins, _ := filepath.Glob(filepath.Join(dir, "*.conf"))
+		files = append(files, dropins...)
+	}
+	return files
 }
 
 // insecureRegistrySource names the file among files that marks host
@@ -70,6 +79,12 @@ func insecureRegistrySource(host string, files []string) string {
 					Location string
 					Prefix   string
 					Insecure bool
+					// A mirror is reached, and asked for credentials,
+					// by its own host.
+					Mirror []struct {
+						Location string
+						Insecure bool
+					}
 				}
 				Registries struct {
 					Insecure struct{ Registries []string }
@@ -81,6 +96,11 @@ func insecureRegistrySource(host string, files []string) string {
 			for _, r := range c.Registry {
 				if r.Insecure {
 					entries = append(entries, r.Location, r.Prefix)
+				}
+				for _, m := range r.Mirror {
+					if m.Insecure {
+						entries = append(entries, m.Location)
+					}
 				}
 			}
 			entries = append(entries, c.Registries.Insecure.Registries...)
