@@ -642,6 +642,9 @@ func (g *Globals) hint(err error) string {
 	case flow.IsTransient(err) && errors.As(err, new(*net.OpError)):
 		return fmt.Sprintf("is the server up, and is the profile's server right (`%s config list%s` shows api_url or issuer)? %s doctor checks both",
 			selfCommand(), profileArg(cmp.Or(g.resolvedProfile, g.Profile)), selfCommand())
+	case errors.Is(err, syscall.EADDRINUSE):
+		// Only dev-server listens on a TCP port.
+		return fmt.Sprintf("another program listens on that address (a dev-server started before?): stop it, or let the system pick a free port: `%s dev-server --addr 127.0.0.1:0`", selfCommand())
 	case errors.Is(err, helper.ErrStateDir):
 		return "authwrap keeps its lock files in $XDG_STATE_HOME/authwrap (default ~/.local/state/authwrap): make it writable, or point XDG_STATE_HOME at a directory that is"
 	}
