@@ -54,6 +54,7 @@ var environment = []envVar{
 	{Name: "KUBECONFIG", What: "the kubeconfig setup kubectl edits (its first file)"},
 	{Name: "CARGO_HOME", What: "cargo's home, whose config.toml setup cargo edits (default ~/.cargo)"},
 	{Name: "PIP_CONFIG_FILE", What: "PIP_CONFIG_FILE, PIP_INDEX_URL, PIP_EXTRA_INDEX_URL, UV_INDEX_URL, UV_EXTRA_INDEX_URL, UV_DEFAULT_INDEX, UV_INDEX and VIRTUAL_ENV: where pip and uv find their indexes, read to tell whether pip still uses a host"},
+	{Name: "CONTAINERS_REGISTRIES_CONF", What: "the registries.conf podman and skopeo read instead of the system's: a registry it marks insecure gets no token"},
 	{Name: "KUBERNETES_EXEC_INFO", What: "what kubectl tells kubectl-credential: the API version, the cluster's server, whether a person is there"},
 	{Name: "TF_CLI_CONFIG_FILE", What: "Terraform's CLI configuration (default ~/.terraformrc), for setup terraform and doctor"},
 	{Name: "PASSWORD_STORE_DIR", What: "pass's store, for the pass backend"},

@@ -224,7 +224,7 @@ authwrap login 2>/dev/null; echo "login rc=$?"
 before=$(authwrap token --min-ttl 0s)
 ls -A "$dir/keyring" > "$WORK/files.before"
 cp -p "$dir/keyring/session.default" "$WORK/session.before"
-state=$(authwrap status --json)
+state=$(authwrap status --json | grep expires_at)
 # Past the first tenth of the token's life, so --min-ttl 60s refreshes.
 sleep 2.1
 got=$(authwrap token --min-ttl 60s 2>"$WORK/big.err"); rc=$?
@@ -232,10 +232,12 @@ got=$(authwrap token --min-ttl 60s 2>"$WORK/big.err"); rc=$?
 grep -q 'the refreshed session could not be saved: saving to the file keyring: the keyring is full: .*no space left on device' "$WORK/big.err" && echo "big: the keyring is full"
 ls -A "$dir/keyring" | cmp -s - "$WORK/files.before" && echo "big: no files left"
 cmp -s "$dir/keyring/session.default" "$WORK/session.before" && echo "big: session file unchanged"
-[ "$(authwrap status --json)" = "$state" ] && [ "$(authwrap token --min-ttl 0s)" = "$before" ] && echo "big: old session reads back"
+[ "$(authwrap status --json | grep expires_at)" = "$state" ] && [ "$(authwrap token --min-ttl 0s)" = "$before" ] && echo "big: old session reads back"
+authwrap status --json | grep -q '"reason": "the refreshed session could not be saved"' && echo "big: status says the save failed"
 got=$(authwrap token --min-ttl 60s 2>"$WORK/next.err"); rc=$?
 [ "$got" != "$before" ] && [ "$(authwrap token --min-ttl 0s)" = "$got" ] && echo "next: rc=$rc, new token saved"
 ls -A "$dir/keyring" | cmp -s - "$WORK/files.before" && echo "next: no files left"
+authwrap status --json | grep -q last_refresh_failure || echo "next: the failure is forgotten"
 true
 `
 	cmd := exec.Command("unshare", "-rm", "sh", "-c", script)
@@ -250,8 +252,10 @@ big: the keyring is full
 big: no files left
 big: session file unchanged
 big: old session reads back
+big: status says the save failed
 next: rc=0, new token saved
 next: no files left
+next: the failure is forgotten
 `
 	if string(out) != want {
 		files, _ := os.ReadFile(filepath.Join(work, "files.before"))
