@@ -39,10 +39,7 @@ func checkCertEnv() error {
 		if errors.Is(err, os.ErrNotExist) {
 			// Missing now: whoever may create it before Go reads it must
 			// be no one else.
-			err = fsutil.CheckTrustedDir(filepath.Dir(f))
-			if errors.Is(err, os.ErrNotExist) {
-				err = nil
-			}
+			err = checkMissing(f)
 		}
 		if err != nil {
 			return fmt.Errorf("SSL_CERT_FILE: %w", err)
@@ -53,6 +50,9 @@ func checkCertEnv() error {
 			continue
 		}
 		if err := fsutil.CheckTrustedDir(dir); errors.Is(err, os.ErrNotExist) {
+			if err := checkMissing(dir); err != nil {
+				return fmt.Errorf("SSL_CERT_DIR: %w", err)
+			}
 			continue
 		} else if err != nil {
 			return fmt.Errorf("SSL_CERT_DIR: %w", err)
@@ -72,6 +72,22 @@ func checkCertEnv() error {
 		}
 	}
 	return nil
+}
+
+// checkMissing refuses a missing path that someone else could create
+// between the check and Go's reading it: the nearest directory above it
+// that exists must be one no one else may add to (so /tmp, sticky and
+// open to all, is refused), and the path to it must be safe.
+func checkMissing(path string) error {
+	for dir := filepath.Dir(path); ; dir = filepath.Dir(dir) {
+		err := fsutil.CheckTrustedDir(dir)
+		if !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		if dir == filepath.Dir(dir) {
+			return nil
+		}
+	}
 }
 
 // certEnvTransport checks SSL_CERT_FILE and SSL_CERT_DIR (checkCertEnv)

@@ -413,6 +413,17 @@ func TestUnprivilegedUser(t *testing.T) {
 		if r := as([]string{"SSL_CERT_DIR=" + certDir}, "authwrap", "login", "--force"); r.code == 0 || !strings.Contains(r.stderr, "SSL_CERT_DIR: not safe to use") {
 			t.Errorf("SSL_CERT_DIR with another user's certificate: exit %d, stderr:\n%s", r.code, r.stderr)
 		}
+		// Missing files are no safer: another user may create them after
+		// the check, before Go reads them, wherever others may add to the
+		// nearest directory that exists (here a sticky, world-writable
+		// one, /tmp's shape).
+		open := mkdir(filepath.Join(root, "open-tmp"), 0o1777|os.ModeSticky, 0, 0)
+		for _, v := range []string{"SSL_CERT_FILE=" + filepath.Join(open, "corp", "ca.pem"), "SSL_CERT_DIR=" + filepath.Join(open, "corp-certs")} {
+			name, _, _ := strings.Cut(v, "=")
+			if r := as([]string{v}, "authwrap", "login", "--force"); r.code == 0 || !strings.Contains(r.stderr, name+": not safe to use: "+open+" may be written by others") {
+				t.Errorf("a missing %s under a directory anyone may add to: exit %d, stderr:\n%s", name, r.code, r.stderr)
+			}
+		}
 		if got := srv.Requests(authkittest.DeviceAuthorization); got != before {
 			t.Errorf("%d sign-ins started with untrusted CA files", got-before)
 		}
