@@ -32,6 +32,10 @@ type ExecCmd struct {
 // nestedVar marks a process started by authwrap exec, with the profile.
 const nestedVar = "AUTHWRAP_EXEC"
 
+// tokenVarsVar names, comma-separated, the variables authwrap exec put
+// the token in (AUTHWRAP_TOKEN, --env, --terraform-host's).
+const tokenVarsVar = "AUTHWRAP_EXEC_TOKEN_VARS"
+
 // Run gets the token, builds the environment and runs the command.
 func (c *ExecCmd) Run(ctx context.Context, g *Globals) error {
 	if c.MinTTL < 0 {
@@ -81,11 +85,14 @@ func (c *ExecCmd) Run(ctx context.Context, g *Globals) error {
 		names = append(names, name)
 	}
 	for _, n := range names {
-		if n == "" || strings.ContainsAny(n, "=\x00") {
+		if n == "" || strings.ContainsAny(n, "=,\x00") {
 			return fmt.Errorf("bad variable name %q", n)
 		}
 		set[n] = s.AccessToken.Reveal()
 	}
+	// Names only: a keeper the command starts (through authwrap token)
+	// leaves these out of its environment (keeperEnv).
+	set[tokenVarsVar] = strings.Join(names, ",")
 	if interactive {
 		fmt.Fprintf(g.stderr, "authwrap: starting %s with the token in %s (profile %s); exit the shell to return\n",
 			argv[0], strings.Join(names, ", "), m.Profile.Name)

@@ -108,8 +108,14 @@ func (g *Globals) keeperStarter(name string) func() error {
 				}
 			}
 		}
-		for flag, v := range map[string]string{"--keyring-backend": g.KeyringBackend, "--client-id": g.ClientID,
-			"--api-url": g.APIURL, "--issuer": g.Issuer, "--scopes": g.Scopes} {
+		overrides := map[string]string{"--keyring-backend": g.KeyringBackend}
+		if name == g.chosenProfile {
+			// The flags and variables that set a profile's server and
+			// client apply to the chosen profile only (resolve): the
+			// keeper of another profile gets none of them.
+			overrides["--client-id"], overrides["--api-url"], overrides["--issuer"], overrides["--scopes"] = g.ClientID, g.APIURL, g.Issuer, g.Scopes
+		}
+		for flag, v := range overrides {
 			if v != "" {
 				args = append(args, flag+"="+v)
 			}
@@ -141,13 +147,21 @@ func keeperEnv() []string {
 	// What a command authwrap exec runs was given (a token, its
 	// endpoint's secret) and a machine's secret stay out of a process
 	// that lives on.
+	tokenVars := strings.Split(os.Getenv(tokenVarsVar), ",")
 	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
 		k, _, _ := strings.Cut(kv, "=")
 		switch k {
-		case "AUTHWRAP_TOKEN", "AUTHWRAP_TOKEN_URL_AUTH", "AUTHWRAP_CLIENT_SECRET":
+		case "AUTHWRAP_TOKEN", "AUTHWRAP_TOKEN_URL_AUTH", "AUTHWRAP_CLIENT_SECRET", tokenVarsVar:
+			return true
+		case "AUTHWRAP_PROFILE", "AUTHWRAP_CLIENT_ID", "AUTHWRAP_API_URL", "AUTHWRAP_ISSUER", "AUTHWRAP_SCOPES":
+			// Given as flags when they apply (keeperStarter): in the
+			// keeper, whose chosen profile is the one it keeps, they
+			// would apply to whichever profile that is.
 			return true
 		}
-		return false
+		// The variables authwrap exec put the token in, whatever their
+		// names (--env, --terraform-host).
+		return slices.Contains(tokenVars, k)
 	})
 	if pv := appenv.PassphraseVar(app); os.Getenv(pv) == "" && appenv.Lookup(pv) != "" {
 		env = append(env, pv+"="+appenv.Lookup(pv))

@@ -33,6 +33,7 @@ var environment = []envVar{
 	{Name: "CI", What: "set to anything but false or 0 (CI=true): as AUTHWRAP_NO_PROMPT=1"},
 	{Name: "GIT_TERMINAL_PROMPT", What: "0: as AUTHWRAP_NO_PROMPT=1"},
 	{Name: "AUTHWRAP_EXEC", What: "set by exec to the profile; exec inside it refuses the same profile without --allow-nested"},
+	{Name: "AUTHWRAP_EXEC_TOKEN_VARS", What: "set by exec: the names of the variables holding the token (comma-separated), which a background refresher the command starts leaves out of its environment"},
 	{Name: "AUTHWRAP_TOKEN", What: "set by exec: the access token (or the names given with --env)", Set: true},
 	{Name: "AUTHWRAP_TOKEN_EXPIRES_AT", What: "set by exec: the token's expiry, RFC 3339", Set: true},
 	{Name: "AUTHWRAP_TOKEN_SOCKET", What: "set by exec --serve: the Unix socket where the command gets fresh tokens (in a directory only this user may enter)", Set: true},

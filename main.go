@@ -151,6 +151,9 @@ type Globals struct {
 	// resolvedClient and resolvedProfile are the client ID and name of
 	// the profile in use, for messages.
 	resolvedClient, resolvedProfile string
+	// chosenProfile is the profile the flags and AUTHWRAP_CLIENT_ID,
+	// _API_URL, _ISSUER and _SCOPES apply to (resolve).
+	chosenProfile string
 }
 
 func main() {
@@ -709,6 +712,7 @@ func (g *Globals) clientSource() string {
 // server (or stores a session from the client) the environment names.
 func (g *Globals) resolve(cfg *config.Config, name string) (*config.Entry, error) {
 	chosen := cmp.Or(g.Profile, cfg.DefaultProfile, helper.DefaultProfile)
+	g.chosenProfile = chosen
 	name = cmp.Or(name, chosen)
 	var override helper.Profile
 	if name == chosen {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
@@ -316,17 +317,105 @@ func TestKeepWarmFailures(t *testing.T) {
 // endpoint's secret, or a machine's client secret.
 func TestKeeperEnv(t *testing.T) {
 	for _, kv := range [][2]string{{"AUTHWRAP_TOKEN", "eyJ.a.b"}, {"AUTHWRAP_TOKEN_URL_AUTH", "Bearer s"},
-		{"AUTHWRAP_CLIENT_SECRET", "sk_test"}, {"AUTHWRAP_TOKEN_EXPIRES_AT", "2026-12-07T00:00:00Z"}} {
+		{"AUTHWRAP_CLIENT_SECRET", "sk_test"}, {"AUTHWRAP_TOKEN_EXPIRES_AT", "2026-12-07T00:00:00Z"},
+		{"MYTOK", "eyJ.m.t"}, {"TF_TOKEN_tf_example_com", "eyJ.t.f"}, {tokenVarsVar, "MYTOK,TF_TOKEN_tf_example_com"},
+		{"AUTHWRAP_API_URL", "http://127.0.0.1:1"}} {
 		t.Setenv(kv[0], kv[1])
 	}
 	env := strings.Join(keeperEnv(), "\n")
-	for _, secret := range []string{"eyJ.a.b", "Bearer s", "sk_test"} {
+	if strings.Contains(env, "AUTHWRAP_API_URL") {
+		t.Error("the keeper's environment sets a server, which would apply to whichever profile it keeps")
+	}
+	for _, secret := range []string{"eyJ.a.b", "Bearer s", "sk_test", "eyJ.m.t", "eyJ.t.f"} {
 		if strings.Contains(env, secret) {
 			t.Errorf("the keeper's environment holds %q", secret)
 		}
 	}
 	if !strings.Contains(env, "AUTHWRAP_TOKEN_EXPIRES_AT=") {
 		t.Error("keeperEnv dropped more than the secrets")
+	}
+}
+
+// TestKeeperAfterExec: a keeper that a command run by authwrap exec
+// starts (its `authwrap token` refreshed) holds none of the variables
+// exec put the token in, whatever their names (--env, --terraform-host),
+// though it lives on for the whole idle window.
+func TestKeeperAfterExec(t *testing.T) {
+	t.Parallel()
+	const life = 3 * time.Second
+	_, env := warmSetup(t, life, "1m")
+	login(t, env, "default")
+	k := keeperOf(t, env, "default")
+	_ = syscall.Kill(k.KeeperPID, syscall.SIGKILL)
+	waitUntil(2*time.Second, func() bool { return !alive(k.KeeperPID) })
+	// Past the first tenth of the token's life, so --min-ttl 1m refreshes.
+	time.Sleep(life / 5)
+	// exec keeps the file keyring's passphrase from the command: it is
+	// given back under another name, as a script would have it.
+	var pass string
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "AUTHWRAP_FILE_PASSPHRASE="); ok {
+			pass = v
+		}
+	}
+	if _, errOut, code := runAuthwrap(t, append(env[:len(env):len(env)], "PASS="+pass), "exec", "--min-ttl", "0s", "--env", "MYTOK", "--terraform-host", "tf.example.com",
+		"--", "sh", "-c", `test -n "$MYTOK" && AUTHWRAP_FILE_PASSPHRASE=$PASS authwrap token --min-ttl 1m >/dev/null`); code != 0 {
+		t.Fatalf("exec: %s", errOut)
+	}
+	k = keeperOf(t, env, "default")
+	if !alive(k.KeeperPID) {
+		t.Fatalf("no keeper after the command refreshed: %+v", k)
+	}
+	stopAtEnd(t, k.KeeperPID)
+	environ, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", k.KeeperPID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kv := range bytes.Split(environ, []byte{0}) {
+		name, value, _ := strings.Cut(string(kv), "=")
+		if name == "MYTOK" || strings.HasPrefix(name, "TF_TOKEN_") || name == "AUTHWRAP_TOKEN" || strings.HasPrefix(value, "eyJ") {
+			t.Errorf("the keeper's environment holds %s (a token)", name)
+		}
+	}
+}
+
+// TestKeeperOfAnotherProfile: the server and client named by the flags
+// and AUTHWRAP_API_URL and its kin apply to the chosen profile only, and
+// so to that profile's keeper only: a helper serving another profile's
+// host starts that profile's keeper without them, and it keeps the
+// session warm (given the chosen profile's server, it found the session
+// was another server's and ended at once).
+func TestKeeperOfAnotherProfile(t *testing.T) {
+	t.Parallel()
+	const life = 3 * time.Second
+	srv, env := warmSetup(t, life, "1m", "b")
+	for _, kv := range [][2]string{{"hosts", "git.b.test"}, {"api_url", srv.URL}, {"client_id", srv.Config.ClientID}} {
+		if _, errOut, code := runAuthwrap(t, env, "config", "set", "--profile", "b", kv[0], kv[1]); code != 0 {
+			t.Fatalf("config set %s: %s", kv[0], errOut)
+		}
+	}
+	login(t, env, "b")
+	k := keeperOf(t, env, "b")
+	_ = syscall.Kill(k.KeeperPID, syscall.SIGKILL)
+	waitUntil(2*time.Second, func() bool { return !alive(k.KeeperPID) })
+	time.Sleep(life + 1500*time.Millisecond) // expired: git's helper refreshes b's session, and starts its keeper
+	get := exec.Command("sh", "-c", `printf 'protocol=https\nhost=git.b.test\n\n' | authwrap git-credential get`)
+	get.Env = append(env[:len(env):len(env)], "AUTHWRAP_API_URL=http://127.0.0.1:9")
+	if out, err := get.CombinedOutput(); err != nil || !bytes.Contains(out, []byte("password=")) {
+		t.Fatalf("git-credential get for b's host: %v: %s", err, bytes.ReplaceAll(out, []byte("password="), []byte("[password]")))
+	}
+	k = keeperOf(t, env, "b")
+	if !alive(k.KeeperPID) {
+		t.Fatalf("no keeper for b after its refresh: %+v", k)
+	}
+	stopAtEnd(t, k.KeeperPID)
+	cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", k.KeeperPID))
+	if bytes.Contains(cmdline, []byte("--api-url")) || bytes.Contains(cmdline, []byte("127.0.0.1:9")) {
+		t.Errorf("b's keeper was given the chosen profile's server: %q", bytes.ReplaceAll(cmdline, []byte{0}, []byte{' '}))
+	}
+	time.Sleep(time.Second)
+	if !alive(k.KeeperPID) {
+		t.Errorf("b's keeper (process %d) ended at once", k.KeeperPID)
 	}
 }
 
