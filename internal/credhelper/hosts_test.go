@@ -2,6 +2,7 @@ package credhelper
 
 import (
 	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -144,6 +145,10 @@ func TestKubeServerBinding(t *testing.T) {
 // file marks it and however the entry is spelled; loopback registries and
 // ones named with https:// are not affected.
 func TestDockerTarget(t *testing.T) {
+	// Every name resolves outside the insecure CIDR below (there is no
+	// DNS here; TestDockerTargetAsDockerdReads covers names inside it).
+	defer func(r func(string) ([]net.IP, error)) { resolve = r }(resolve)
+	resolve = func(string) ([]net.IP, error) { return []net.IP{net.ParseIP("93.184.216.34")}, nil }
 	dir := t.TempDir()
 	daemon := filepath.Join(dir, "daemon.json")
 	if err := os.WriteFile(daemon, []byte(`{"insecure-registries": ["reg.example.com:5000", "10.1.0.0/16", "127.0.0.1:5000"]}`), 0o600); err != nil {
@@ -211,6 +216,77 @@ func TestDockerTarget(t *testing.T) {
 	}
 	if _, err := DockerTarget("http://registry.example.com"); !errors.Is(err, ErrInsecureTarget) {
 		t.Errorf("an http:// registry: %v", err)
+	}
+}
+
+// TestDockerTargetAsDockerdReads: the daemon.json dockerd reads is read
+// the same way: an insecure CIDR covers a registry named by a host name
+// that resolves into it (as dockerd resolves it), a name that cannot be
+// resolved is refused, a file with a byte order mark (UTF-8 or UTF-16, as
+// Notepad and PowerShell write) is read, and a file that cannot be parsed
+// refuses every registry rather than being skipped. Docker Desktop's
+// ~/.docker/daemon.json is among the files.
+func TestDockerTargetAsDockerdReads(t *testing.T) {
+	resolved := map[string][]net.IP{"reg.internal.test": {net.ParseIP("10.9.9.9")}, "public.example.com": {net.ParseIP("93.184.216.34")}}
+	defer func(r func(string) ([]net.IP, error)) { resolve = r }(resolve)
+	resolve = func(name string) ([]net.IP, error) {
+		if ips, ok := resolved[name]; ok {
+			return ips, nil
+		}
+		return nil, &net.DNSError{Err: "no such host", Name: name, IsNotFound: true}
+	}
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		f := filepath.Join(dir, name)
+		if err := os.WriteFile(f, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	cidr := write("cidr.json", []byte(`{"insecure-registries": ["10.0.0.0/8"]}`))
+	utf8bom := write("bom8.json", append([]byte("\xef\xbb\xbf"), `{"insecure-registries": ["bom8.example.com"]}`...))
+	var utf16 []byte
+	for _, r := range "\ufeff" + `{"insecure-registries": ["bom16.example.com"]}` {
+		utf16 = append(utf16, byte(r), byte(r>>8))
+	}
+	utf16bom := write("bom16.json", utf16)
+	for _, c := range []struct {
+		files []string
+		host  string
+		want  string // the file that refuses it, "" for none
+		why   string
+	}{
+		{[]string{cidr}, "reg.internal.test", cidr, "is marked insecure in"},
+		{[]string{cidr}, "public.example.com", "", ""},
+		{[]string{cidr}, "nowhere.test", cidr, "is marked insecure in"},
+		{[]string{utf8bom}, "bom8.example.com", utf8bom, "is marked insecure in"},
+		{[]string{utf16bom}, "bom16.example.com", utf16bom, "is marked insecure in"},
+		{[]string{utf16bom}, "other.example.com", "", ""},
+		{[]string{write("broken.json", []byte(`{"insecure-registries": [`))}, "any.example.com", filepath.Join(dir, "broken.json"), "may be marked insecure in the unparsable"},
+		{[]string{write("broken.conf", []byte("[[registry]\n"))}, "any.example.com", filepath.Join(dir, "broken.conf"), "may be marked insecure in the unparsable"},
+		{[]string{cidr}, "127.0.0.1:5000", "", ""},
+	} {
+		h, err := CanonicalHost(c.host, "https")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if src, why := insecureRegistry(h, c.files); src != c.want || why != c.why {
+			t.Errorf("%s with %v: %q %q, want %q %q", c.host, c.files, why, src, c.why, c.want)
+		}
+	}
+
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	desktop := filepath.Join(home, ".docker", "daemon.json")
+	if err := os.MkdirAll(filepath.Dir(desktop), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(desktop, []byte(`{"insecure-registries": ["desktop.example.com"]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := DockerTarget("desktop.example.com"); !errors.Is(err, ErrInsecureTarget) || !strings.Contains(err.Error(), desktop) {
+		t.Errorf("a registry Docker Desktop's daemon.json marks insecure: %v", err)
 	}
 }
 

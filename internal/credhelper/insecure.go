@@ -1,12 +1,19 @@
 package credhelper
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
+	"time"
+
+	xunicode "golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 
 	"github.com/authwrap/authwrap/internal/tomledit"
 	"github.com/authwrap/authwrap/internal/xdg"
@@ -25,15 +32,16 @@ func DockerTarget(raw string) (Target, error) {
 		return Target{}, err
 	}
 	if t.Scheme == "https" && !strings.Contains(strings.TrimSpace(raw), "://") {
-		if src := insecureRegistrySource(t.Host, InsecureRegistryFiles()); src != "" {
-			return Target{}, fmt.Errorf("%w: %s is marked insecure in %s, so the token could go over plain http", ErrInsecureTarget, t.Host, src)
+		if src, why := insecureRegistry(t.Host, InsecureRegistryFiles()); src != "" {
+			return Target{}, fmt.Errorf("%w: %s %s %s, so the token could go over plain http", ErrInsecureTarget, t.Host, why, src)
 		}
 	}
 	return t, nil
 }
 
 // InsecureRegistryFiles lists the files that may mark a registry insecure:
-// docker's daemon.json (rootful and rootless) and every registries.conf
+// docker's daemon.json (rootful, rootless, Docker Desktop's and, on
+// Windows, the service's) and every registries.conf
 // podman, skopeo or buildah may read (containers-registries.conf(5)): the
 // system's, the user's, the one $CONTAINERS_REGISTRIES_CONF names, and
 // the drop-ins of the system and of the user. All are read whichever of
@@ -41,7 +49,13 @@ func DockerTarget(raw string) (Target, error) {
 func InsecureRegistryFiles() []string {
 	user := filepath.Join(xdg.ConfigHome("authwrap"), "containers")
 	files := []string{"/etc/docker/daemon.json", filepath.Join(xdg.ConfigHome("authwrap"), "docker", "daemon.json"),
+		// Docker Desktop's engine settings (macOS, Windows, Linux).
+		filepath.Join(xdg.Home("authwrap"), ".docker", "daemon.json"),
 		"/etc/containers/registries.conf", filepath.Join(user, "registries.conf")}
+	if pd := os.Getenv("ProgramData"); runtime.GOOS == "windows" && pd != "" {
+		// dockerd as a Windows service.
+		files = append(files, filepath.Join(pd, "docker", "config", "daemon.json"))
+	}
 	if f := os.Getenv("CONTAINERS_REGISTRIES_CONF"); f != "" {
 		files = append(files, f)
 	}
@@ -53,15 +67,26 @@ func InsecureRegistryFiles() []string {
 }
 
 // insecureRegistrySource names the file among files that marks host
-// (canonical host[:port]) insecure, or "" when none does. Loopback hosts
-// are never reported: their plain http stays on the machine.
+// (canonical host[:port]) insecure, or "" when none does.
 func insecureRegistrySource(host string, files []string) string {
+	src, _ := insecureRegistry(host, files)
+	return src
+}
+
+// insecureRegistry names the file among files that marks host (canonical
+// host[:port]) insecure, or that could not be read as its program reads
+// it (so it may), and says which; "" when none does. Loopback hosts are
+// never reported: their plain http stays on the machine.
+func insecureRegistry(host string, files []string) (src, why string) {
 	if isLoopbackHost(host) {
-		return ""
+		return "", ""
 	}
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
+			// Missing, or not readable by this user (an administrator's
+			// 0600 file): nothing to go on, and refusing every registry
+			// for it would leave docker with no credentials at all.
 			continue
 		}
 		var entries []string
@@ -69,8 +94,10 @@ func insecureRegistrySource(host string, files []string) string {
 			var d struct {
 				Insecure []string `json:"insecure-registries"`
 			}
-			if json.Unmarshal(data, &d) != nil {
-				continue
+			// As dockerd reads it: UTF-8, or UTF-16 after a byte order
+			// mark (what Notepad and PowerShell write).
+			if data, err = bomDecode(data); err != nil || json.Unmarshal(data, &d) != nil {
+				return f, "may be marked insecure in the unparsable"
 			}
 			entries = d.Insecure
 		} else {
@@ -91,7 +118,7 @@ func insecureRegistrySource(host string, files []string) string {
 				}
 			}
 			if tomledit.Decode(data, &c, false) != nil {
-				continue
+				return f, "may be marked insecure in the unparsable"
 			}
 			for _, r := range c.Registry {
 				if r.Insecure {
@@ -107,11 +134,18 @@ func insecureRegistrySource(host string, files []string) string {
 		}
 		for _, e := range entries {
 			if registryMatches(e, host) {
-				return f
+				return f, "is marked insecure in"
 			}
 		}
 	}
-	return ""
+	return "", ""
+}
+
+// bomDecode reads a file that may start with a byte order mark, as
+// dockerd reads daemon.json.
+func bomDecode(data []byte) ([]byte, error) {
+	out, _, err := transform.Bytes(xunicode.BOMOverride(xunicode.UTF8.NewDecoder()), data)
+	return out, err
 }
 
 // registryMatches reports whether a configured insecure registry entry
@@ -123,8 +157,17 @@ func registryMatches(entry, host string) bool {
 		return false
 	}
 	if _, n, err := net.ParseCIDR(entry); err == nil {
-		ip := net.ParseIP(strings.TrimSuffix(strings.TrimPrefix(hostOnly(host), "["), "]"))
-		return ip != nil && n.Contains(ip)
+		name := strings.TrimSuffix(strings.TrimPrefix(hostOnly(host), "["), "]")
+		if ip := net.ParseIP(name); ip != nil {
+			return n.Contains(ip)
+		}
+		// dockerd matches a name by the addresses it resolves to; one
+		// that cannot be resolved now is taken as matching.
+		ips, err := resolve(name)
+		if err != nil || len(ips) == 0 {
+			return true
+		}
+		return slices.ContainsFunc(ips, n.Contains)
 	}
 	entry, _, _ = strings.Cut(strings.TrimPrefix(strings.TrimPrefix(entry, "https://"), "http://"), "/")
 	name := hostOnly(host)
@@ -138,6 +181,14 @@ func registryMatches(entry, host string) bool {
 	c, err := CanonicalHost(entry, "https")
 	// An entry without a port covers the host on any port.
 	return err == nil && (c == host || c == name)
+}
+
+// resolve looks a registry's name up, within a bound: the helper answers
+// docker, which waits on it.
+var resolve = func(name string) ([]net.IP, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	return net.DefaultResolver.LookupIP(ctx, "ip", name)
 }
 
 // isLoopbackHost reports whether a canonical host[:port] is loopback.
