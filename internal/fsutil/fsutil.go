@@ -400,5 +400,9 @@ func ReadPrivate(path string) ([]byte, error) {
 	if _, ok := ownerOf(fi); ok && fi.Mode().Perm()&0o044 != 0 {
 		return nil, fmt.Errorf("%w: %s may be read by other users (mode %s): run `chmod 600 %s`", ErrUntrusted, path, octal(fi), path)
 	}
+	// Windows: the access list must let no one else read it.
+	if err := checkPrivateSecurity(path); err != nil {
+		return nil, err
+	}
 	return data, nil
 }

@@ -52,6 +52,19 @@ import (
 // caller judging the directories above a file stops at the user's
 // profile, which Windows makes the user's alone.
 func checkSecurity(path string, f *os.File) error {
+	return judgeFileSecurity(path, f, writeAccess)
+}
+
+// checkPrivateSecurity is checkSecurity for a file that holds a secret:
+// no one but this user and the accounts that control the system anyway
+// may read it either.
+func checkPrivateSecurity(path string) error {
+	return judgeFileSecurity(path, nil, writeAccess|readAccess)
+}
+
+// judgeFileSecurity judges the owner and the access entries (those
+// granting any of mask) of path, or of f when it is open.
+func judgeFileSecurity(path string, f *os.File, mask uint32) error {
 	const info = windows.OWNER_SECURITY_INFORMATION | windows.DACL_SECURITY_INFORMATION
 	var sd *windows.SECURITY_DESCRIPTOR
 	var err error
@@ -68,7 +81,7 @@ func checkSecurity(path string, f *os.File) error {
 	if err != nil {
 		return fmt.Errorf("finding this user's account: %w", err)
 	}
-	p, err := judgeSecurity(sd, user.User.Sid)
+	p, err := judgeSecurity(sd, user.User.Sid, mask)
 	if err != nil {
 		return fmt.Errorf("reading the permissions of %s: %w", path, err)
 	}
@@ -93,6 +106,10 @@ const writeAccess = windows.FILE_WRITE_DATA | windows.FILE_APPEND_DATA |
 	windows.DELETE | windows.WRITE_DAC | windows.WRITE_OWNER |
 	windows.GENERIC_WRITE | windows.GENERIC_ALL
 
+// readAccess is the rights that let whoever holds them read a file's
+// contents.
+const readAccess = windows.FILE_READ_DATA | windows.GENERIC_READ | windows.GENERIC_ALL
+
 // fileDeleteChild lets the holder delete or rename any entry of a
 // directory, whoever owns it (x/sys/windows has no name for it).
 const fileDeleteChild = 0x40
@@ -113,14 +130,16 @@ type insecurity struct {
 	noOwner   bool           // the descriptor names no owner
 	noDACL    bool           // no access list, or a NULL one: anyone may do anything
 	writers   []*windows.SID // the other accounts allow entries let write (a nil SID: one judgeSecurity could not read)
+	readers   bool           // the rights judged include reading: writers may also be readers
 	inherited bool           // one of those entries comes from the parent directory
 	explicit  bool           // one of them was set on the object itself
 }
 
 // judgeSecurity is checkSecurity's judgement of sd for the user whose SID
 // is me, apart from the calls that fetch them: nil when only me and the
-// trusted accounts may change the object.
-func judgeSecurity(sd *windows.SECURITY_DESCRIPTOR, me *windows.SID) (*insecurity, error) {
+// trusted accounts have any of the rights in mask on the object
+// (writeAccess: may change it).
+func judgeSecurity(sd *windows.SECURITY_DESCRIPTOR, me *windows.SID, mask uint32) (*insecurity, error) {
 	if sd == nil {
 		return &insecurity{noOwner: true, noDACL: true}, nil
 	}
@@ -141,14 +160,14 @@ func judgeSecurity(sd *windows.SECURITY_DESCRIPTOR, me *windows.SID) (*insecurit
 	if err != nil {
 		return nil, err
 	}
-	var p insecurity
+	p := insecurity{readers: mask&readAccess != 0}
 	seen := map[string]bool{}
 	for i := range uint32(dacl.AceCount) {
 		var ace *windows.ACCESS_ALLOWED_ACE
 		if err := windows.GetAce(dacl, i, &ace); err != nil {
 			return nil, err
 		}
-		if ace.Header.AceFlags&windows.INHERIT_ONLY_ACE != 0 || ace.Mask&writeAccess == 0 {
+		if ace.Header.AceFlags&windows.INHERIT_ONLY_ACE != 0 || uint32(ace.Mask)&mask == 0 {
 			continue
 		}
 		var off uintptr // of the SID after SidStart
@@ -263,6 +282,9 @@ func (p *insecurity) err(path string, dir bool, me *windows.SID) error {
 		fix += " /remove:g " + strings.Join(sids, " ")
 	}
 	fix += " /grant:r " + grant
+	if p.readers {
+		return fmt.Errorf("%w: %s holds a secret and may be read or written by %s: make it yours alone with `%s`", ErrUntrusted, path, strings.Join(who, ", "), fix)
+	}
 	return fmt.Errorf("%w: %s may be written by %s; %s: make it yours alone with `%s`", ErrUntrusted, path, strings.Join(who, ", "), why, fix)
 }
 
