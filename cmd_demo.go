@@ -40,7 +40,7 @@ func (c *DemoCmd) Run(ctx context.Context, g *Globals) error {
 	defer os.RemoveAll(dir)
 	pass := make([]byte, 16)
 	_, _ = rand.Read(pass)
-	store, err := helper.OpenStore(helper.StoreOptions{Backend: "file", FileDir: filepath.Join(dir, "keyring"),
+	store, err := helper.OpenStore(helper.StoreOptions{App: app, Backend: "file", FileDir: filepath.Join(dir, "keyring"),
 		Passphrase: func(string) (string, error) { return hex.EncodeToString(pass), nil }})
 	if err != nil {
 		return err
@@ -48,6 +48,7 @@ func (c *DemoCmd) Run(ctx context.Context, g *Globals) error {
 	prompter, release := g.terminalPrompter(!c.NoBrowser && !c.AutoApprove)
 	defer release()
 	m, err := helper.New(helper.Options{
+		App:      app,
 		Profile:  helper.Profile{Name: "demo", ClientID: srv.Config.ClientID, APIURL: srv.URL},
 		Store:    store,
 		StateDir: filepath.Join(dir, "state"),

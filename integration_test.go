@@ -231,7 +231,7 @@ func TestScripts(t *testing.T) {
 			if os.Getenv("AUTHWRAP_REQUIRE_KEYCTL") == "1" {
 				return true, nil
 			}
-			_, err := helper.OpenStore(helper.StoreOptions{Backend: "keyctl"})
+			_, err := helper.OpenStore(helper.StoreOptions{App: app, Backend: "keyctl"})
 			return err == nil, nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

@@ -214,7 +214,7 @@ func (i *interrupted) exitCode() int {
 func run(args []string, stdout, stderr io.Writer) int {
 	// No process authwrap starts (exec's command, a browser, git,
 	// kubectl) may inherit what unlocks the storage.
-	appenv.Take(app)
+	appenv.Take(appenv.PassphraseVar(app), appenv.ClientSecretVar(app))
 	switch {
 	case len(args) == 0:
 		args = []string{"--help"} // authwrap alone: the help, exit 0
@@ -735,7 +735,7 @@ func (g *Globals) openStore(cfg *config.Config) (*helper.KeyringStore, error) {
 	if backend == "" {
 		backend = cfg.KeyringBackend
 	}
-	return helper.OpenStore(helper.StoreOptions{Backend: backend})
+	return helper.OpenStore(helper.StoreOptions{App: app, Backend: backend})
 }
 
 // manager wires a Manager for p.

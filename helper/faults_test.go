@@ -289,7 +289,7 @@ var loopbackPort = regexp.MustCompile(`(127\.0\.0\.1|localhost):\d+`)
 func runFault(t *testing.T, tc faultCase, reqTimeout, refreshTimeout time.Duration) (time.Duration, string) {
 	ctx := context.Background()
 	fs := newFaultServer(t, tc.tls)
-	store, err := OpenStore(StoreOptions{Backend: "file", FileDir: t.TempDir(),
+	store, err := OpenStore(StoreOptions{App: "authwrap", Backend: "file", FileDir: t.TempDir(),
 		Passphrase: func(string) (string, error) { return "pw", nil }})
 	if err != nil {
 		t.Fatal(err)

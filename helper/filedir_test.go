@@ -20,7 +20,7 @@ func TestFileDirRelative(t *testing.T) {
 	for _, d := range []string{"keys", "~/keys", "./keys"} {
 		t.Setenv(fileDirVar, d)
 		for _, b := range []string{"file", ""} {
-			if _, err := OpenStore(StoreOptions{Backend: b, Passphrase: pass}); !errors.Is(err, ErrFileDirRelative) {
+			if _, err := OpenStore(StoreOptions{App: "authwrap", Backend: b, Passphrase: pass}); !errors.Is(err, ErrFileDirRelative) {
 				t.Errorf("%s=%s, backend %q: OpenStore = %v, want ErrFileDirRelative", fileDirVar, d, b, err)
 			}
 		}
@@ -33,7 +33,7 @@ func TestFileDirRelative(t *testing.T) {
 	}
 	abs := filepath.Join(t.TempDir(), "keys")
 	t.Setenv(fileDirVar, abs)
-	if _, err := OpenStore(StoreOptions{Backend: "file", Passphrase: pass}); err != nil {
+	if _, err := OpenStore(StoreOptions{App: "authwrap", Backend: "file", Passphrase: pass}); err != nil {
 		t.Fatalf("%s=%s: %v", fileDirVar, abs, err)
 	}
 	if _, err := os.Stat(abs); err != nil {

@@ -22,14 +22,14 @@ import (
 func TestFileRingReplacesWhole(t *testing.T) {
 	dir := t.TempDir()
 	var asked atomic.Int32
-	ks, err := OpenStore(StoreOptions{Backend: "file", FileDir: dir, Passphrase: func(string) (string, error) {
+	ks, err := OpenStore(StoreOptions{App: "authwrap", Backend: "file", FileDir: dir, Passphrase: func(string) (string, error) {
 		asked.Add(1)
 		return "pw", nil
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	other, err := OpenStore(StoreOptions{Backend: "file", FileDir: dir, Passphrase: func(string) (string, error) { return "pw", nil }})
+	other, err := OpenStore(StoreOptions{App: "authwrap", Backend: "file", FileDir: dir, Passphrase: func(string) (string, error) { return "pw", nil }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestFileRingReplacesWhole(t *testing.T) {
 func TestManagerConcurrentGoroutines(t *testing.T) {
 	srv := authkittest.NewServer(authkittest.Config{Interval: time.Second, AutoApprove: time.Millisecond})
 	defer srv.Close()
-	store, err := OpenStore(StoreOptions{Backend: "file", FileDir: t.TempDir(), Passphrase: func(string) (string, error) { return "pw", nil }})
+	store, err := OpenStore(StoreOptions{App: "authwrap", Backend: "file", FileDir: t.TempDir(), Passphrase: func(string) (string, error) { return "pw", nil }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,7 +71,7 @@ func storeRoundTrip(t *testing.T, ks *KeyringStore) {
 
 func TestFileStore(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "keyring")
-	ks, err := OpenStore(StoreOptions{Backend: "file", FileDir: dir, Passphrase: func(string) (string, error) { return "pw", nil }})
+	ks, err := OpenStore(StoreOptions{App: "authwrap", Backend: "file", FileDir: dir, Passphrase: func(string) (string, error) { return "pw", nil }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func TestFileStore(t *testing.T) {
 // TestSplitSession stores a session too large for one Windows credential:
 // it is split, read back whole, and every part is removed with it.
 func TestSplitSession(t *testing.T) {
-	ks, err := OpenStore(StoreOptions{Backend: "file", FileDir: t.TempDir(), Passphrase: func(string) (string, error) { return "pw", nil }})
+	ks, err := OpenStore(StoreOptions{App: "authwrap", Backend: "file", FileDir: t.TempDir(), Passphrase: func(string) (string, error) { return "pw", nil }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func TestSplitSession(t *testing.T) {
 // item of a profile even when its index is unreadable or gone, leaving
 // other profiles' items alone (profile names may hold dots).
 func TestSessionBounds(t *testing.T) {
-	ks, err := OpenStore(StoreOptions{Backend: "file", FileDir: t.TempDir(), Passphrase: func(string) (string, error) { return "pw", nil }})
+	ks, err := OpenStore(StoreOptions{App: "authwrap", Backend: "file", FileDir: t.TempDir(), Passphrase: func(string) (string, error) { return "pw", nil }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func TestSessionBounds(t *testing.T) {
 // sessions, on the shared user keyring above all.
 func TestAppsAreSeparate(t *testing.T) {
 	backends := []string{"file"}
-	if _, err := OpenStore(StoreOptions{Backend: "keyctl"}); err == nil || requireKeyctl() {
+	if _, err := OpenStore(StoreOptions{App: "authwrap", Backend: "keyctl"}); err == nil || requireKeyctl() {
 		backends = append(backends, "keyctl")
 	}
 	dataHome := t.TempDir()
@@ -509,7 +509,7 @@ func (p *pendingAuth) Poll(ctx context.Context, _ *flow.DeviceAuth) (*flow.Token
 // waiting for that person; and logout, which changes the state, waits
 // for the lock, then sees and deletes the session the sign-in stored.
 func TestWaitsBehindASignIn(t *testing.T) {
-	store, err := OpenStore(StoreOptions{Backend: "file", FileDir: t.TempDir(), Passphrase: func(string) (string, error) { return "pw", nil }})
+	store, err := OpenStore(StoreOptions{App: "authwrap", Backend: "file", FileDir: t.TempDir(), Passphrase: func(string) (string, error) { return "pw", nil }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -675,5 +675,33 @@ func TestRecordFieldsAreTheTags(t *testing.T) {
 	}
 	if len(byAddr) != v.NumField() {
 		t.Errorf("%d fields decoded, the record has %d", len(byAddr), v.NumField())
+	}
+}
+
+// TestNewNeedsAnApp: a program never wears another's name by omission
+// (New and OpenStore refuse an empty App), and New takes only the
+// variable it documents out of the environment: the program's own
+// MYCLI_CLIENT_SECRET is left for it to read.
+func TestNewNeedsAnApp(t *testing.T) {
+	store, err := OpenStore(StoreOptions{App: "mycli", Backend: "file", FileDir: t.TempDir(), Passphrase: func(string) (string, error) { return "pw", nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(Options{Profile: Profile{ClientID: "client_x"}, Store: store, StateDir: t.TempDir()}); err == nil || !strings.Contains(err.Error(), "Options.App") {
+		t.Errorf("New without an App: %v, want an error naming Options.App", err)
+	}
+	if _, err := OpenStore(StoreOptions{Backend: "file", FileDir: t.TempDir()}); err == nil {
+		t.Error("OpenStore without an App: no error")
+	}
+	t.Setenv("MYCLI_CLIENT_SECRET", "sk_mine")
+	t.Setenv("MYCLI_FILE_PASSPHRASE", "pw")
+	if _, err := New(Options{App: "mycli", Profile: Profile{ClientID: "client_x"}, Store: store, StateDir: t.TempDir()}); err != nil {
+		t.Fatal(err)
+	}
+	if got := os.Getenv("MYCLI_CLIENT_SECRET"); got != "sk_mine" {
+		t.Errorf("New took MYCLI_CLIENT_SECRET out of the environment (now %q)", got)
+	}
+	if got := os.Getenv("MYCLI_FILE_PASSPHRASE"); got != "" {
+		t.Error("New left MYCLI_FILE_PASSPHRASE in the environment, for every command the program runs")
 	}
 }

@@ -2,7 +2,6 @@ package helper
 
 import (
 	"cmp"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -18,7 +17,8 @@ type Options struct {
 	// it: the prefix of the sign-in lines ("mycli: your one-time code is
 	// ..."), the user agent, the keyring service, the directories under
 	// the XDG base directories ($XDG_STATE_HOME/mycli), and the variables
-	// read (MYCLI_FILE_PASSPHRASE, MYCLI_FILE_DIR). Default "authwrap".
+	// read (MYCLI_FILE_PASSPHRASE, MYCLI_FILE_DIR). Required: a program
+	// never wears another's name by omission.
 	App string
 	// Profile says where to sign in and as which application; Name
 	// defaults to DefaultProfile and APIURL to WorkOS's API.
@@ -52,11 +52,10 @@ type Options struct {
 // environment, so that no command the program starts afterwards inherits
 // it; the Manager still reads it.
 func New(o Options) (*Manager, error) {
-	o.App = cmp.Or(o.App, defaultApp)
-	if err := CheckProfileName(o.App); err != nil {
-		return nil, fmt.Errorf("bad app name: %w", err)
+	if err := checkApp(o.App); err != nil {
+		return nil, err
 	}
-	appenv.Take(o.App)
+	appenv.Take(appenv.PassphraseVar(o.App))
 	o.Profile.Name = cmp.Or(o.Profile.Name, DefaultProfile)
 	if err := CheckProfileName(o.Profile.Name); err != nil {
 		return nil, err

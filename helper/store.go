@@ -577,13 +577,27 @@ func backendsFor(goos string) []string {
 		string(keyring.PassBackend), string(keyring.FileBackend)}
 }
 
-// defaultApp names the program when Options.App is empty.
+// defaultApp names the program in a Manager or store not built by New
+// or OpenStore (a zero value), which require a name.
 const defaultApp = "authwrap"
+
+// checkApp holds a program's name, which names its directories,
+// variables and keyring items: given, and a plain name.
+func checkApp(app string) error {
+	if app == "" {
+		return errors.New("no app name: set Options.App (StoreOptions.App) to the program's name")
+	}
+	if err := CheckProfileName(app); err != nil {
+		return fmt.Errorf("bad app name: %w", err)
+	}
+	return nil
+}
 
 // StoreOptions configure OpenStore.
 type StoreOptions struct {
-	// App names the keyring service and the file keyring's directory
-	// (defaultApp when empty).
+	// App names the keyring service, the Secret Service items, the file
+	// keyring's directory and its variables (APP_FILE_PASSPHRASE,
+	// APP_FILE_DIR). Required.
 	App string
 	// Backend names one backend; empty means probe Backends() in order.
 	Backend string
@@ -608,12 +622,8 @@ var ErrNoBackend = errors.New("no usable keyring backend")
 // OpenStore opens the named backend, or the first backend of Backends()
 // that works here. It never lets the keyring library choose by itself.
 func OpenStore(o StoreOptions) (*KeyringStore, error) {
-	if o.App == "" {
-		o.App = defaultApp
-	}
-	// It names directories and variables: a plain name only.
-	if err := CheckProfileName(o.App); err != nil {
-		return nil, fmt.Errorf("bad app name: %w", err)
+	if err := checkApp(o.App); err != nil {
+		return nil, err
 	}
 	if o.FileDir == "" {
 		v := appenv.FileDirVar(o.App)

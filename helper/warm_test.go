@@ -43,7 +43,7 @@ func TestKeep(t *testing.T) {
 	srv := authkittest.NewServer(authkittest.Config{Interval: time.Second, AutoApprove: time.Millisecond, AccessTokenTTL: life})
 	defer srv.Close()
 	var started atomic.Int32
-	store, err := OpenStore(StoreOptions{Backend: "file", FileDir: t.TempDir(), Passphrase: func(string) (string, error) { return "pw", nil }})
+	store, err := OpenStore(StoreOptions{App: "authwrap", Backend: "file", FileDir: t.TempDir(), Passphrase: func(string) (string, error) { return "pw", nil }})
 	if err != nil {
 		t.Fatal(err)
 	}

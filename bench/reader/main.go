@@ -28,7 +28,7 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	store, err := helper.OpenStore(helper.StoreOptions{Backend: cmpOr(os.Getenv("AUTHWRAP_KEYRING_BACKEND"), cfg.KeyringBackend)})
+	store, err := helper.OpenStore(helper.StoreOptions{App: "authwrap", Backend: cmpOr(os.Getenv("AUTHWRAP_KEYRING_BACKEND"), cfg.KeyringBackend)})
 	if err != nil {
 		fail(err)
 	}

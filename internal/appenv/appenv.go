@@ -34,15 +34,15 @@ var taken struct {
 	values map[string]string
 }
 
-// Take moves app's variables that unlock its storage (PassphraseVar) or
-// get its tokens (ClientSecretVar) out of the process environment into
-// memory, where Lookup still finds them: every process started afterwards
-// (a command run with the token, a browser, git) gets an environment
-// without them.
-func Take(app string) {
+// Take moves the named variables (those that unlock a program's storage,
+// PassphraseVar, or get its tokens, ClientSecretVar) out of the process
+// environment into memory, where Lookup still finds them: every process
+// started afterwards (a command run with the token, a browser, git) gets
+// an environment without them.
+func Take(names ...string) {
 	taken.Lock()
 	defer taken.Unlock()
-	for _, name := range []string{PassphraseVar(app), ClientSecretVar(app)} {
+	for _, name := range names {
 		if v, ok := os.LookupEnv(name); ok {
 			if v != "" {
 				if taken.values == nil {

@@ -19,7 +19,7 @@ func pkgBroker(t *testing.T) (*Broker, *authkittest.Server) {
 	t.Helper()
 	srv := authkittest.NewServer(authkittest.Config{Interval: time.Second, AutoApprove: time.Millisecond})
 	t.Cleanup(srv.Close)
-	ks, err := helper.OpenStore(helper.StoreOptions{Backend: "file", FileDir: t.TempDir(), Passphrase: func(string) (string, error) { return "pw", nil }})
+	ks, err := helper.OpenStore(helper.StoreOptions{App: "authwrap", Backend: "file", FileDir: t.TempDir(), Passphrase: func(string) (string, error) { return "pw", nil }})
 	if err != nil {
 		t.Fatal(err)
 	}
