@@ -66,7 +66,7 @@ func (c *LoginCmd) Run(ctx context.Context, g *Globals) error {
 // setup does: what login signed in with is what
 // every later command uses. The environment's are never saved.
 func (g *Globals) saveGivenSettings(profile string) error {
-	if err := g.saveGivenBackend(); err != nil {
+	if err := g.saveGivenBackend(profile); err != nil {
 		return fmt.Errorf("signed in, but the settings could not be saved: %w", err)
 	}
 	if g.givenSettingNames() == "" {

@@ -6,8 +6,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
+	"github.com/authwrap/authwrap/helper"
 	"github.com/authwrap/authwrap/internal/config"
 	"github.com/authwrap/authwrap/internal/credhelper"
 	"github.com/authwrap/authwrap/internal/integrate"
@@ -288,9 +290,17 @@ func (g *Globals) explicitSettings() config.Settings {
 
 // saveGivenBackend saves --keyring-backend, given as a flag, as the
 // global keyring_backend: a session stored in one backend is found there
-// by every later command, not only by this one.
-func (g *Globals) saveGivenBackend() error {
+// by every later command, not only by this one. It is every profile's
+// setting: when other profiles than profile keep sessions in the backend
+// used without the flag, they would no longer be found, so it is not
+// saved and the note says how to go on.
+func (g *Globals) saveGivenBackend(profile string) error {
 	if !g.given["keyring-backend"] {
+		return nil
+	}
+	if others, was := g.sessionsElsewhere(profile); len(others) > 0 {
+		fmt.Fprintf(g.stderr, "authwrap: note: keyring_backend = %s is not saved: it is every profile's setting, and %s keep their sessions in the %s keyring; with profile %s, give --keyring-backend %s (or AUTHWRAP_KEYRING_BACKEND=%s) each time, or move every profile with `%s config set keyring_backend %s` (they sign in again)\n",
+			g.KeyringBackend, strings.Join(others, ", "), was, profile, g.KeyringBackend, g.KeyringBackend, selfCommand(), g.KeyringBackend)
 		return nil
 	}
 	changed, err := config.Set(g.configPath(), "", "keyring_backend", g.KeyringBackend)
@@ -298,6 +308,29 @@ func (g *Globals) saveGivenBackend() error {
 		fmt.Fprintf(g.stderr, "authwrap: saved keyring_backend = %s (%s)\n", g.KeyringBackend, g.configPath())
 	}
 	return err
+}
+
+// sessionsElsewhere lists the profiles other than profile with a session
+// in the backend used when --keyring-backend is not given (the config's,
+// else the first that works), when that is another backend, and names it.
+// A backend that cannot be opened or listed without asking (a file
+// keyring's passphrase) counts as holding none.
+func (g *Globals) sessionsElsewhere(profile string) ([]string, string) {
+	cfg, err := config.Load(g.configPath())
+	if err != nil {
+		return nil, ""
+	}
+	was := cfg.KeyringBackend
+	if was == g.KeyringBackend {
+		return nil, ""
+	}
+	store, err := helper.OpenStore(helper.StoreOptions{App: app, Backend: was,
+		Passphrase: func(string) (string, error) { return "", helper.ErrNoPassphrase }})
+	if err != nil || store.Backend == g.KeyringBackend {
+		return nil, ""
+	}
+	names, _ := store.Profiles()
+	return slices.DeleteFunc(names, func(n string) bool { return n == profile }), store.Backend
 }
 
 // bindHost lists host in the profile (with the settings given as flags)
@@ -308,7 +341,7 @@ func (g *Globals) bindHost(e *config.Entry, host, tool, what, detail string) err
 	if _, err := config.SetHost(path, e.Name, g.explicitSettings(), host, false); err != nil {
 		return err
 	}
-	if err := g.saveGivenBackend(); err != nil {
+	if err := g.saveGivenBackend(e.Name); err != nil {
 		return err
 	}
 	fmt.Fprintf(g.stderr, "authwrap: %s tokens for %s from profile %s (%sserver %s, client %s)\n",

@@ -610,7 +610,10 @@ func (g *Globals) hint(err error) string {
 		return "the session stored before is kept; make room (a full disk, or the kernel key quota: see /proc/key-users and `keyctl show @u`) and try again"
 	case errors.Is(err, helper.ErrWrongPassphrase):
 		p := cmp.Or(g.resolvedProfile, g.Profile, helper.DefaultProfile)
-		return fmt.Sprintf("check AUTHWRAP_FILE_PASSPHRASE (or what was typed); if the passphrase is lost, `%s logout --all` deletes the sessions it protects (every profile's: they share the file keyring) and `%s login%s` stores a new one under the passphrase given now", selfCommand(), selfCommand(), profileArg(p))
+		// The commands name the file keyring: it may have been chosen by
+		// a flag for this run, and another backend's sessions are not
+		// the ones to delete.
+		return fmt.Sprintf("check AUTHWRAP_FILE_PASSPHRASE (or what was typed); if the passphrase is lost, `%s logout --all --keyring-backend file` deletes the sessions it protects (every profile's: they share the file keyring) and `%s login%s --keyring-backend file` stores a new one under the passphrase given now", selfCommand(), selfCommand(), profileArg(p))
 	case errors.Is(err, helper.ErrPassphraseMismatch):
 		return "run it again and type the same passphrase twice"
 	case errors.As(err, new(*helper.OrganizationChoiceError)):
