@@ -148,7 +148,7 @@ func (d *doctor) checkConfig() (*config.Config, *config.Entry) {
 			"%s", strings.TrimPrefix(err.Error(), config.ErrConfig.Error()+": "))
 		return nil, nil
 	case err != nil:
-		d.add("config", statusProblem, "fix "+path+", or the path given with --config or AUTHWRAP_CONFIG", "%v", err)
+		d.add("config", statusProblem, "fix "+path+", or the path given with --config or AUTHWRAP_CONFIG", "%s", describe(err))
 		return nil, nil
 	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
@@ -162,7 +162,11 @@ func (d *doctor) checkConfig() (*config.Config, *config.Entry) {
 	}
 	e, err := g.resolve(cfg, "")
 	if err != nil {
-		d.add("profile", statusProblem, "authwrap login --client-id client_… (or set client_id in "+path+")", "%v", err)
+		fix := g.hint(err)
+		if fix == "" {
+			fix = "fix " + path
+		}
+		d.add("profile", statusProblem, fix, "%s", describe(err))
 		return cfg, nil
 	}
 	d.add("profile", statusOK, "", "%s: client %s at %s (%s)", e.Name, e.ClientID, e.Server(), e.Flavour())
@@ -173,7 +177,7 @@ func (d *doctor) checkConfig() (*config.Config, *config.Entry) {
 func (d *doctor) checkStorage(cfg *config.Config) *helper.KeyringStore {
 	store, err := d.g.openStore(cfg)
 	if err != nil {
-		d.add("storage", statusProblem, d.g.hint(err), "%v", err)
+		d.add("storage", statusProblem, d.g.hint(err), "%s", describe(err))
 		return nil
 	}
 	for _, p := range store.Probes {
@@ -209,7 +213,7 @@ func (d *doctor) checkServer(ctx context.Context, e *config.Entry) *jose.JSONWeb
 		c, err = m.Client(ctx)
 	}
 	if err != nil {
-		d.add("server", statusProblem, "check the URL (api_url or issuer) and the network; --verbose shows each request", "%v", err)
+		d.add("server", statusProblem, "check the URL (api_url or issuer) and the network; --verbose shows each request", "%s", describe(err))
 		return nil
 	}
 	c.RequestTimeout = doctorNetworkBudget / 2
@@ -222,7 +226,7 @@ func (d *doctor) checkServer(ctx context.Context, e *config.Entry) *jose.JSONWeb
 		if errors.Is(err, flow.ErrNoJWKS) {
 			status, fix = statusWarning, ""
 		}
-		d.add("server", status, fix, "%v", err)
+		d.add("server", status, fix, "%s", describe(err))
 		return nil
 	}
 	d.add("server", statusOK, "", "%s answered in %s with %d signing key(s)", c.Provider.JWKSURL, elapsed(time.Since(start)), len(keys.Keys))
@@ -257,7 +261,7 @@ func aheadOrBehind(skew time.Duration) string {
 func (d *doctor) checkSession(e *config.Entry, store *helper.KeyringStore, keys *jose.JSONWebKeySet) {
 	m, err := d.g.manager(e, store, nil)
 	if err != nil {
-		d.add("session", statusProblem, "", "%v", err)
+		d.add("session", statusProblem, "", "%s", describe(err))
 		return
 	}
 	if e.Machine() {
@@ -271,18 +275,29 @@ func (d *doctor) checkSession(e *config.Entry, store *helper.KeyringStore, keys 
 		if h := d.g.hint(err); h != "" && !errors.Is(err, helper.ErrNotSignedIn) {
 			fix = h
 		}
-		d.add("session", statusProblem, fix, "%v", err)
+		d.add("session", statusProblem, fix, "%s", describe(err))
 		return
 	}
+	lastFailure, failed := m.LastRefreshFailure()
 	switch {
 	case s.Dropped():
 		d.add("session", statusOK, "", "%s signed in; no cached access token, the next use refreshes", s.Who())
 	case s.ValidFor(0):
 		d.add("session", statusOK, "", "%s signed in; the access token is valid for %s", s.Who(), time.Until(s.Expiry).Round(time.Second))
+	case !s.RefreshToken.IsZero() && failed:
+		d.add("session", statusOK, "", "%s signed in; the access token expired", s.Who())
 	case !s.RefreshToken.IsZero():
 		d.add("session", statusOK, "", "%s signed in; the access token expired and the next use refreshes it", s.Who())
 	default:
 		d.add("session", statusProblem, login, "%s: the access token expired and there is no refresh token", s.Who())
+	}
+	if f := lastFailure; failed && !s.RefreshToken.IsZero() {
+		// The server line above says what the server answers now.
+		level := statusWarning
+		if !s.ValidFor(0) {
+			level = statusProblem
+		}
+		d.add("session", level, "", "the last refresh failed %s ago: %s", max(time.Since(f.At), 0).Round(time.Second), f.Reason)
 	}
 	if s.OrganizationID != "" {
 		d.add("session", statusOK, "", "organization %s", orgLabel(s.OrganizationName, s.OrganizationID))
@@ -309,7 +324,7 @@ func (d *doctor) checkKeeper(e *config.Entry, m *helper.Manager, store *helper.K
 	_, why := keepWarm(e, store)
 	why = cmp.Or(d.keepWarmOff, why)
 	if k := m.Keeper(); k.Running && !k.Until.IsZero() {
-		d.add("session", statusOK, "", "kept fresh in the background by process %d until %s unless used again", k.PID, k.Until.Format("15:04:05"))
+		d.add("session", statusOK, "", "kept fresh in the background by process %d until %s unless used again", k.PID, k.Until.UTC().Format(time.RFC3339))
 		if why != "" {
 			d.add("session", statusOK, "", "no new one would start now: %s", why)
 		}
@@ -365,7 +380,7 @@ func (d *doctor) checkTools(cfg *config.Config) {
 			}
 			users, err := integrate.UsedBy(tools, host, "")
 			if err != nil {
-				d.add("hosts", statusWarning, "", "%v", err)
+				d.add("hosts", statusWarning, "", "%s", describe(err))
 			}
 			if len(users) == 0 {
 				d.add("hosts", statusWarning, fmt.Sprintf("authwrap setup git --host %s (or docker, terraform, kubectl, cargo, go, pip), or take it out of the profile", shellWord(host)),
@@ -388,7 +403,7 @@ func (d *doctor) checkCargo(listed func(credhelper.Target) (string, bool)) {
 	c := integrate.Cargo{Path: integrate.CargoConfigPath()}
 	regs, err := c.Registries()
 	if err != nil {
-		d.add("cargo", statusProblem, "fix "+c.Path+" by hand", "%v", err)
+		d.add("cargo", statusProblem, "fix "+c.Path+" by hand", "%s", describe(err))
 		return
 	}
 	for name, r := range regs {
@@ -436,7 +451,7 @@ func (d *doctor) checkGit(listed func(credhelper.Target) (string, bool)) {
 		if _, lerr := exec.LookPath("git"); lerr != nil {
 			return // no git here
 		}
-		d.add("git", statusWarning, "", "%v", err)
+		d.add("git", statusWarning, "", "%s", describe(err))
 		return
 	}
 	for _, u := range urls {
@@ -478,7 +493,7 @@ func (d *doctor) checkDocker(listed func(credhelper.Target) (string, bool)) {
 	dk := integrate.Docker{Path: integrate.DockerConfigPath()}
 	helpers, err := dk.CredHelpers()
 	if err != nil {
-		d.add("docker", statusProblem, "fix "+dk.Path+" by hand", "%v", err)
+		d.add("docker", statusProblem, "fix "+dk.Path+" by hand", "%s", describe(err))
 		return
 	}
 	ours := false
@@ -532,7 +547,7 @@ func (d *doctor) checkKubectl(listed func(credhelper.Target) (string, bool)) {
 	kc := integrate.Kubectl{Path: integrate.KubeconfigPath()}
 	uses, err := kc.Contexts()
 	if err != nil {
-		d.add("kubectl", statusWarning, "", "%v", err)
+		d.add("kubectl", statusWarning, "", "%s", describe(err))
 		return
 	}
 	for _, u := range uses {
@@ -556,7 +571,7 @@ func (d *doctor) checkTerraform() {
 	tf := integrate.Terraform{Path: integrate.TerraformConfigPath()}
 	ok, err := tf.HasHelper()
 	if err != nil {
-		d.add("terraform", statusWarning, "", "%v", err)
+		d.add("terraform", statusWarning, "", "%s", describe(err))
 		return
 	}
 	if !ok {

@@ -88,7 +88,7 @@ func (c *DockerCredentialCmd) Run(ctx context.Context, g *Globals) error {
 		err = protocol.ServeDocker(b.Docker(ctx), c.Action, os.Stdin, g.stdout)
 	}
 	if err != nil {
-		protocol.WriteDockerError(g.stdout, err)
+		protocol.WriteDockerError(g.stdout, errors.New(describe(err)))
 		return &exitError{code: 1, err: err, quiet: true}
 	}
 	return nil

@@ -441,10 +441,13 @@ func keptFreshText(st status) string {
 	case st.KeptFreshUntil != nil || st.KeeperPID != 0:
 		text := "yes"
 		if st.KeptFreshUntil != nil {
-			text = "until " + st.KeptFreshUntil.Local().Format("15:04:05") + " unless used again"
+			text = "until " + st.KeptFreshUntil.UTC().Format(time.RFC3339) + " unless used again"
 		}
 		if st.KeeperPID != 0 {
 			text += fmt.Sprintf(" (process %d)", st.KeeperPID)
+		}
+		if st.RefreshFailed != nil {
+			text += ", retrying the refresh that failed"
 		}
 		if st.KeepWarmOff != "" {
 			return text + "; none would start now: " + st.KeepWarmOff

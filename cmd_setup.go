@@ -310,11 +310,13 @@ func (g *Globals) saveGivenBackend(profile string) error {
 	return err
 }
 
-// sessionsElsewhere lists the profiles other than profile with a session
-// in the backend used when --keyring-backend is not given (the config's,
-// else the first that works), when that is another backend, and names it.
-// A backend that cannot be opened or listed without asking (a file
-// keyring's passphrase) counts as holding none.
+// sessionsElsewhere lists the configured profiles other than profile with
+// a session in the backend used when --keyring-backend is not given (the
+// config's, else the first that works), when that is another backend,
+// and names it. A backend that cannot be opened or listed without asking
+// (a file keyring's passphrase) counts as holding none; sessions of
+// profiles the configuration does not name (set by the environment, or
+// another program's test) are not counted.
 func (g *Globals) sessionsElsewhere(profile string) ([]string, string) {
 	cfg, err := config.Load(g.configPath())
 	if err != nil {
@@ -330,7 +332,7 @@ func (g *Globals) sessionsElsewhere(profile string) ([]string, string) {
 		return nil, ""
 	}
 	names, _ := store.Profiles()
-	return slices.DeleteFunc(names, func(n string) bool { return n == profile }), store.Backend
+	return slices.DeleteFunc(names, func(n string) bool { return n == profile || cfg.Profiles[n] == nil }), store.Backend
 }
 
 // bindHost lists host in the profile (with the settings given as flags)

@@ -646,6 +646,9 @@ func (g *Globals) hint(err error) string {
 	case errors.Is(err, flow.ErrAccessDenied), errors.Is(err, flow.ErrExpiredToken):
 		return fmt.Sprintf("run `%s login%s` to try again", selfCommand(), profileArg(cmp.Or(g.resolvedProfile, g.Profile)))
 	case flow.IsTransient(err) && errors.As(err, new(*net.OpError)):
+		if src := g.serverSource(); src != "" {
+			return fmt.Sprintf("is the server up, and is %s right? `%s` checks both", src, g.doctorCommand())
+		}
 		return fmt.Sprintf("is the server up, and is the profile's server right (`%s config list%s` shows api_url or issuer)? %s doctor checks both",
 			selfCommand(), profileArg(cmp.Or(g.resolvedProfile, g.Profile)), selfCommand())
 	case errors.Is(err, syscall.EADDRINUSE):
@@ -660,7 +663,7 @@ func (g *Globals) hint(err error) string {
 // explain is err and its hint on one line, for the places that take one
 // message (cargo's error answer, status's problem).
 func (g *Globals) explain(err error) string {
-	msg := oneLine(err.Error())
+	msg := oneLine(describe(err))
 	if h := g.hint(err); h != "" {
 		msg += ": " + h
 	}
@@ -695,6 +698,37 @@ func (g *Globals) loadConfig() (*config.Config, error) {
 }
 
 // clientSource says where the client ID in use came from, for messages.
+// serverSource names the flag or variable the chosen profile's server
+// came from on this run, or "" when it is the configuration's.
+func (g *Globals) serverSource() string {
+	if g.resolvedProfile != "" && g.resolvedProfile != g.chosenProfile {
+		return "" // the flags and variables did not apply to it
+	}
+	switch {
+	case g.given["api-url"]:
+		return "--api-url"
+	case g.given["issuer"]:
+		return "--issuer"
+	case os.Getenv("AUTHWRAP_API_URL") != "":
+		return "AUTHWRAP_API_URL"
+	case os.Getenv("AUTHWRAP_ISSUER") != "":
+		return "AUTHWRAP_ISSUER"
+	}
+	return ""
+}
+
+// doctorCommand is doctor run for the chosen profile with the server and
+// client given as flags on this run (the variables apply by themselves).
+func (g *Globals) doctorCommand() string {
+	cmd := selfCommand() + profileArg(cmp.Or(g.resolvedProfile, g.Profile)) + " doctor"
+	for _, f := range []struct{ name, value string }{{"client-id", g.ClientID}, {"api-url", g.APIURL}, {"issuer", g.Issuer}} {
+		if g.given[f.name] {
+			cmd += " --" + f.name + " " + shellWord(f.value)
+		}
+	}
+	return cmd
+}
+
 func (g *Globals) clientSource() string {
 	switch {
 	case g.given["client-id"]:
