@@ -22,7 +22,9 @@ func (c *ExecCmd) Help() string {
 // Help gives examples.
 func (c *LoginCmd) Help() string {
 	return `Examples:
+  authwrap login --client-id client_01H...    # the first time: saves the client ID in the profile
   authwrap login
+  authwrap -p staging login --client-id client_01H... --api-url https://api.workos.com
   authwrap login --organization "Acme Corp"   # a user in several WorkOS organizations
   authwrap login --no-browser                 # over SSH: open the URL on any device`
 }

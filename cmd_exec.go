@@ -85,8 +85,8 @@ func (c *ExecCmd) Run(ctx context.Context, g *Globals) error {
 		names = append(names, name)
 	}
 	for _, n := range names {
-		if n == "" || strings.ContainsAny(n, "=,\x00") {
-			return fmt.Errorf("bad variable name %q", n)
+		if !envName(n) {
+			return fmt.Errorf("bad variable name %q: use letters, digits and '_', not starting with a digit", n)
 		}
 		set[n] = s.AccessToken.Reveal()
 	}
@@ -120,6 +120,17 @@ func (c *ExecCmd) Run(ctx context.Context, g *Globals) error {
 	set["AUTHWRAP_TOKEN_URL"] = srv.URL
 	set["AUTHWRAP_TOKEN_URL_AUTH"] = srv.Auth
 	return runChild(path, argv, environ(set))
+}
+
+// envName reports whether n is a name a shell can read back: letters,
+// digits and '_', not starting with a digit (POSIX).
+func envName(n string) bool {
+	for i, c := range n {
+		if !(c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return n != ""
 }
 
 // environ is this process's environment with set laid over it, without

@@ -455,10 +455,10 @@ func helpCommand(err error) string {
 	var pe *kong.ParseError
 	if errors.As(err, &pe) && pe.Context != nil {
 		if n := pe.Context.Selected(); n != nil {
-			return "authwrap " + n.Path()
+			return selfCommand() + " " + n.Path()
 		}
 	}
-	return "authwrap"
+	return selfCommand()
 }
 
 // runCommand runs the parsed command with a context that a signal cancels,

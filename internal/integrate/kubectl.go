@@ -218,6 +218,8 @@ func SetupKubectl(path, cluster, profile, exe, apiVersion string, remove bool) (
 		data, err = fsutil.ReadTrusted(path)
 		if errors.Is(err, fsutil.ErrUntrusted) {
 			return res, fmt.Errorf("the kubeconfig decides which server gets the token: %w", err)
+		} else if errors.Is(err, fs.ErrNotExist) {
+			return res, fmt.Errorf("no kubeconfig at %s (KUBECONFIG, else ~/.kube/config): add the cluster to it first (`kubectl config set-cluster %s --server https://HOST`), then run this again", path, cluster)
 		} else if err != nil {
 			return res, fmt.Errorf("reading the kubeconfig: %w", err)
 		}
