@@ -39,7 +39,9 @@ func (c *LoginCmd) Run(ctx context.Context, g *Globals) error {
 	p, release := g.loginPrompter(!c.NoBrowser)
 	defer release()
 	p.QR = p.QR && !c.NoQR
-	if err := c.confirmReplace(ctx, g, m, p); err != nil {
+	if err := c.confirmReplace(ctx, g, m, p); errors.Is(err, errKept) {
+		return nil
+	} else if err != nil {
 		return err
 	}
 	m.Prompter = p
@@ -113,10 +115,15 @@ func (c *LoginCmd) confirmReplace(ctx context.Context, g *Globals, m *helper.Man
 		}
 	}
 	if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
-		return fmt.Errorf("kept the session of %s (signed in as %s): answer y, or pass --force, to replace it", m.Profile.Name, s.Who())
+		// The answer asked for, not a failure: nothing changed.
+		fmt.Fprintf(p.Out, "authwrap: kept the session of %s (signed in as %s); answer y, or pass --force, to replace it\n", m.Profile.Name, s.Who())
+		return errKept
 	}
 	return nil
 }
+
+// errKept is confirmReplace's "no": login ends at once, with status 0.
+var errKept = errors.New("kept the session")
 
 func orgSuffix(s *helper.Session) string {
 	if s.OrganizationID == "" {

@@ -299,8 +299,8 @@ func TestCtrlCAtReplaceQuestion(t *testing.T) {
 	p = startOnPTY(t, promptEnv(home, srv, "test-passphrase"), "login")
 	p.waitFor("replace that session? [y/N]", 1)
 	p.typeKeys("\x04")
-	if code := p.exitCode(5*time.Second, "Ctrl-D"); code != 1 || !strings.Contains(p.shown(), "kept the session of default") {
-		t.Errorf("exit %d after Ctrl-D, want 1 and the session kept; the terminal showed:\n%s", code, p.shown())
+	if code := p.exitCode(5*time.Second, "Ctrl-D"); code != 0 || !strings.Contains(p.shown(), "kept the session of default") {
+		t.Errorf("exit %d after Ctrl-D, want 0 (the default answer, no) and the session kept; the terminal showed:\n%s", code, p.shown())
 	}
 	sameToken(t, srv, home, token)
 }
