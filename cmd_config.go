@@ -116,10 +116,16 @@ func (c *ConfigUnsetCmd) Run(g *Globals) error {
 	if err != nil {
 		return err
 	}
-	if changed {
-		fmt.Fprintf(g.stderr, "authwrap: removed %s from %s (%s)\n", c.Key, profile, g.configPath())
-		g.keepWarmChanged(c.Key, profile)
+	where := "profile " + profile
+	if s, err := config.FindSetting(c.Key); err == nil && s.Global {
+		where = "the global settings"
 	}
+	if !changed {
+		fmt.Fprintf(g.stderr, "authwrap: %s was not set in %s (%s)\n", c.Key, where, g.configPath())
+		return nil
+	}
+	fmt.Fprintf(g.stderr, "authwrap: removed %s from %s (%s)\n", c.Key, where, g.configPath())
+	g.keepWarmChanged(c.Key, profile)
 	return nil
 }
 
