@@ -80,7 +80,8 @@ func ExampleManager_Token() {
 }
 
 // Logout deletes the stored session; without a Prompter, Token then fails
-// with an error that says what to run.
+// at once with a *NotSignedInError, from which the program words its own
+// hint ("run mycli login").
 func ExampleManager_Logout() {
 	_, opts, cleanup := newExample(authkittest.Config{})
 	defer cleanup()

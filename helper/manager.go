@@ -79,7 +79,7 @@ type Manager struct {
 	// Profile is the profile to serve.
 	Profile Profile
 	// App names the program: in the lines the person sees, the user agent,
-	// the lock directory ("authwrap" when empty). New sets it.
+	// the lock directory. New requires and sets it.
 	App string
 	// Store keeps the session.
 	Store Store
@@ -95,10 +95,12 @@ type Manager struct {
 	Notify func(msg string)
 	// LockDir holds the lock files; $XDG_STATE_HOME/APP when empty.
 	LockDir string
-	// LockWait bounds the wait for the lock; defaultLockWait when zero.
+	// LockWait bounds the wait for the lock (another process signing in
+	// or refreshing); 16 minutes when zero, longer than a device code
+	// lives. Set it after New, before first use.
 	LockWait time.Duration
-	// RefreshTimeout bounds a refresh, retries included;
-	// defaultRefreshTimeout when zero.
+	// RefreshTimeout bounds a refresh, retries included; 20 seconds when
+	// zero. Set it after New, before first use.
 	RefreshTimeout time.Duration
 	// PromptCooldown, when set, stops Token from prompting again for this
 	// long after a sign-in on demand failed (denied, expired, cancelled):
@@ -170,7 +172,11 @@ func newClient(ctx context.Context, app string, p Profile, hc *http.Client) (*fl
 }
 
 // Load returns the stored session if it belongs to this profile's server
-// and client. It never refreshes and never takes the lock.
+// and client. It never refreshes and never takes the lock. With no
+// session it returns a *NotSignedInError (errors.Is ErrNotSignedIn, not
+// ErrNoSession, which is the Store's word); with another server's or
+// client's session, that session and a *NotSignedInError saying whose it
+// is. An unreadable store's error is returned as it is.
 func (m *Manager) Load() (*Session, error) {
 	s, err := m.Store.Load(m.Profile.Name)
 	if errors.Is(err, ErrNoSession) {
@@ -190,7 +196,11 @@ func (m *Manager) notSignedIn(reason string, err error) *NotSignedInError {
 }
 
 // Token returns a session whose access token stays valid for at least
-// minTTL. A fresh stored token is returned without any lock or request.
+// minTTL (DefaultMinTTL for a token used at once). When the server's
+// tokens live less than minTTL, no token could: Token then returns the
+// freshest there is, refreshing only once a token is past the first
+// tenth of its life (see Session.Fresh), so check ValidFor if the work
+// must not outlive it. A fresh stored token is returned without any lock or request.
 // Otherwise, under the profile's lock, it re-reads the store, refreshes
 // (saving the rotated pair before returning it), or signs in when there
 // is no session and a Prompter is set. For a machine identity
@@ -433,7 +443,9 @@ func (m *Manager) SwitchOrganization(ctx context.Context, org string) (*Session,
 
 // Invalidate drops the stored access token if it is tok (a server refused
 // it), keeping the refresh token, so that the next Token refreshes. It
-// never deletes the session.
+// never deletes the session. The stored session then reports Dropped,
+// and its Expiry is in 1970 (no token to expire): check Dropped before
+// showing the expiry.
 func (m *Manager) Invalidate(ctx context.Context, tok flow.Secret) error {
 	unlock, err := m.lock(ctx, nil)
 	if err != nil {

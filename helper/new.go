@@ -26,7 +26,7 @@ type Options struct {
 	// Store keeps sessions; nil opens the first keyring backend that
 	// works here (see Backends), under App.
 	Store Store
-	// StateDir holds the lock files; StateDir(App) when empty.
+	// StateDir holds the lock files; $XDG_STATE_HOME/APP when empty.
 	StateDir string
 	// Prompter shows a sign-in. Nil means NewTerminalPrompter(os.Stderr)
 	// when stderr is a terminal, and otherwise no sign-in on demand:

@@ -57,7 +57,9 @@ func (e *OrganizationChoiceError) Error() string {
 	return "the user belongs to several organizations and none was chosen; nothing was stored"
 }
 
-// Choices lists the offered organizations, one per line: name, then ID.
+// Choices lists the offered organizations, one entry each: the name, two
+// spaces, then the ID ("(no name)" when the server gave none), with
+// control characters made inert.
 func (e *OrganizationChoiceError) Choices() []string {
 	var lines []string
 	for _, o := range e.Offered {

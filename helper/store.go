@@ -605,7 +605,13 @@ type StoreOptions struct {
 	// else $XDG_DATA_HOME/APP/keyring).
 	FileDir string
 	// Passphrase returns the file backend's password; the default reads
-	// APP_FILE_PASSPHRASE or asks on the terminal.
+	// APP_FILE_PASSPHRASE or asks on the controlling terminal (/dev/tty,
+	// even when the program's streams are pipes; Ctrl-C there ends the
+	// question with ErrInterrupted), else fails with ErrNoPassphrase.
+	// Options.NoPrompt does not reach it: a program that must never ask
+	// passes a function that returns ErrNoPassphrase. New takes
+	// APP_FILE_PASSPHRASE out of the environment, so a function of the
+	// program's cannot read it there after New: read it before.
 	Passphrase func(prompt string) (string, error)
 }
 

@@ -27,7 +27,7 @@ import (
 
 // NoBusAddress is the placeholder session bus address set while keyring
 // initialises on a machine without a session bus.
-const NoBusAddress = "authwrap-no-session-bus:"
+const NoBusAddress = "none-no-session-bus:"
 
 // saved holds the variables this package changed and how they were.
 var saved []struct {
