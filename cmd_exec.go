@@ -92,7 +92,9 @@ func (c *ExecCmd) Run(ctx context.Context, g *Globals) error {
 	}
 	// Names only: a keeper the command starts (through authwrap token)
 	// leaves these out of its environment (keeperEnv).
-	set[tokenVarsVar] = strings.Join(names, ",")
+	// An outer exec's names stay listed: its token is in this
+	// environment too.
+	set[tokenVarsVar] = strings.Join(append(slices.DeleteFunc(strings.Split(os.Getenv(tokenVarsVar), ","), func(n string) bool { return n == "" }), names...), ",")
 	if interactive {
 		fmt.Fprintf(g.stderr, "authwrap: starting %s with the token in %s (profile %s); exit the shell to return\n",
 			argv[0], strings.Join(names, ", "), m.Profile.Name)

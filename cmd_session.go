@@ -484,7 +484,7 @@ func expiryText(st status) string {
 	}
 	if f := st.RefreshFailed; f != nil && st.Refreshable {
 		ago := max(time.Since(f.At), 0).Round(time.Second)
-		return fmt.Sprintf("%s; the last refresh failed %s ago: %s; `%s doctor` checks the server)", exp, ago, f.Reason, selfCommand())
+		return fmt.Sprintf("%s; the last refresh failed %s ago: %s; `%s%s doctor` checks the server)", exp, ago, f.Reason, selfCommand(), profileArg(st.Profile))
 	}
 	if st.Refreshable {
 		return exp + "; refreshes automatically)"

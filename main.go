@@ -649,8 +649,8 @@ func (g *Globals) hint(err error) string {
 		if src := g.serverSource(); src != "" {
 			return fmt.Sprintf("is the server up, and is %s right? `%s` checks both", src, g.doctorCommand())
 		}
-		return fmt.Sprintf("is the server up, and is the profile's server right (`%s config list%s` shows api_url or issuer)? %s doctor checks both",
-			selfCommand(), profileArg(cmp.Or(g.resolvedProfile, g.Profile)), selfCommand())
+		return fmt.Sprintf("is the server up, and is the profile's server right (`%s%s config list%s` shows api_url or issuer)? %s doctor checks both",
+			selfCommand(), g.whereArgs(), profileArg(cmp.Or(g.resolvedProfile, g.Profile)), selfCommand())
 	case errors.Is(err, syscall.EADDRINUSE):
 		// Only dev-server listens on a TCP port.
 		return fmt.Sprintf("another program listens on that address (a dev-server started before?): stop it, or let the system pick a free port: `%s dev-server --addr 127.0.0.1:0`", selfCommand())
@@ -717,10 +717,24 @@ func (g *Globals) serverSource() string {
 	return ""
 }
 
+// whereArgs repeats the flags given on this run that say where settings
+// and sessions are (--config, --keyring-backend, --ca-file), for a
+// command a hint prints: run in the same shell, it then looks where this
+// run looked (the variables apply by themselves).
+func (g *Globals) whereArgs() string {
+	var s string
+	for _, f := range []struct{ name, value string }{{"config", g.Config}, {"keyring-backend", g.KeyringBackend}, {"ca-file", g.CAFile}} {
+		if g.given[f.name] {
+			s += " --" + f.name + " " + shellWord(f.value)
+		}
+	}
+	return s
+}
+
 // doctorCommand is doctor run for the chosen profile with the server and
 // client given as flags on this run (the variables apply by themselves).
 func (g *Globals) doctorCommand() string {
-	cmd := selfCommand() + profileArg(cmp.Or(g.resolvedProfile, g.Profile)) + " doctor"
+	cmd := selfCommand() + g.whereArgs() + profileArg(cmp.Or(g.resolvedProfile, g.Profile)) + " doctor"
 	for _, f := range []struct{ name, value string }{{"client-id", g.ClientID}, {"api-url", g.APIURL}, {"issuer", g.Issuer}} {
 		if g.given[f.name] {
 			cmd += " --" + f.name + " " + shellWord(f.value)

@@ -77,14 +77,23 @@ func checkCertEnv() error {
 // checkMissing refuses a missing path that someone else could create
 // between the check and Go's reading it: the nearest directory above it
 // that exists must be one no one else may add to (so /tmp, sticky and
-// open to all, is refused), and the path to it must be safe.
+// open to all, is refused), and the path to it must be safe. A symbolic
+// link on the way whose target does not exist is refused: Go would
+// follow it to wherever it points, once someone creates that.
 func checkMissing(path string) error {
-	for dir := filepath.Dir(path); ; dir = filepath.Dir(dir) {
-		err := fsutil.CheckTrustedDir(dir)
-		if !errors.Is(err, os.ErrNotExist) {
+	for p := path; ; p = filepath.Dir(p) {
+		fi, err := os.Lstat(p)
+		switch {
+		case err == nil && fi.Mode()&os.ModeSymlink != 0:
+			if _, serr := os.Stat(p); serr != nil {
+				return fmt.Errorf("%w: %s is a symbolic link to something that does not exist (yet): whoever creates it decides what is trusted", fsutil.ErrUntrusted, p)
+			}
+			return fsutil.CheckTrustedDir(p)
+		case err == nil:
+			return fsutil.CheckTrustedDir(p)
+		case !errors.Is(err, os.ErrNotExist):
 			return err
-		}
-		if dir == filepath.Dir(dir) {
+		case p == filepath.Dir(p):
 			return nil
 		}
 	}

@@ -424,6 +424,19 @@ func TestUnprivilegedUser(t *testing.T) {
 				t.Errorf("a missing %s under a directory anyone may add to: exit %d, stderr:\n%s", name, r.code, r.stderr)
 			}
 		}
+		// The same through a link of the user's own, in their own
+		// directory, to a place in it that does not exist yet.
+		dangling := filepath.Join(own, "certs-later")
+		if err := os.Symlink(filepath.Join(open, "later"), dangling); err != nil {
+			t.Fatal(err)
+		}
+		_ = os.Lchown(dangling, n, n)
+		for _, v := range []string{"SSL_CERT_FILE=" + filepath.Join(dangling, "ca.pem"), "SSL_CERT_DIR=" + dangling} {
+			name, _, _ := strings.Cut(v, "=")
+			if r := as([]string{v}, "authwrap", "login", "--force"); r.code == 0 || !strings.Contains(r.stderr, name+": not safe to use: "+dangling+" is a symbolic link to something that does not exist") {
+				t.Errorf("a missing %s through a dangling link: exit %d, stderr:\n%s", name, r.code, r.stderr)
+			}
+		}
 		if got := srv.Requests(authkittest.DeviceAuthorization); got != before {
 			t.Errorf("%d sign-ins started with untrusted CA files", got-before)
 		}

@@ -265,6 +265,9 @@ func TestDockerTargetAsDockerdReads(t *testing.T) {
 		{[]string{write("broken.json", []byte(`{"insecure-registries": [`))}, "any.example.com", filepath.Join(dir, "broken.json"), "may be marked insecure in the unparsable"},
 		{[]string{write("broken.conf", []byte("[[registry]\n"))}, "any.example.com", filepath.Join(dir, "broken.conf"), "may be marked insecure in the unparsable"},
 		{[]string{cidr}, "127.0.0.1:5000", "", ""},
+		// An empty daemon.json is an empty configuration to dockerd.
+		{[]string{write("empty.json", []byte("\n  \n"))}, "any.example.com", "", ""},
+		{[]string{write("empty-bom.json", []byte("\xef\xbb\xbf"))}, "any.example.com", "", ""},
 	} {
 		h, err := CanonicalHost(c.host, "https")
 		if err != nil {

@@ -1,6 +1,7 @@
 package credhelper
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -96,7 +97,11 @@ func insecureRegistry(host string, files []string) (src, why string) {
 			}
 			// As dockerd reads it: UTF-8, or UTF-16 after a byte order
 			// mark (what Notepad and PowerShell write).
-			if data, err = bomDecode(data); err != nil || json.Unmarshal(data, &d) != nil {
+			if data, err = bomDecode(data); err != nil {
+				return f, "may be marked insecure in the unparsable"
+			}
+			// An empty file is an empty configuration to dockerd.
+			if data = bytes.TrimSpace(data); len(data) > 0 && json.Unmarshal(data, &d) != nil {
 				return f, "may be marked insecure in the unparsable"
 			}
 			entries = d.Insecure
