@@ -110,6 +110,20 @@ func waitUntil(within time.Duration, cond func() bool) bool {
 	return cond()
 }
 
+// loginWithoutKeeper signs profile in and kills the keeper the sign-in
+// started (as an OOM killer would), so that the next refresh is a
+// command's own and starts the next keeper.
+func loginWithoutKeeper(t *testing.T, env []string, profile string) {
+	t.Helper()
+	login(t, env, profile)
+	k := keeperOf(t, env, profile)
+	if !alive(k.KeeperPID) {
+		t.Fatalf("no keeper after login: %+v", k)
+	}
+	_ = syscall.Kill(k.KeeperPID, syscall.SIGKILL)
+	waitUntil(2*time.Second, func() bool { return !alive(k.KeeperPID) })
+}
+
 func login(t *testing.T, env []string, profile string) {
 	t.Helper()
 	if _, errOut, code := runAuthwrap(t, env, "login", "--profile", profile); code != 0 {
@@ -344,10 +358,7 @@ func TestKeeperAfterExec(t *testing.T) {
 	t.Parallel()
 	const life = 3 * time.Second
 	_, env := warmSetup(t, life, "1m")
-	login(t, env, "default")
-	k := keeperOf(t, env, "default")
-	_ = syscall.Kill(k.KeeperPID, syscall.SIGKILL)
-	waitUntil(2*time.Second, func() bool { return !alive(k.KeeperPID) })
+	loginWithoutKeeper(t, env, "default")
 	// Past the first tenth of the token's life, so --min-ttl 1m refreshes.
 	time.Sleep(life / 5)
 	// exec keeps the file keyring's passphrase from the command: it is
@@ -362,7 +373,7 @@ func TestKeeperAfterExec(t *testing.T) {
 		"--", "sh", "-c", `test -n "$MYTOK" && AUTHWRAP_FILE_PASSPHRASE=$PASS authwrap token --min-ttl 1m >/dev/null`); code != 0 {
 		t.Fatalf("exec: %s", errOut)
 	}
-	k = keeperOf(t, env, "default")
+	k := keeperOf(t, env, "default")
 	if !alive(k.KeeperPID) {
 		t.Fatalf("no keeper after the command refreshed: %+v", k)
 	}
@@ -394,17 +405,14 @@ func TestKeeperOfAnotherProfile(t *testing.T) {
 			t.Fatalf("config set %s: %s", kv[0], errOut)
 		}
 	}
-	login(t, env, "b")
-	k := keeperOf(t, env, "b")
-	_ = syscall.Kill(k.KeeperPID, syscall.SIGKILL)
-	waitUntil(2*time.Second, func() bool { return !alive(k.KeeperPID) })
+	loginWithoutKeeper(t, env, "b")
 	time.Sleep(life + 1500*time.Millisecond) // expired: git's helper refreshes b's session, and starts its keeper
 	get := exec.Command("sh", "-c", `printf 'protocol=https\nhost=git.b.test\n\n' | authwrap git-credential get`)
 	get.Env = append(env[:len(env):len(env)], "AUTHWRAP_API_URL=http://127.0.0.1:9")
 	if out, err := get.CombinedOutput(); err != nil || !bytes.Contains(out, []byte("password=")) {
 		t.Fatalf("git-credential get for b's host: %v: %s", err, bytes.ReplaceAll(out, []byte("password="), []byte("[password]")))
 	}
-	k = keeperOf(t, env, "b")
+	k := keeperOf(t, env, "b")
 	if !alive(k.KeeperPID) {
 		t.Fatalf("no keeper for b after its refresh: %+v", k)
 	}
@@ -427,17 +435,11 @@ func TestKeeperSurvivesHangup(t *testing.T) {
 	t.Parallel()
 	const life = 3 * time.Second
 	_, env := warmSetup(t, life, "1m")
-	login(t, env, "default")
-	k := keeperOf(t, env, "default")
-	if !alive(k.KeeperPID) {
-		t.Fatalf("no keeper after login: %+v", k)
-	}
-	_ = syscall.Kill(k.KeeperPID, syscall.SIGKILL)
-	waitUntil(2*time.Second, func() bool { return !alive(k.KeeperPID) })
+	loginWithoutKeeper(t, env, "default")
 	time.Sleep(life + 1500*time.Millisecond) // expired: exec refreshes, and starts a keeper
 	p := startOnPTY(t, append(env[:len(env):len(env)], "TERM=xterm"), "exec", "--", "sh", "-c", "echo ready >&2; sleep 30")
 	p.waitFor("ready", 1)
-	k = keeperOf(t, env, "default")
+	k := keeperOf(t, env, "default")
 	if !alive(k.KeeperPID) {
 		t.Fatalf("no keeper after exec refreshed: %+v", k)
 	}
