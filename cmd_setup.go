@@ -318,13 +318,13 @@ func (g *Globals) configArg() string {
 	return ""
 }
 
-// sessionsElsewhere lists the configured profiles other than profile with
-// a session in the backend used when --keyring-backend is not given (the
-// config's, else the first that works), when that is another backend,
-// and names it. A backend that cannot be opened or listed without asking
-// (a file keyring's passphrase) counts as holding none; sessions of
-// profiles the configuration does not name (set by the environment, or
-// another program's test) are not counted.
+// sessionsElsewhere lists the configured profiles other than profile
+// whose session (of their server and client) is in the backend used when
+// --keyring-backend is not given (the config's, else the first that
+// works), when that is another backend, and names it. A backend that
+// cannot be opened or read without asking (a file keyring's passphrase)
+// counts as holding none; sessions no configured profile would use (set
+// up by the environment, or left by another configuration) do not count.
 func (g *Globals) sessionsElsewhere(profile string) ([]string, string) {
 	cfg, err := config.Load(g.configPath())
 	if err != nil {
@@ -340,7 +340,19 @@ func (g *Globals) sessionsElsewhere(profile string) ([]string, string) {
 		return nil, ""
 	}
 	names, _ := store.Profiles()
-	return slices.DeleteFunc(names, func(n string) bool { return n == profile || cfg.Profiles[n] == nil }), store.Backend
+	return slices.DeleteFunc(names, func(n string) bool {
+		if n == profile || cfg.Profiles[n] == nil {
+			return true
+		}
+		// Only a session the profile would find counts: its server's
+		// and client's (not one another configuration left behind).
+		e, err := cfg.Resolve(n, helper.Profile{})
+		if err != nil {
+			return true
+		}
+		s, err := store.Load(n)
+		return err != nil || s.Server != e.Server() || s.ClientID != e.ClientID
+	}), store.Backend
 }
 
 // bindHost lists host in the profile (with the settings given as flags)
