@@ -280,6 +280,8 @@ func (d *doctor) checkSession(e *config.Entry, store *helper.KeyringStore, keys 
 	}
 	lastFailure, failed := m.LastRefreshFailure()
 	switch {
+	case s.Dropped() && failed:
+		d.add("session", statusOK, "", "%s signed in; no cached access token", s.Who())
 	case s.Dropped():
 		d.add("session", statusOK, "", "%s signed in; no cached access token, the next use refreshes", s.Who())
 	case s.ValidFor(0):

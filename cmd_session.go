@@ -470,9 +470,17 @@ func keptFreshText(st status) string {
 
 // expiryText says when the access token expires, and what happens then.
 func expiryText(st status) string {
+	failed := ""
+	if f := st.RefreshFailed; f != nil && st.Refreshable {
+		failed = fmt.Sprintf("the last refresh failed %s ago: %s; `%s%s doctor` checks the server",
+			max(time.Since(f.At), 0).Round(time.Second), f.Reason, selfCommand(), profileArg(st.Profile))
+	}
 	if st.Dropped {
-		if !st.Refreshable {
+		switch {
+		case !st.Refreshable:
 			return "no cached access token, and no refresh token: sign in again"
+		case failed != "":
+			return "no cached access token (it was refused and dropped); " + failed
 		}
 		return "no cached access token (it was refused and dropped); the next use refreshes"
 	}
@@ -482,9 +490,8 @@ func expiryText(st status) string {
 	} else {
 		exp += " (in " + time.Until(*st.Expires).Round(time.Second).String()
 	}
-	if f := st.RefreshFailed; f != nil && st.Refreshable {
-		ago := max(time.Since(f.At), 0).Round(time.Second)
-		return fmt.Sprintf("%s; the last refresh failed %s ago: %s; `%s%s doctor` checks the server)", exp, ago, f.Reason, selfCommand(), profileArg(st.Profile))
+	if failed != "" {
+		return exp + "; " + failed + ")"
 	}
 	if st.Refreshable {
 		return exp + "; refreshes automatically)"
