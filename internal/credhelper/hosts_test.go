@@ -280,6 +280,7 @@ func TestDockerTargetAsDockerdReads(t *testing.T) {
 
 	home := t.TempDir()
 	t.Setenv("HOME", home)
+	t.Setenv("USERPROFILE", home) // the home directory on Windows
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
 	desktop := filepath.Join(home, ".docker", "daemon.json")
 	if err := os.MkdirAll(filepath.Dir(desktop), 0o700); err != nil {
