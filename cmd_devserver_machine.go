@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/authwrap/authwrap/flow/authkittest"
+	"github.com/authwrap/authwrap/internal/integrate"
 )
 
 // DevMachine are dev-server's flags for one M2M application, so that a
@@ -40,5 +41,5 @@ func (d DevMachine) announce(g *Globals, url string) {
 	}
 	fmt.Fprintf(g.stderr, "authwrap dev-server: M2M application %s (organization %s) gets tokens with its secret from %s:\n"+
 		"  AUTHWRAP_CLIENT_SECRET=\"$(cat %s)\" %s login --issuer %s --client-id %s --profile ci\n",
-		d.MachineID, d.MachineOrg, d.MachineSecretFile, shellWord(d.MachineSecretFile), selfCommand(), url, d.MachineID)
+		d.MachineID, d.MachineOrg, d.MachineSecretFile, integrate.ShellWord(d.MachineSecretFile), selfCommand(), url, d.MachineID)
 }

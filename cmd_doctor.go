@@ -144,7 +144,7 @@ func (d *doctor) checkConfig() (*config.Config, *config.Entry) {
 	cfg, err := g.loadConfig()
 	switch {
 	case errors.Is(err, fsutil.ErrUntrusted) && errors.Is(err, config.ErrConfig):
-		d.add("config", statusProblem, "chmod go-w "+shellWord(path)+" (and its directory), or move it to a directory of your own",
+		d.add("config", statusProblem, "chmod go-w "+integrate.ShellWord(path)+" (and its directory), or move it to a directory of your own",
 			"%s", strings.TrimPrefix(err.Error(), config.ErrConfig.Error()+": "))
 		return nil, nil
 	case err != nil:
@@ -278,18 +278,19 @@ func (d *doctor) checkSession(e *config.Entry, store *helper.KeyringStore, keys 
 		d.add("session", statusProblem, fix, "%s", describe(err))
 		return
 	}
+	// After a failed refresh, the line below says so instead of promising.
 	lastFailure, failed := m.LastRefreshFailure()
+	refreshes := ", the next use refreshes it"
+	if failed {
+		refreshes = ""
+	}
 	switch {
-	case s.Dropped() && failed:
-		d.add("session", statusOK, "", "%s signed in; no cached access token", s.Who())
 	case s.Dropped():
-		d.add("session", statusOK, "", "%s signed in; no cached access token, the next use refreshes", s.Who())
+		d.add("session", statusOK, "", "%s signed in; no cached access token%s", s.Who(), refreshes)
 	case s.ValidFor(0):
 		d.add("session", statusOK, "", "%s signed in; the access token is valid for %s", s.Who(), time.Until(s.Expiry).Round(time.Second))
-	case !s.RefreshToken.IsZero() && failed:
-		d.add("session", statusOK, "", "%s signed in; the access token expired", s.Who())
 	case !s.RefreshToken.IsZero():
-		d.add("session", statusOK, "", "%s signed in; the access token expired and the next use refreshes it", s.Who())
+		d.add("session", statusOK, "", "%s signed in; the access token expired%s", s.Who(), refreshes)
 	default:
 		d.add("session", statusProblem, login, "%s: the access token expired and there is no refresh token", s.Who())
 	}
@@ -345,21 +346,7 @@ func profileArg(name string) string {
 	if name == "" || name == helper.DefaultProfile {
 		return ""
 	}
-	return " --profile " + shellWord(name)
-}
-
-// shellWord is s as one word for sh in a fix: line, quoted as
-// integrate.LinkHint quotes its paths: as it is when it is a plain word
-// (a host, a URL, a simple name), else in single quotes. Names in fix:
-// lines come from other programs' files (a kubeconfig's cluster, cargo's
-// registry, docker's and git's keys): pasted into a shell, the line must
-// run the command it says, with that name as one argument, and nothing
-// else.
-func shellWord(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./+:@%") == "" {
-		return s
-	}
-	return integrate.ShellQuote(s)
+	return " --profile " + integrate.ShellWord(name)
 }
 
 // checkTools compares what each tool's configuration sends to authwrap
@@ -385,7 +372,7 @@ func (d *doctor) checkTools(cfg *config.Config) {
 				d.add("hosts", statusWarning, "", "%s", describe(err))
 			}
 			if len(users) == 0 {
-				d.add("hosts", statusWarning, fmt.Sprintf("authwrap setup git --host %s (or docker, terraform, kubectl, cargo, go, pip), or take it out of the profile", shellWord(host)),
+				d.add("hosts", statusWarning, fmt.Sprintf("authwrap setup git --host %s (or docker, terraform, kubectl, cargo, go, pip), or take it out of the profile", integrate.ShellWord(host)),
 					"%s is in profile %s, but no tool asks authwrap for it", host, e.Name)
 				continue
 			}
@@ -409,7 +396,7 @@ func (d *doctor) checkCargo(listed func(credhelper.Target) (string, bool)) {
 		return
 	}
 	for name, r := range regs {
-		fix := fmt.Sprintf("authwrap setup cargo --registry %s --index %s (or --remove)", shellWord(name), shellWord(r.Index))
+		fix := fmt.Sprintf("authwrap setup cargo --registry %s --index %s (or --remove)", integrate.ShellWord(name), integrate.ShellWord(r.Index))
 		t, err := credhelper.ParseTargetURL(protocol.CargoIndexURL(r.Index))
 		p, ok := listed(t)
 		switch {
@@ -459,14 +446,14 @@ func (d *doctor) checkGit(listed func(credhelper.Target) (string, bool)) {
 	for _, u := range urls {
 		t, err := credhelper.ParseTargetURL(u)
 		if err != nil {
-			d.add("git", statusProblem, "authwrap setup git --host "+shellWord(u)+" --remove", "git sends %s to authwrap, which refuses it: %v", u, err)
+			d.add("git", statusProblem, "authwrap setup git --host "+integrate.ShellWord(u)+" --remove", "git sends %s to authwrap, which refuses it: %v", u, err)
 			continue
 		}
 		if p, ok := listed(t); ok {
 			d.add("git", statusOK, "", "git asks authwrap for %s (profile %s)", u, p)
 			d.checkGitHelperPath(u, t.Host)
 		} else {
-			d.add("git", statusProblem, fmt.Sprintf("authwrap setup git --host %s (or --remove to stop git asking)", shellWord(t.Host)),
+			d.add("git", statusProblem, fmt.Sprintf("authwrap setup git --host %s (or --remove to stop git asking)", integrate.ShellWord(t.Host)),
 				"git asks authwrap for %s, but no profile lists %s: git gets no token", u, t.Host)
 		}
 	}
@@ -486,7 +473,7 @@ func (d *doctor) checkGitHelperPath(url, host string) {
 			continue
 		}
 		if _, err := os.Stat(path); err != nil {
-			d.add("git", statusProblem, "authwrap setup git --host "+shellWord(host), "git runs %s for %s, which is not there any more", path, url)
+			d.add("git", statusProblem, "authwrap setup git --host "+integrate.ShellWord(host), "git runs %s for %s, which is not there any more", path, url)
 		}
 	}
 }
@@ -508,7 +495,7 @@ func (d *doctor) checkDocker(listed func(credhelper.Target) (string, bool)) {
 		if p, ok := listed(t); err == nil && ok {
 			d.add("docker", statusOK, "", "docker asks authwrap for %s (profile %s)", reg, p)
 		} else {
-			d.add("docker", statusProblem, fmt.Sprintf("authwrap setup docker --registry %s (or --remove)", shellWord(reg)),
+			d.add("docker", statusProblem, fmt.Sprintf("authwrap setup docker --registry %s (or --remove)", integrate.ShellWord(reg)),
 				"docker asks authwrap for %s (%s), but no profile lists it: docker gets no credentials", reg, dk.Path)
 		}
 	}
@@ -553,7 +540,7 @@ func (d *doctor) checkKubectl(listed func(credhelper.Target) (string, bool)) {
 		return
 	}
 	for _, u := range uses {
-		fix := "authwrap setup kubectl --cluster " + shellWord(u.Cluster)
+		fix := "authwrap setup kubectl --cluster " + integrate.ShellWord(u.Cluster)
 		t, err := credhelper.ParseTargetURL(u.Server)
 		p, ok := listed(t)
 		switch {

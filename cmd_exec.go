@@ -67,7 +67,7 @@ func (c *ExecCmd) Run(ctx context.Context, g *Globals) error {
 		return err
 	}
 	defer release()
-	g.warnUnmetMinTTL(c.MinTTL, 5*time.Minute, s) // the tag's default
+	g.warnUnmetMinTTL(c.MinTTL, s)
 	set := map[string]string{
 		"AUTHWRAP_PROFILE":          m.Profile.Name,
 		"AUTHWRAP_TOKEN_EXPIRES_AT": s.Expiry.UTC().Format(time.RFC3339),
@@ -91,10 +91,13 @@ func (c *ExecCmd) Run(ctx context.Context, g *Globals) error {
 		set[n] = s.AccessToken.Reveal()
 	}
 	// Names only: a keeper the command starts (through authwrap token)
-	// leaves these out of its environment (keeperEnv).
-	// An outer exec's names stay listed: its token is in this
-	// environment too.
-	set[tokenVarsVar] = strings.Join(append(slices.DeleteFunc(strings.Split(os.Getenv(tokenVarsVar), ","), func(n string) bool { return n == "" }), names...), ",")
+	// leaves these out of its environment (keeperEnv). An outer exec's
+	// names stay listed: its token is in this environment too.
+	listed := names
+	if outer := os.Getenv(tokenVarsVar); outer != "" {
+		listed = append(strings.Split(outer, ","), names...)
+	}
+	set[tokenVarsVar] = strings.Join(listed, ",")
 	if interactive {
 		fmt.Fprintf(g.stderr, "authwrap: starting %s with the token in %s (profile %s); exit the shell to return\n",
 			argv[0], strings.Join(names, ", "), m.Profile.Name)

@@ -256,7 +256,7 @@ func (c *SetupGoCmd) goEnv(g *Globals, t credhelper.Target) error {
 	module, _, _ := strings.Cut(t.Host, ":") // module paths have no port
 	if !c.Write {
 		fmt.Fprintf(g.stdout, "go env -w 'GOAUTH=netrc;%s' GOPRIVATE=%s GONOSUMDB=%s\n", goauth, module, module)
-		fmt.Fprintf(g.stderr, "authwrap: run the line above (it replaces GOAUTH, GOPRIVATE and GONOSUMDB), or `%s%s setup go --host %s --write` to add to them\n", selfCommand(), profileArg(g.Profile), shellWord(c.Host))
+		fmt.Fprintf(g.stderr, "authwrap: run the line above (it replaces GOAUTH, GOPRIVATE and GONOSUMDB), or `%s%s setup go --host %s --write` to add to them\n", selfCommand(), profileArg(g.Profile), integrate.ShellWord(c.Host))
 		return nil
 	}
 	cur, err := integrate.GoEnvGet("GOAUTH")

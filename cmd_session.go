@@ -171,7 +171,7 @@ func (c *TokenCmd) Run(ctx context.Context, g *Globals) error {
 		return err
 	}
 	release()
-	g.warnUnmetMinTTL(c.MinTTL, 30*time.Second, s) // the tag's default
+	g.warnUnmetMinTTL(c.MinTTL, s)
 	if c.JSON {
 		return safetext.NewJSONEncoder(g.stdout).Encode(struct {
 			Token     string    `json:"token"`

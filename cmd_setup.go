@@ -300,7 +300,7 @@ func (g *Globals) saveGivenBackend(profile string) error {
 	}
 	if others, was := g.sessionsElsewhere(profile); len(others) > 0 {
 		fmt.Fprintf(g.stderr, "authwrap: note: keyring_backend = %s is not saved: it is every profile's setting, and %s keep their sessions in the %s keyring; with profile %s, give --keyring-backend %s (or AUTHWRAP_KEYRING_BACKEND=%s) each time, or move every profile with `%s%s config set keyring_backend %s` (they sign in again)\n",
-			g.KeyringBackend, strings.Join(others, ", "), was, profile, g.KeyringBackend, g.KeyringBackend, selfCommand(), g.configArg(), g.KeyringBackend)
+			g.KeyringBackend, strings.Join(others, ", "), was, profile, g.KeyringBackend, g.KeyringBackend, selfCommand(), g.givenArgs("config"), g.KeyringBackend)
 		return nil
 	}
 	changed, err := config.Set(g.configPath(), "", "keyring_backend", g.KeyringBackend)
@@ -308,14 +308,6 @@ func (g *Globals) saveGivenBackend(profile string) error {
 		fmt.Fprintf(g.stderr, "authwrap: saved keyring_backend = %s (%s)\n", g.KeyringBackend, g.configPath())
 	}
 	return err
-}
-
-// configArg repeats --config when it was given on this run.
-func (g *Globals) configArg() string {
-	if g.given["config"] {
-		return " --config " + shellWord(g.Config)
-	}
-	return ""
 }
 
 // sessionsElsewhere lists the configured profiles other than profile

@@ -32,6 +32,7 @@ import (
 	"github.com/authwrap/authwrap/internal/config"
 	"github.com/authwrap/authwrap/internal/fsutil"
 	"github.com/authwrap/authwrap/internal/httplog"
+	"github.com/authwrap/authwrap/internal/integrate"
 	"github.com/authwrap/authwrap/internal/safetext"
 	"github.com/authwrap/authwrap/internal/term"
 )
@@ -625,7 +626,7 @@ func (g *Globals) hint(err error) string {
 		var one *helper.OrganizationNameError
 		errors.As(err, &one)
 		if one.Current != "" {
-			return fmt.Sprintf("name the organization by its ID: `%s config set%s organization %s` keeps the one the sign-in landed in", selfCommand(), profileArg(cmp.Or(g.resolvedProfile, g.Profile)), shellWord(one.Current))
+			return fmt.Sprintf("name the organization by its ID: `%s config set%s organization %s` keeps the one the sign-in landed in", selfCommand(), profileArg(cmp.Or(g.resolvedProfile, g.Profile)), integrate.ShellWord(one.Current))
 		}
 		return fmt.Sprintf("name the organization by its ID (org_...): `%s switch-org ORG_ID`", selfCommand())
 	case errors.As(err, new(*helper.NotSignedInError)):
@@ -697,7 +698,6 @@ func (g *Globals) loadConfig() (*config.Config, error) {
 	return config.Load(g.configPath())
 }
 
-// clientSource says where the client ID in use came from, for messages.
 // serverSource names the flag or variable the chosen profile's server
 // came from on this run, or "" when it is the configuration's.
 func (g *Globals) serverSource() string {
@@ -717,32 +717,32 @@ func (g *Globals) serverSource() string {
 	return ""
 }
 
-// whereArgs repeats the flags given on this run that say where settings
-// and sessions are (--config, --keyring-backend, --ca-file), for a
-// command a hint prints: run in the same shell, it then looks where this
-// run looked (the variables apply by themselves).
-func (g *Globals) whereArgs() string {
+// givenArgs repeats those of the named global flags that were given on
+// this run, for a command a hint prints: run in the same shell, it then
+// sees what this run saw (the variables apply by themselves).
+func (g *Globals) givenArgs(names ...string) string {
+	values := map[string]string{"config": g.Config, "keyring-backend": g.KeyringBackend, "ca-file": g.CAFile,
+		"client-id": g.ClientID, "api-url": g.APIURL, "issuer": g.Issuer}
 	var s string
-	for _, f := range []struct{ name, value string }{{"config", g.Config}, {"keyring-backend", g.KeyringBackend}, {"ca-file", g.CAFile}} {
-		if g.given[f.name] {
-			s += " --" + f.name + " " + shellWord(f.value)
+	for _, n := range names {
+		if g.given[n] {
+			s += " --" + n + " " + integrate.ShellWord(values[n])
 		}
 	}
 	return s
 }
 
+// whereArgs repeats the flags that say where settings and sessions are.
+func (g *Globals) whereArgs() string { return g.givenArgs("config", "keyring-backend", "ca-file") }
+
 // doctorCommand is doctor run for the chosen profile with the server and
-// client given as flags on this run (the variables apply by themselves).
+// client given as flags on this run.
 func (g *Globals) doctorCommand() string {
-	cmd := selfCommand() + g.whereArgs() + profileArg(cmp.Or(g.resolvedProfile, g.Profile)) + " doctor"
-	for _, f := range []struct{ name, value string }{{"client-id", g.ClientID}, {"api-url", g.APIURL}, {"issuer", g.Issuer}} {
-		if g.given[f.name] {
-			cmd += " --" + f.name + " " + shellWord(f.value)
-		}
-	}
-	return cmd
+	return selfCommand() + g.whereArgs() + profileArg(cmp.Or(g.resolvedProfile, g.Profile)) + " doctor" +
+		g.givenArgs("client-id", "api-url", "issuer")
 }
 
+// clientSource says where the client ID in use came from, for messages.
 func (g *Globals) clientSource() string {
 	switch {
 	case g.given["client-id"]:
@@ -941,15 +941,13 @@ func (g *Globals) tokenOnDemand(ctx context.Context, m *helper.Manager, minTTL t
 // server's tokens live: Token then hands out the freshest there is and
 // refreshes only after a token's first tenth of life (Session.Fresh),
 // which would otherwise happen silently.
-// def is the command's default --min-ttl, named as such when it is the
-// one that cannot be met.
-func (g *Globals) warnUnmetMinTTL(minTTL, def time.Duration, s *helper.Session) {
+func (g *Globals) warnUnmetMinTTL(minTTL time.Duration, s *helper.Session) {
 	life := s.Expiry.Sub(s.Issued)
 	if s.Issued.IsZero() || life <= 0 || minTTL <= life {
 		return
 	}
 	asked := "--min-ttl " + minTTL.String()
-	if minTTL == def {
+	if !g.given["min-ttl"] {
 		asked += " (the default)"
 	}
 	fmt.Fprintf(g.stderr, "authwrap: warning: tokens from this server live %s; %s cannot be met: a token is refreshed once past the first tenth of its life (%s), and the new one lives %s\n",

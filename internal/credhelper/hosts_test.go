@@ -186,7 +186,7 @@ func TestDockerTarget(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := insecureRegistrySource(c, files); got != want {
+		if got, _ := insecureRegistry(c, files); got != want {
 			t.Errorf("%s: marked insecure by %q, want %q", host, got, want)
 		}
 	}

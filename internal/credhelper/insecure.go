@@ -67,13 +67,6 @@ func InsecureRegistryFiles() []string {
 	return files
 }
 
-// insecureRegistrySource names the file among files that marks host
-// (canonical host[:port]) insecure, or "" when none does.
-func insecureRegistrySource(host string, files []string) string {
-	src, _ := insecureRegistry(host, files)
-	return src
-}
-
 // insecureRegistry names the file among files that marks host (canonical
 // host[:port]) insecure, or that could not be read as its program reads
 // it (so it may), and says which; "" when none does. Loopback hosts are

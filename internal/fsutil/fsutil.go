@@ -79,7 +79,11 @@ func CheckTrusted(path string) error {
 // file) and compared with what the walk saw (device and inode), and the
 // contents are read from it. Swapping the file or a link between the
 // check and the read gets an error, never the other file's contents.
-func ReadTrusted(path string) ([]byte, error) {
+func ReadTrusted(path string) ([]byte, error) { return readTrusted(path, false) }
+
+// readTrusted is ReadTrusted; with secret set it also refuses, on the
+// descriptor and before reading, a file others may read (ReadPrivate).
+func readTrusted(path string, secret bool) ([]byte, error) {
 	real, fi, err := walkTrusted(path)
 	if err != nil {
 		return nil, err
@@ -104,6 +108,15 @@ func ReadTrusted(path string) ([]byte, error) {
 	}
 	if err := checkSecurity(real, f); err != nil {
 		return nil, err
+	}
+	if secret {
+		if _, ok := ownerOf(ofi); ok && ofi.Mode().Perm()&0o044 != 0 {
+			return nil, fmt.Errorf("%w: %s may be read by other users (mode %s): run `chmod 600 %s`", ErrUntrusted, path, octal(ofi), path)
+		}
+		// Windows: the access list must let no one else read it.
+		if err := checkPrivateSecurity(real, f); err != nil {
+			return nil, err
+		}
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxTrustedSize+1))
 	if err != nil {
@@ -388,21 +401,4 @@ func judgeStep(p string, fi os.FileInfo, home string) error {
 // ReadPrivate reads a file that holds a secret (a client secret): as
 // ReadTrusted, and it also refuses one that its group or other users may
 // read, where the system keeps such modes.
-func ReadPrivate(path string) ([]byte, error) {
-	data, err := ReadTrusted(path)
-	if err != nil {
-		return nil, err
-	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if _, ok := ownerOf(fi); ok && fi.Mode().Perm()&0o044 != 0 {
-		return nil, fmt.Errorf("%w: %s may be read by other users (mode %s): run `chmod 600 %s`", ErrUntrusted, path, octal(fi), path)
-	}
-	// Windows: the access list must let no one else read it.
-	if err := checkPrivateSecurity(path); err != nil {
-		return nil, err
-	}
-	return data, nil
-}
+func ReadPrivate(path string) ([]byte, error) { return readTrusted(path, true) }

@@ -9,4 +9,4 @@ import "os"
 func checkSecurity(path string, f *os.File) error { return nil }
 
 // checkPrivateSecurity returns nil: ReadPrivate judges the mode bits.
-func checkPrivateSecurity(path string) error { return nil }
+func checkPrivateSecurity(path string, f *os.File) error { return nil }

@@ -58,8 +58,8 @@ func checkSecurity(path string, f *os.File) error {
 // checkPrivateSecurity is checkSecurity for a file that holds a secret:
 // no one but this user and the accounts that control the system anyway
 // may read it either.
-func checkPrivateSecurity(path string) error {
-	return judgeFileSecurity(path, nil, writeAccess|readAccess)
+func checkPrivateSecurity(path string, f *os.File) error {
+	return judgeFileSecurity(path, f, writeAccess|readAccess)
 }
 
 // judgeFileSecurity judges the owner and the access entries (those

@@ -21,6 +21,18 @@ func HelperCommand(exe, profile string) string {
 // ShellQuote quotes s as one word for sh.
 func ShellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
+// ShellWord is s as one word for sh: as it is when it is a plain word (a
+// host, a URL, a simple name), else quoted. Names in hints come from
+// other programs' files and from the command line: pasted into a shell,
+// the line must run the command it says, with that name as one argument,
+// and nothing else.
+func ShellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./+:@%") == "" {
+		return s
+	}
+	return ShellQuote(s)
+}
+
 // Git is git's global configuration (git config --global).
 type Git struct{}
 

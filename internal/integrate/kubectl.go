@@ -186,15 +186,6 @@ type KubeSetup struct {
 	Changed bool
 }
 
-// shellArg is s as one shell word: as it is when it is a plain name, else
-// quoted.
-func shellArg(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./+:@%") == "" {
-		return s
-	}
-	return ShellQuote(s)
-}
-
 // SetupKubectl adds (or, with remove, removes) a kubeconfig user that runs
 // `EXE kubectl-credential` with provideClusterInfo (so the plugin learns
 // which server kubectl talks to and answers only for a bound one), and a
@@ -228,7 +219,7 @@ func SetupKubectl(path, cluster, profile, exe, apiVersion string, remove bool) (
 		if errors.Is(err, fsutil.ErrUntrusted) {
 			return res, fmt.Errorf("the kubeconfig decides which server gets the token: %w", err)
 		} else if errors.Is(err, fs.ErrNotExist) {
-			return res, fmt.Errorf("no kubeconfig at %s (KUBECONFIG, else ~/.kube/config): add the cluster to it first (`kubectl config set-cluster %s --server https://HOST`), then run this again", path, shellArg(cluster))
+			return res, fmt.Errorf("no kubeconfig at %s (KUBECONFIG, else ~/.kube/config): add the cluster to it first (`kubectl config set-cluster %s --server https://HOST`), then run this again", path, ShellWord(cluster))
 		} else if err != nil {
 			return res, fmt.Errorf("reading the kubeconfig: %w", err)
 		}

@@ -46,14 +46,5 @@ func linkHint(goos, exe, dir, name string, dirExists bool) string {
 		}
 		return hint
 	}
-	return "mkdir -p " + shQuote(dir) + " && ln -s " + shQuote(exe) + " " + shQuote(dir+"/"+name)
-}
-
-// shQuote is ShellQuote, left out where a word needs no quoting (a hint
-// a person reads).
-func shQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./+:@%") == "" {
-		return s
-	}
-	return ShellQuote(s)
+	return "mkdir -p " + ShellWord(dir) + " && ln -s " + ShellWord(exe) + " " + ShellWord(dir+"/"+name)
 }
