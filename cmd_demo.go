@@ -24,7 +24,7 @@ type DemoCmd struct {
 // Run starts a local server and throwaway storage, then runs login,
 // token and status against them, and removes everything it made.
 func (c *DemoCmd) Run(ctx context.Context, g *Globals) error {
-	cfg := authkittest.Config{Interval: time.Second}
+	cfg := authkittest.Config{AppName: app + " dev app", Interval: time.Second}
 	if c.AutoApprove {
 		cfg.AutoApprove = 2 * time.Second
 	}

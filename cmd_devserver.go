@@ -43,7 +43,7 @@ func (c *DevServerCmd) Run(ctx context.Context, g *Globals) error {
 	if err != nil {
 		return err
 	}
-	srv, err := authkittest.Listen(c.Addr, authkittest.Config{
+	srv, err := authkittest.Listen(c.Addr, authkittest.Config{AppName: app + " dev app",
 		ClientID: clientID, Interval: c.Interval, CodeTTL: c.CodeTTL,
 		AccessTokenTTL: c.AccessTokenTTL, RefreshGrace: grace, AutoApprove: c.AutoApprove, Latency: c.Latency,
 		OrganizationSelection: c.ChooseOrg, Machines: machines,

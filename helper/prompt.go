@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -59,12 +61,15 @@ type TerminalPrompter struct {
 	// nil means no one can be asked.
 	Input *os.File
 	// App starts every line ("mycli: your one-time code is ..."); New sets
-	// it to Options.App when empty ("authwrap" when still empty).
+	// it to Options.App when empty; still empty, the running program's
+	// file name is used.
 	App string
 }
 
 // prefix starts each line the prompt writes.
-func (t *TerminalPrompter) prefix() string { return cmp.Or(t.App, defaultApp) + ": " }
+func (t *TerminalPrompter) prefix() string {
+	return cmp.Or(t.App, strings.TrimSuffix(filepath.Base(os.Args[0]), ".exe")) + ": "
+}
 
 // Prompt implements Prompter.
 func (t *TerminalPrompter) Prompt(ctx context.Context, s SignIn) func(error) {

@@ -29,7 +29,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /device/decide", s.page(s.handleDecide))
 	mux.HandleFunc("GET /_authkittest/stats", s.handleStats)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		page(w, http.StatusOK, "authwrap local AuthKit server",
+		page(w, http.StatusOK, "local AuthKit server",
 			"This server speaks WorkOS AuthKit CLI Auth for local testing.", "")
 	})
 	return mux

@@ -38,7 +38,7 @@ type Config struct {
 	// ClientID is the only client the server accepts; others get
 	// invalid_client. Default DefaultClientID.
 	ClientID string
-	// AppName is shown on the verification page. Default "authwrap dev app".
+	// AppName is shown on the verification page. Default "dev app".
 	AppName string
 	// Interval is the polling interval sent with each code. Default 5s.
 	Interval time.Duration
@@ -127,7 +127,7 @@ func (c *Config) defaults() {
 		c.ClientID = DefaultClientID
 	}
 	if c.AppName == "" {
-		c.AppName = "authwrap dev app"
+		c.AppName = "dev app"
 	}
 	if c.Interval <= 0 {
 		c.Interval = 5 * time.Second
